@@ -1,0 +1,100 @@
+# alloc_cat - a plain Makefile.
+#
+#   make            native and wasm32 static libraries
+#   make test       every test: gcc, clang, ASan+UBSan, wasm32 under node
+#   make clean      removes build/
+#
+# Everything is built under build/. Nothing here reads outside this tree.
+
+CC_GCC   ?= gcc
+CC_CLANG ?= clang
+AR_LLVM  ?= llvm-ar
+NODE     ?= node
+
+STD   := -std=c11
+WARN  := -Wall -Wextra -Wpedantic -Wconversion -Wshadow -Wmissing-prototypes -Werror
+INC   := -Iinclude
+WASM  := --target=wasm32 -ffreestanding -nostdlib -mbulk-memory
+
+LIB_SRCS  := src/region.c src/format.c
+LIB_HDRS  := include/alloc_cat.h src/internal.h
+TEST_SRCS := tests/harness.c tests/test_region.c
+TEST_HDRS := tests/harness.h tests/suites.h
+
+NATIVE_OBJS := $(LIB_SRCS:src/%.c=build/native/%.o)
+WASM_OBJS   := $(LIB_SRCS:src/%.c=build/wasm32/%.o)
+
+.PHONY: all deps test clean
+all: build/native/liballoc_cat.a build/wasm32/liballoc_cat.a
+
+deps:
+	@tools/deps.sh core
+
+# ---- libraries -------------------------------------------------------------
+
+build/native/%.o: src/%.c $(LIB_HDRS) | deps
+	@mkdir -p $(@D)
+	$(CC_GCC) $(STD) $(WARN) $(INC) -O2 -fPIC -c $< -o $@
+
+build/native/liballoc_cat.a: $(NATIVE_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+build/wasm32/%.o: src/%.c $(LIB_HDRS) | deps
+	@mkdir -p $(@D)
+	$(CC_CLANG) $(WASM) $(STD) $(WARN) $(INC) -Oz -c $< -o $@
+
+build/wasm32/liballoc_cat.a: $(WASM_OBJS)
+	rm -f $@ && $(AR_LLVM) rcs $@ $^
+
+# ---- tests -------------------------------------------------------------------
+# Each configuration compiles the library sources together with the tests,
+# with its own compiler and flags.
+
+TEST_INPUTS := $(LIB_SRCS) $(TEST_SRCS) $(LIB_HDRS) $(TEST_HDRS)
+TEST_CFLAGS := $(STD) $(WARN) $(INC) -Itests -g
+SAN_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+build/test/gcc-O2/tests: $(TEST_INPUTS) | deps
+	@mkdir -p $(@D)
+	$(CC_GCC) $(TEST_CFLAGS) -O2 $(LIB_SRCS) $(TEST_SRCS) -o $@
+
+build/test/gcc-O0/tests: $(TEST_INPUTS) | deps
+	@mkdir -p $(@D)
+	$(CC_GCC) $(TEST_CFLAGS) -O0 $(LIB_SRCS) $(TEST_SRCS) -o $@
+
+build/test/clang-O2/tests: $(TEST_INPUTS) | deps
+	@mkdir -p $(@D)
+	$(CC_CLANG) $(TEST_CFLAGS) -O2 $(LIB_SRCS) $(TEST_SRCS) -o $@
+
+build/test/clang-asan/tests: $(TEST_INPUTS) | deps
+	@mkdir -p $(@D)
+	$(CC_CLANG) $(TEST_CFLAGS) -O1 $(SAN_FLAGS) $(LIB_SRCS) $(TEST_SRCS) -o $@
+
+build/test/wasm32/tests.wasm: $(TEST_INPUTS) | deps
+	@mkdir -p $(@D)
+	$(CC_CLANG) $(WASM) $(TEST_CFLAGS) -O2 -Wl,--no-entry -Wl,--export=ac_test_main \
+		$(LIB_SRCS) $(TEST_SRCS) -o $@
+
+TEST_BINS := build/test/gcc-O2/tests build/test/gcc-O0/tests build/test/clang-O2/tests \
+             build/test/clang-asan/tests build/test/wasm32/tests.wasm
+
+test: all $(TEST_BINS)
+	@tools/run_tests.sh \
+		"gcc -O2=build/test/gcc-O2/tests" \
+		"gcc -O0=build/test/gcc-O0/tests" \
+		"clang -O2=build/test/clang-O2/tests" \
+		"clang ASan+UBSan=build/test/clang-asan/tests" \
+		"wasm32 under node=$(NODE) tools/run_wasm.mjs build/test/wasm32/tests.wasm"
+
+clean:
+	rm -rf build
+
+# ---- demo ----------------------------------------------------------------------
+
+.PHONY: demo
+build/examples/region_demo: examples/region_demo.c build/native/liballoc_cat.a
+	@mkdir -p $(@D)
+	$(CC_GCC) $(STD) $(WARN) $(INC) -O2 $< build/native/liballoc_cat.a -o $@
+
+demo: build/examples/region_demo
+	@build/examples/region_demo

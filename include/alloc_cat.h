@@ -1,0 +1,191 @@
+/*
+ * alloc_cat.h - the one public header of alloc_cat, a small memory allocator
+ * for C programs compiled to WebAssembly (wasm32), also built natively.
+ *
+ * This file is the contract. Every function documents when it returns NULL,
+ * what zero sizes and NULL pointers do, the alignment it guarantees, its cost
+ * and its thread safety.
+ *
+ * Units are part of the names: `words` are 4-byte units on every target,
+ * `bytes` are bytes, `pages` are 64 KiB wasm pages, `align_bits` is the
+ * number of trailing zero bits an address must have (align_bits = 3 means
+ * 8-byte alignment).
+ */
+#ifndef ALLOC_CAT_H
+#define ALLOC_CAT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define AC_VERSION_STRING "0.1.0"
+
+/* ------------------------------------------------------------------------ */
+/* The region allocator                                                     */
+/* ------------------------------------------------------------------------ */
+/*
+ * A region manages one contiguous span of memory of at most 2 MiB (header
+ * included) and hands out blocks measured in 4-byte words. Its header sits at
+ * the start of the span; the rest is split into
+ *
+ *   [ header | blocks handed out and free fragments | bump tail (unused) ]
+ *   begin    ^ac_region_begin()                     ^bump                 ^end
+ *
+ * Free fragments below the bump pointer are kept on a singly linked list in
+ * address order. Each free fragment starts with one packed 32-bit link:
+ *
+ *    31            19 18                              0
+ *   +----------------+---------------------------------+
+ *   |  size (words)  |  offset to next free (words)    |
+ *   +----------------+---------------------------------+
+ *       13 bits                    19 bits
+ *
+ * An offset of 0 ends the list. The list head is a zero-size link inside the
+ * header. Hence one block is at most AC_REGION_MAX_BLOCK_WORDS words and a
+ * region spans at most AC_REGION_MAX_SPAN_BYTES.
+ *
+ * Regions can be chained: alloc and free fall through to the next region of
+ * the chain. The region allocator is not thread-safe; callers serialize.
+ * It never calls into libc and needs no backend: memory is the caller's.
+ */
+
+/** Largest block a region hands out, in words (13-bit size field). */
+#define AC_REGION_MAX_BLOCK_WORDS 8191u
+/** Largest block a region hands out, in bytes. */
+#define AC_REGION_MAX_BLOCK_BYTES (AC_REGION_MAX_BLOCK_WORDS * 4u)
+/** Largest span one region manages, header included, in bytes (2 MiB). */
+#define AC_REGION_MAX_SPAN_BYTES ((size_t)1 << 21)
+
+/**
+ * The region header. Its layout is part of the contract so that callers can
+ * size buffers (`sizeof(ac_region)`) and so that tests can compare against
+ * the seed's numbers, but its fields are private: read them through the
+ * accessors below and never write them.
+ * On x86_64 it is 32 bytes with `head` at byte 24; on wasm32 it is 16 bytes
+ * with `head` at byte 12. In both cases the first block follows the header.
+ */
+typedef struct ac_region {
+    struct ac_region *next; /* next region of the chain, or NULL */
+    uint32_t *end;          /* one past the last word of the span */
+    uint32_t *bump;         /* first word never handed out since the bump tail began */
+    uint32_t head;          /* zero-size packed link: the free list's head */
+} ac_region;
+
+/** Statistics of a region, or summed over a chain by ac_region_stats(). */
+typedef struct ac_region_stats_t {
+    size_t regions;         /* regions in the chain */
+    size_t total_words;     /* words after the headers */
+    size_t allocated_words; /* bump pointer minus first word: handed out + fragments */
+    size_t unused_words;    /* end minus bump pointer */
+    size_t fragment_words;  /* words on the free lists */
+    size_t fragments;       /* blocks on the free lists */
+} ac_region_stats_t;
+
+/**
+ * Turns the span [begin, end) into a region and returns its header (placed at
+ * `begin`). `begin` is rounded up to the header's alignment and `end` down to
+ * a word. Returns NULL, touching nothing, when either pointer is NULL, when
+ * end < begin, when the rounded span is smaller than the header or larger
+ * than AC_REGION_MAX_SPAN_BYTES. O(1).
+ */
+ac_region *ac_region_init(void *begin, void *end);
+
+/**
+ * Allocates `words` words whose address has at least `align_bits` trailing
+ * zero bits, from this region or, failing that, the next regions of the
+ * chain. First fit along the free list among fragments whose start is
+ * aligned (the tail of a larger fragment stays free); otherwise from the bump
+ * pointer, whose skipped alignment words become a free fragment.
+ * Returns NULL when r is NULL, words is 0 or above AC_REGION_MAX_BLOCK_WORDS,
+ * align_bits is at least the pointer width, or no region has room; the
+ * regions are then unchanged. Blocks are always word-aligned.
+ * O(fragments) per region visited.
+ */
+void *ac_region_alloc(ac_region *r, size_t words, unsigned align_bits);
+
+/**
+ * Gives back `words` words at `ptr`, a block from ac_region_alloc() of the
+ * same chain with the same `words`. The region that holds `ptr` inserts it
+ * in address order and merges it with touching free neighbours (never into a
+ * fragment larger than AC_REGION_MAX_BLOCK_WORDS); a free run that ends at
+ * the bump pointer is handed back to the bump tail.
+ * Returns true when the block was freed. Returns false and changes nothing
+ * when r or ptr is NULL or words is 0, when no region of the chain holds
+ * ptr, when ptr is not word-aligned, when the block would reach past the bump
+ * pointer, or when it overlaps a free fragment (a double or overlapping
+ * free). A wrong `words` that passes these checks corrupts the region's
+ * accounting: pass the size you allocated. O(fragments).
+ */
+bool ac_region_free(ac_region *r, void *ptr, size_t words);
+
+/**
+ * Moves the end of the region to `new_end` (rounded down to a word), which
+ * must lie at or after the current end, e.g. after the memory behind it was
+ * obtained. Returns false and changes nothing when r or new_end is NULL, when
+ * new_end is below the current end or when the span would exceed
+ * AC_REGION_MAX_SPAN_BYTES. O(1).
+ */
+bool ac_region_extend(ac_region *r, void *new_end);
+
+/** The next region of the chain, or NULL (also when r is NULL). O(1). */
+ac_region *ac_region_next(const ac_region *r);
+
+/**
+ * Links `next` after `r` (NULL unlinks), replacing r's previous successor.
+ * The chains must not form a cycle. No-op when r is NULL. O(1).
+ */
+void ac_region_set_next(ac_region *r, ac_region *next);
+
+/** The first word after the header, where blocks start; NULL if r is NULL. */
+void *ac_region_begin(const ac_region *r);
+
+/** One past the last word of the region; NULL if r is NULL. */
+void *ac_region_end(const ac_region *r);
+
+/** The bump pointer: the first word of the unused tail; NULL if r is NULL. */
+void *ac_region_bump(const ac_region *r);
+
+/**
+ * The packed free-list head link: 0 when no fragment is free, otherwise the
+ * offset in words from the head word to the first free fragment. 0 if r is
+ * NULL. O(1).
+ */
+uint32_t ac_region_head_link(const ac_region *r);
+
+/**
+ * Statistics summed over the chain starting at r (all zero when r is NULL).
+ * O(regions + fragments).
+ */
+ac_region_stats_t ac_region_stats(const ac_region *r);
+
+/**
+ * Walks the whole chain and returns true when every invariant holds: each
+ * region's span is within limits and begin <= bump <= end; each free list is
+ * in strictly increasing address order, inside [begin, bump), its fragments
+ * non-empty and non-overlapping; two touching fragments are left unmerged
+ * only when their merged size would not fit the size field; no fragment
+ * touches the bump pointer; and the stats add up. Never writes, never
+ * crashes on a corrupted list. NULL is a valid (empty) chain.
+ * O(regions + fragments).
+ */
+bool ac_region_check(const ac_region *r);
+
+/**
+ * Writes a one-line description of the chain starting at r into buf, e.g.
+ * "region 0x1020..0x1200 words=120 allocated=9 unused=111 free=[+0:3 +6:2]
+ * -> region ..." (fragments as +offset:words from the first word, the first
+ * eight of each region), always NUL-terminated when len > 0 and truncated to
+ * fit. Returns the length the full line has (without the NUL), like
+ * snprintf. Uses no libc. O(regions + fragments).
+ */
+size_t ac_region_format(const ac_region *r, char *buf, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* ALLOC_CAT_H */

@@ -1,0 +1,12 @@
+/* suites.h - every test suite, one line each. A suite is `void suite_NAME(void)`
+ * defined in tests/test_NAME.c. */
+#ifndef AC_TEST_SUITES_H
+#define AC_TEST_SUITES_H
+
+#define AC_SUITES AC_SUITE(region)
+
+#define AC_SUITE(name) void suite_##name(void);
+AC_SUITES
+#undef AC_SUITE
+
+#endif

@@ -1,0 +1,37 @@
+#!/bin/sh
+# run_tests.sh - runs every test configuration, shows its output and ends
+# with one line that sums them all: "N passed, N failed".
+#
+#   tools/run_tests.sh NAME=COMMAND [NAME=COMMAND ...]
+#
+# A configuration that exits non-zero without reporting a failure (a crash, a
+# sanitizer abort, a missing tool) counts as one failed test.
+passed=0
+failed=0
+for spec in "$@"; do
+    name=${spec%%=*}
+    cmd=${spec#*=}
+    echo "=== $name: $cmd"
+    out=$(mktemp)
+    sh -c "$cmd" >"$out" 2>&1
+    status=$?
+    cat "$out"
+    last=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$out" | tail -n 1)
+    rm -f "$out"
+    if [ -n "$last" ]; then
+        p=$(echo "$last" | sed -E 's/^([0-9]+) passed, ([0-9]+) failed.*/\1/')
+        f=$(echo "$last" | sed -E 's/^([0-9]+) passed, ([0-9]+) failed.*/\2/')
+    else
+        p=0
+        f=0
+    fi
+    if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then
+        echo "=== $name exited with status $status without reporting a failure: counted as 1 failure"
+        f=1
+    fi
+    echo "=== $name: $p passed, $f failed"
+    passed=$((passed + p))
+    failed=$((failed + f))
+done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
