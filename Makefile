@@ -16,9 +16,11 @@ WARN  := -Wall -Wextra -Wpedantic -Wconversion -Wshadow -Wmissing-prototypes -We
 INC   := -Iinclude
 WASM  := --target=wasm32 -ffreestanding -nostdlib -mbulk-memory
 
-LIB_SRCS  := src/region.c src/format.c
+LIB_SRCS  := src/region.c src/format.c src/heap.c src/malloc.c src/backend_wasm.c \
+             src/backend_mmap.c src/backend_static.c
 LIB_HDRS  := include/alloc_cat.h src/internal.h
-TEST_SRCS := tests/harness.c tests/test_region.c
+TEST_SRCS := tests/harness.c tests/test_region.c tests/test_heap.c
+NATIVE_TEST_SRCS := $(TEST_SRCS) tests/test_threads.c
 TEST_HDRS := tests/harness.h tests/suites.h
 
 NATIVE_OBJS := $(LIB_SRCS:src/%.c=build/native/%.o)
@@ -50,25 +52,25 @@ build/wasm32/liballoc_cat.a: $(WASM_OBJS)
 # Each configuration compiles the library sources together with the tests,
 # with its own compiler and flags.
 
-TEST_INPUTS := $(LIB_SRCS) $(TEST_SRCS) $(LIB_HDRS) $(TEST_HDRS)
-TEST_CFLAGS := $(STD) $(WARN) $(INC) -Itests -g
+TEST_INPUTS := $(LIB_SRCS) $(NATIVE_TEST_SRCS) $(LIB_HDRS) $(TEST_HDRS)
+TEST_CFLAGS := $(STD) $(WARN) $(INC) -Isrc -Itests -g
 SAN_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 build/test/gcc-O2/tests: $(TEST_INPUTS) | deps
 	@mkdir -p $(@D)
-	$(CC_GCC) $(TEST_CFLAGS) -O2 $(LIB_SRCS) $(TEST_SRCS) -o $@
+	$(CC_GCC) $(TEST_CFLAGS) -O2 $(LIB_SRCS) $(NATIVE_TEST_SRCS) -lpthread -o $@
 
 build/test/gcc-O0/tests: $(TEST_INPUTS) | deps
 	@mkdir -p $(@D)
-	$(CC_GCC) $(TEST_CFLAGS) -O0 $(LIB_SRCS) $(TEST_SRCS) -o $@
+	$(CC_GCC) $(TEST_CFLAGS) -O0 $(LIB_SRCS) $(NATIVE_TEST_SRCS) -lpthread -o $@
 
 build/test/clang-O2/tests: $(TEST_INPUTS) | deps
 	@mkdir -p $(@D)
-	$(CC_CLANG) $(TEST_CFLAGS) -O2 $(LIB_SRCS) $(TEST_SRCS) -o $@
+	$(CC_CLANG) $(TEST_CFLAGS) -O2 $(LIB_SRCS) $(NATIVE_TEST_SRCS) -lpthread -o $@
 
 build/test/clang-asan/tests: $(TEST_INPUTS) | deps
 	@mkdir -p $(@D)
-	$(CC_CLANG) $(TEST_CFLAGS) -O1 $(SAN_FLAGS) $(LIB_SRCS) $(TEST_SRCS) -o $@
+	$(CC_CLANG) $(TEST_CFLAGS) -O1 $(SAN_FLAGS) $(LIB_SRCS) $(NATIVE_TEST_SRCS) -lpthread -o $@
 
 build/test/wasm32/tests.wasm: $(TEST_INPUTS) | deps
 	@mkdir -p $(@D)

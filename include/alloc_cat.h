@@ -184,6 +184,139 @@ bool ac_region_check(const ac_region *r);
  */
 size_t ac_region_format(const ac_region *r, char *buf, size_t len);
 
+
+/* ------------------------------------------------------------------------ */
+/* The heap: malloc family, layout API, static buffer                       */
+/* ------------------------------------------------------------------------ */
+/*
+ * One heap per program, over a backend: wasm memory on wasm32 (from
+ * __heap_base, growing with memory.grow), an mmap reservation natively (its
+ * size from ALLOC_CAT_MMAP_HEAP_SIZE, build macro or environment variable,
+ * default 1 GiB), or a caller's buffer (ac_heap_init_static).
+ *
+ * Guarantees of every allocating function below:
+ *  - Payloads are aligned to AC_MALLOC_ALIGN (16 = alignof(max_align_t) on
+ *    wasm32 and x86_64) or to the alignment asked for, if larger. Any power
+ *    of two is honoured as long as size + alignment stays within
+ *    AC_MAX_REQUEST_BYTES; a request that cannot be aligned returns NULL.
+ *  - NULL on failure, the heap unchanged and still usable; natively errno is
+ *    then ENOMEM (EINVAL for a bad alignment). Requests above
+ *    AC_MAX_REQUEST_BYTES fail at once without growing the heap.
+ *  - Cost: O(1) apart from growing the backend and copying in realloc
+ *    (a bounded look into one size class, a 64-bit map of the others).
+ *  - Thread safety: native builds take one lock around every call (and are
+ *    fork-safe); wasm32 builds take none unless compiled with atomics.
+ *  - Memory is never returned to the backend (wasm memory cannot shrink);
+ *    freed blocks merge with their neighbours and the top of the heap.
+ * Pointers passed to the freeing and resizing functions must come from this
+ * heap and still be live; anything else is undefined behaviour (a build with
+ * AC_CHECKED reports it).
+ */
+
+/** Alignment of every payload. */
+#define AC_MALLOC_ALIGN 16u
+/** Largest request in bytes (requests are kept in 30 bits): 1 GiB - 33. */
+#define AC_MAX_REQUEST_BYTES ((size_t)0x3fffffdfu)
+
+/**
+ * Allocates `size` bytes. ac_malloc(0) returns a unique pointer (to a block
+ * with 12 usable bytes) that must be freed like any other. NULL when size >
+ * AC_MAX_REQUEST_BYTES or memory is exhausted.
+ */
+void *ac_malloc(size_t size);
+
+/** Frees a block from this heap. NULL is a no-op. errno is left alone. */
+void ac_free(void *ptr);
+
+/**
+ * Allocates count * size bytes, zeroed. NULL when the product overflows
+ * size_t or exceeds AC_MAX_REQUEST_BYTES (the heap does not grow), or when
+ * memory is exhausted.
+ */
+void *ac_calloc(size_t count, size_t size);
+
+/**
+ * Resizes the block at ptr to `size` bytes, keeping its first
+ * min(old, size) bytes. Grows or shrinks in place when the following block
+ * is free or is the top of the heap, else moves the block. ptr NULL acts as
+ * ac_malloc(size). size 0 keeps a 0-byte block (not freed) and returns it.
+ * On failure returns NULL and the old block is intact and still owned by
+ * the caller.
+ */
+void *ac_realloc(void *ptr, size_t size);
+
+/**
+ * C11 aligned_alloc: `alignment` must be a power of two (any size is
+ * accepted, as in C17); otherwise NULL (errno EINVAL natively).
+ */
+void *ac_aligned_alloc(size_t alignment, size_t size);
+
+/**
+ * POSIX posix_memalign: stores the block in *out and returns 0; returns
+ * EINVAL (22) when alignment is not a power of two multiple of
+ * sizeof(void *), ENOMEM (12) when memory is exhausted. *out is untouched on
+ * failure.
+ */
+int ac_posix_memalign(void **out, size_t alignment, size_t size);
+
+/** Bytes usable at ptr (at least what was asked for); 0 for NULL. O(1). */
+size_t ac_malloc_usable_size(const void *ptr);
+
+/** C23 free_sized: size must be what was asked for; otherwise as ac_free. */
+void ac_free_sized(void *ptr, size_t size);
+
+/** C23 free_aligned_sized: for blocks from ac_aligned_alloc. */
+void ac_free_aligned_sized(void *ptr, size_t alignment, size_t size);
+
+/* The layout API, shaped like Rust's allocator interface: the caller keeps
+ * size and alignment and passes them back. `align` must be a power of two
+ * (NULL otherwise). Not interchangeable with the malloc family in checked
+ * builds (which verify the size passed back); in other builds the two share
+ * one heap. A size of 0 allocates a unique 0-byte block. */
+
+/** Allocates size bytes aligned to align. */
+void *ac_alloc(size_t size, size_t align);
+/** Like ac_alloc, zeroed. */
+void *ac_alloc_zeroed(size_t size, size_t align);
+/** Frees a block from ac_alloc with the same size and align. NULL: no-op. */
+void ac_dealloc(void *ptr, size_t size, size_t align);
+/**
+ * Resizes a block from ac_alloc(old_size, align) to new_size, keeping the
+ * alignment and the first min(old_size, new_size) bytes; in place when it
+ * can. NULL on failure with the old block intact.
+ */
+void *ac_resize(void *ptr, size_t old_size, size_t align, size_t new_size);
+
+/**
+ * Makes the heap use the caller's buffer [buf, buf + bytes) instead of the
+ * default backend; the buffer never grows. Call it before the first
+ * allocation: returns false and changes nothing when blocks are live, when
+ * buf is NULL or when bytes is below 64 bytes. Any alignment of buf works.
+ */
+bool ac_heap_init_static(void *buf, size_t bytes);
+
+/* ------------------------------------------------------------------------ */
+/* Statistics                                                               */
+/* ------------------------------------------------------------------------ */
+
+/** Counters of the heap; see ac_stats_get. */
+typedef struct ac_stats_t {
+    size_t in_use_bytes;    /* bytes asked for by live blocks */
+    size_t peak_bytes;      /* high-water mark of in_use_bytes */
+    size_t trip_peak_bytes; /* high-water mark since ac_stats_reset_trip() */
+    size_t live_blocks;     /* blocks allocated and not yet freed */
+    uint64_t allocs;        /* successful allocations (realloc moves count too) */
+    uint64_t frees;         /* frees of live blocks (realloc moves count too) */
+    size_t heap_bytes;      /* bytes the heap has obtained from its backend */
+    size_t heap_pages;      /* heap_bytes in 64 KiB pages, rounded up */
+} ac_stats_t;
+
+/** Fills *out with the current counters. O(1). */
+void ac_stats_get(ac_stats_t *out);
+
+/** Starts a new trip: trip_peak_bytes becomes in_use_bytes. O(1). */
+void ac_stats_reset_trip(void);
+
 #ifdef __cplusplus
 }
 #endif

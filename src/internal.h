@@ -32,4 +32,60 @@ void ac__w_hex(ac__writer *w, uint64_t v); /* "0x" followed by lowercase hex */
 /* NUL-terminates (truncating if needed) and returns the full length. */
 size_t ac__w_finish(ac__writer *w);
 
+/* ---- heap backends --------------------------------------------------------- */
+/* A backend hands the heap memory in 64 KiB pages. The heap starts with the
+ * memory [begin, end) that is already there (on wasm: from __heap_base to the
+ * initial memory size) and asks for more with grow(). */
+#define AC_PAGE_BYTES ((size_t)65536)
+
+typedef struct ac__backend ac__backend;
+struct ac__backend {
+    /* Obtains `pages` more pages. Returns the first byte of the new memory
+     * (the old end when it is contiguous with earlier memory) or NULL when
+     * no more memory can be had; the heap is then unchanged. */
+    char *(*grow)(ac__backend *self, size_t pages);
+    char *begin; /* first byte the heap may use */
+    char *end;   /* end of the memory already available */
+};
+
+/* The backend the heap uses unless told otherwise: wasm memory on wasm32,
+ * an mmap reservation natively. Defined in backend_wasm.c / backend_mmap.c. */
+ac__backend *ac__default_backend(void);
+
+/* A caller's buffer as backend (backend_static.c): all of it is available at
+ * once, grow() always fails. */
+void ac__static_backend_init(ac__backend *b, void *buf, size_t bytes);
+
+/* ---- the heap engine (heap.c) ---------------------------------------------- */
+/* Not thread-safe: malloc.c serializes. Sizes are requested bytes. */
+void *ac__heap_alloc(size_t bytes);
+void *ac__heap_alloc_aligned(size_t bytes, size_t align);
+void ac__heap_free(void *payload);
+/* Resizes in place only; returns false (block unchanged) when it cannot. */
+bool ac__heap_resize_in_place(void *payload, size_t bytes);
+size_t ac__heap_requested(const void *payload); /* bytes asked for */
+size_t ac__heap_usable(const void *payload);    /* bytes the caller may use */
+/* Starts over on `backend` (NULL: the default), forgetting every block. */
+void ac__heap_reset(ac__backend *backend);
+void ac__heap_reset_locked(ac__backend *backend); /* malloc.c: the same, under the lock */
+/* Walks every span and bin; true when every invariant holds. */
+bool ac__heap_check(void);
+
+/* Counters the heap keeps (stats.c reports them). */
+typedef struct ac__counters {
+    size_t in_use, peak, trip_peak, live;
+    uint64_t allocs, frees;
+    size_t heap_bytes;
+} ac__counters;
+extern ac__counters ac__count;
+
+#ifndef __wasm32__
+/* The size of the native mmap reservation in effect (backend_mmap.c). */
+size_t ac__mmap_heap_bytes(void);
+#endif
+
+/* Copies without libc on wasm32 (memory.copy / memory.fill). */
+#define ac__memcpy __builtin_memcpy
+#define ac__memset __builtin_memset
+
 #endif

@@ -3,7 +3,11 @@
 #ifndef AC_TEST_SUITES_H
 #define AC_TEST_SUITES_H
 
-#define AC_SUITES AC_SUITE(region)
+#if defined(__wasm32__)
+#define AC_SUITES AC_SUITE(region) AC_SUITE(heap)
+#else
+#define AC_SUITES AC_SUITE(region) AC_SUITE(heap) AC_SUITE(threads)
+#endif
 
 #define AC_SUITE(name) void suite_##name(void);
 AC_SUITES

@@ -1,0 +1,421 @@
+/*
+ * heap.c - the heap engine behind the malloc family and the layout API.
+ *
+ * It keeps the seed's spirit - a bump pointer at the heap's end plus free
+ * lists - and makes every operation O(1) with boundary tags and size-class
+ * bins, so that cost does not grow with the number of free blocks.
+ *
+ * Blocks. Every block starts with one 32-bit header word and is a multiple
+ * of 16 bytes; block starts are 12 mod 16, so payloads (header + 4) are
+ * 16-aligned:
+ *
+ *   in use:  [ 0 | P | requested bytes (30 bits) ] payload ...
+ *   free:    [ 1 | P | size / 16       (30 bits) ] next | prev | ... | size
+ *             31  30                                 +4     +8         last word
+ *
+ * P is set when the block just before is free; only then is that block's
+ * last word (its footer, the size in bytes) valid, which is what makes
+ * merging with the previous block O(1). An in-use block stores what was
+ * asked for, so its size is (requested + 4) rounded up to 16 (16 at least:
+ * room for a free block's header, links and footer) and the stats count
+ * requested bytes exactly. Free links are 32-bit offsets from `base` (0 on
+ * wasm32, the start of the backend's memory natively).
+ *
+ * Spans. The heap is one or more spans of memory from the backend. The
+ * current span ends in the top: [top, end) is never a block, it is the bump
+ * tail, and a freed block that reaches it is merged into it. A span whose
+ * growth turned out not to be contiguous is closed: its top becomes a free
+ * block and its last word a fence (an in-use header that is never freed).
+ * The word before each span's first block links to the previous span, so a
+ * walk can visit them all.
+ *
+ *   span:  [link|first block ... | free | in use | ... ]   top ....... end
+ *
+ * Bins. Free blocks sit on 64 doubly linked lists: sizes 16..496 each have
+ * their own (exact fit), larger ones four bins per power of two, the last
+ * bin holds everything from 112 KiB. A 64-bit map tells which bins are
+ * non-empty. malloc looks at the first few blocks of the request's own bin,
+ * then takes the first block of the next non-empty bin (any block there is
+ * large enough), else bumps the top, growing the backend by whole pages
+ * only as far as needed.
+ *
+ * Invariants: no two free blocks touch; no free block touches the top; every
+ * block's P flag tells the truth; a free block is on the bin of its size.
+ */
+#include "internal.h"
+
+#define F_FREE     0x80000000u
+#define F_PREVFREE 0x40000000u
+#define VALUE_MASK 0x3fffffffu
+#define FENCE      VALUE_MASK /* an in-use header no request can have */
+#define HDR_BYTES  4u
+#define GRAIN      16u
+#define NBINS      64u
+#define BIN_SCAN   8u /* blocks looked at in a request's own bin */
+
+/* Largest request: it and the block around it must fit 30 bits. */
+#define MAX_REQUEST AC_MAX_REQUEST_BYTES
+_Static_assert(AC_MAX_REQUEST_BYTES == VALUE_MASK - 2u * GRAIN, "public limit matches");
+
+_Static_assert(GRAIN >= 4u * sizeof(uint32_t), "a free block holds header, 2 links, footer");
+
+typedef uint32_t link_t;
+
+ac__counters ac__count;
+
+static void count_in_use(size_t add, size_t sub) {
+    size_t u = ac__count.in_use + add - sub;
+    ac__count.in_use = u;
+    if (u > ac__count.peak) ac__count.peak = u;
+    if (u > ac__count.trip_peak) ac__count.trip_peak = u;
+}
+
+static struct heap_state {
+    char *top;       /* the bump pointer: first byte of the tail of the current span */
+    char *end;       /* end of the current span */
+    char *last_span; /* first block of the current span */
+    ac__backend *backend;
+    uint64_t bitmap; /* bit i set: bins[i] is not empty */
+    link_t bins[NBINS];
+#ifndef __wasm32__
+    char *base; /* links are offsets from here */
+#endif
+} H;
+
+
+/* ---- words of a block ------------------------------------------------------ */
+
+static uint32_t *word(char *p) { return (uint32_t *)(void *)p; }
+#ifdef __wasm32__
+/* wasm32 addresses are 32-bit: a link is the address itself */
+static char *at(link_t l) { return (char *)(uintptr_t)l; }
+static link_t link_of(char *b) { return (link_t)(uintptr_t)b; }
+#else
+static char *at(link_t l) { return H.base + l; }
+static link_t link_of(char *b) { return (link_t)(b - H.base); }
+#endif
+
+static size_t used_size(uint32_t h) { return ((h & VALUE_MASK) + HDR_BYTES + GRAIN - 1) & ~(size_t)(GRAIN - 1); }
+static size_t free_size(uint32_t h) { return (size_t)(h & VALUE_MASK) * GRAIN; }
+static size_t block_size(uint32_t h) { return (h & F_FREE) ? free_size(h) : used_size(h); }
+
+static link_t *next_of(char *b) { return word(b + 4); }
+static link_t *prev_of(char *b) { return word(b + 8); }
+
+/* ---- bins ---------------------------------------------------------------------- */
+
+static unsigned bin_of(size_t size) {
+    size_t n = size / GRAIN;
+    if (n < 32) return (unsigned)n;
+    unsigned e = 31u - (unsigned)__builtin_clz((unsigned)(n < 0x7fffffffu ? n : 0x7fffffffu));
+    unsigned b = 32u + (e - 5u) * 4u + (unsigned)((n >> (e - 2u)) & 3u);
+    return b < NBINS ? b : NBINS - 1u;
+}
+
+static void bin_insert(char *b, size_t size) {
+    unsigned i = bin_of(size);
+    link_t first = H.bins[i];
+    *word(b) = F_FREE | (uint32_t)(size / GRAIN);
+    *word(b + size - 4) = (uint32_t)size;
+    *next_of(b) = first;
+    *prev_of(b) = 0;
+    if (first) *prev_of(at(first)) = link_of(b);
+    H.bins[i] = link_of(b);
+    H.bitmap |= (uint64_t)1 << i;
+}
+
+static void bin_remove(char *b, size_t size) {
+    link_t n = *next_of(b), p = *prev_of(b);
+    if (p) {
+        *next_of(at(p)) = n;
+    } else {
+        unsigned i = bin_of(size);
+        H.bins[i] = n;
+        if (!n) H.bitmap &= ~((uint64_t)1 << i);
+    }
+    if (n) *prev_of(at(n)) = p;
+}
+
+/* A free block of at least `size` bytes, or NULL. */
+static char *bin_find(size_t size) {
+    unsigned i = bin_of(size), k = 0;
+    /* the last bin mixes all large sizes: look at all of it */
+    for (link_t l = H.bins[i]; l && (k < BIN_SCAN || i == NBINS - 1); l = *next_of(at(l)), k++)
+        if (free_size(*word(at(l))) >= size) return at(l);
+    uint64_t above = H.bitmap & (~(uint64_t)1 << i);
+    return above ? at(H.bins[__builtin_ctzll(above)]) : NULL;
+}
+
+/* ---- spans and growth ------------------------------------------------------------ */
+
+/* First block position at or after p: 12 mod 16, one word of room before it
+ * for the span link. */
+static char *first_block_at(char *p) {
+    uintptr_t a = ((uintptr_t)p + 4u + HDR_BYTES + GRAIN - 1u) & ~(uintptr_t)(GRAIN - 1u);
+    return p + (a - HDR_BYTES - (uintptr_t)p);
+}
+
+static void span_start(char *p, char *end) {
+    char *first = first_block_at(p);
+    *word(first - 4) = H.last_span ? link_of(H.last_span) : 0u;
+    H.last_span = first;
+    H.top = first;
+    H.end = end;
+}
+
+static void heap_init(ac__backend *backend) {
+    H = (struct heap_state){0};
+    ac__count = (ac__counters){0};
+    H.backend = backend ? backend : ac__default_backend();
+    char *begin = H.backend->begin, *end = H.backend->end;
+    ac__count.heap_bytes = (size_t)(end - begin);
+#ifndef __wasm32__
+    H.base = begin;
+#endif
+    /* Memory already there (on wasm, from __heap_base to the initial
+     * memory size) is the first span, unless it is too small to matter. */
+    if (end - begin >= (ptrdiff_t)(4 * GRAIN)) span_start(begin, end);
+}
+
+/* The current span's top becomes a free block and its last word a fence. */
+static void span_close(void) {
+    char *fence = H.end - HDR_BYTES;
+    size_t rest = (size_t)(fence - H.top);
+    *word(fence) = FENCE;
+    if (rest) {
+        bin_insert(H.top, rest);
+        *word(fence) |= F_PREVFREE;
+    }
+}
+
+/* Makes [top, top + size) plus the word after it available, growing the
+ * backend by whole pages. False when the backend refuses: nothing changed. */
+static bool top_room(size_t size) {
+    if (!H.backend) heap_init(NULL);
+    for (;;) {
+        ptrdiff_t missing = (ptrdiff_t)(size + HDR_BYTES) - (H.end - H.top);
+        if (missing <= 0) return true;
+        size_t pages = ((size_t)missing + AC_PAGE_BYTES - 1) / AC_PAGE_BYTES;
+        char *m = H.backend->grow(H.backend, pages);
+        if (!m) return false;
+        ac__count.heap_bytes += pages * AC_PAGE_BYTES;
+        char *end = m + pages * AC_PAGE_BYTES;
+        if (m == H.end) {
+            H.end = end;
+        } else {
+            if (H.last_span) span_close();
+            span_start(m, end);
+        }
+    }
+}
+
+/* ---- the engine ------------------------------------------------------------------- */
+
+static size_t size_for(size_t bytes) {
+    return (bytes + HDR_BYTES + GRAIN - 1) & ~(size_t)(GRAIN - 1);
+}
+
+/* Frees block b whose header is in-use: merges with free neighbours and the
+ * top. Does not count: callers keep the stats. */
+static void block_release(char *b) {
+    uint32_t h = *word(b);
+    size_t size = used_size(h);
+    if (h & F_PREVFREE) {
+        size_t before = *word(b - 4);
+        b -= before;
+        bin_remove(b, before);
+        size += before;
+    }
+    char *n = b + size;
+    if (n == H.top) {
+        H.top = b;
+        return;
+    }
+    uint32_t nh = *word(n);
+    if (nh & F_FREE) {
+        size_t after = free_size(nh);
+        bin_remove(n, after);
+        size += after;
+    } else {
+        *word(n) = nh | F_PREVFREE;
+    }
+    bin_insert(b, size);
+}
+
+/* Cuts block b (in use, `size` bytes) down to `keep` bytes and frees the
+ * rest, which merges with what follows. */
+static void block_trim(char *b, size_t size, size_t keep) {
+    if (size == keep) return;
+    *word(b + keep) = (uint32_t)(size - keep - HDR_BYTES); /* an in-use block of that size */
+    block_release(b + keep);
+}
+
+/* Takes a block for `bytes` from the bins or the top; sets its header.
+ * Does not count. NULL when the backend refuses to grow. */
+static char *block_alloc(size_t bytes) {
+    size_t size = size_for(bytes);
+    uint32_t flags = 0;
+    char *b = bin_find(size);
+    if (b) {
+        /* Split from the high end: the rest stays where it is, free, and
+         * the block lands next to what follows. For a buffer that grows
+         * step by step while the previous one is freed, this keeps the heap
+         * within 2.5x of the buffer where low-end splitting needs 3x. */
+        size_t rest = free_size(*word(b)) - size;
+        bin_remove(b, rest + size);
+        if (rest) {
+            bin_insert(b, rest);
+            flags = F_PREVFREE;
+        }
+        b += rest;
+        *word(b + size) &= ~F_PREVFREE;
+    } else {
+        if (!top_room(size)) return NULL;
+        b = H.top;
+        H.top += size;
+    }
+    *word(b) = flags | (uint32_t)bytes;
+    return b;
+}
+
+static void *counted(char *b, size_t bytes) {
+    count_in_use(bytes, 0);
+    ac__count.live++;
+    ac__count.allocs++;
+    return b + HDR_BYTES;
+}
+
+void *ac__heap_alloc(size_t bytes) {
+    if (bytes > MAX_REQUEST) return NULL;
+    char *b = block_alloc(bytes);
+    return b ? counted(b, bytes) : NULL;
+}
+
+void ac__heap_free(void *payload) {
+    char *b = (char *)payload - HDR_BYTES;
+    count_in_use(0, *word(b) & VALUE_MASK);
+    ac__count.live--;
+    ac__count.frees++;
+    block_release(b);
+}
+
+bool ac__heap_resize_in_place(void *payload, size_t bytes) {
+    if (bytes > MAX_REQUEST) return false;
+    char *b = (char *)payload - HDR_BYTES;
+    uint32_t h = *word(b);
+    size_t size = used_size(h), want = size_for(bytes);
+    char *n = b + size;
+    if (want > size) {
+        if (n == H.top) {
+            if (!top_room(want - size) || n != H.top) return false; /* a new span began */
+            H.top = b + want;
+            size = want;
+        } else {
+            uint32_t nh = *word(n);
+            size_t after = free_size(nh);
+            if (!(nh & F_FREE) || size + after < want) return false;
+            bin_remove(n, after);
+            size += after;
+            *word(b + size) &= ~F_PREVFREE;
+        }
+    }
+    *word(b) = (h & F_PREVFREE) | (uint32_t)bytes;
+    count_in_use(bytes, h & VALUE_MASK);
+    block_trim(b, size, want);
+    return true;
+}
+
+void *ac__heap_alloc_aligned(size_t bytes, size_t align) {
+    if (align <= GRAIN) return ac__heap_alloc(bytes);
+    /* Payloads are 16-aligned, so an aligned one is at most align - 16
+     * bytes in, and that lead is a whole block to give back. */
+    if (align > MAX_REQUEST || bytes > MAX_REQUEST - align) return NULL;
+    char *b = block_alloc(bytes + align - GRAIN);
+    if (!b) return NULL;
+    size_t size = used_size(*word(b));
+    uintptr_t misalign = (uintptr_t)(b + HDR_BYTES) & (align - 1);
+    if (misalign) {
+        /* the lead becomes an in-use block that is freed at once (it may
+         * merge backwards); the aligned block starts after it */
+        size_t lead = align - misalign;
+        *word(b) = (*word(b) & F_PREVFREE) | (uint32_t)(lead - HDR_BYTES);
+        *word(b + lead) = 0;
+        block_release(b);
+        b += lead;
+        size -= lead;
+    }
+    *word(b) = (*word(b) & F_PREVFREE) | (uint32_t)bytes;
+    block_trim(b, size, size_for(bytes));
+    return counted(b, bytes);
+}
+
+size_t ac__heap_requested(const void *payload) {
+    return *word((char *)(uintptr_t)payload - HDR_BYTES) & VALUE_MASK;
+}
+
+size_t ac__heap_usable(const void *payload) {
+    return used_size(*word((char *)(uintptr_t)payload - HDR_BYTES)) - HDR_BYTES;
+}
+
+void ac__heap_reset(ac__backend *backend) { heap_init(backend); }
+
+/* ---- checking ------------------------------------------------------------------------ */
+
+/* Walks the blocks of one span from `b`; `stop` is the top for the current
+ * span and NULL for closed ones (which end at their fence). Adds what it
+ * sees to the totals. False on any inconsistency; reads only inside the
+ * backend's memory. */
+typedef struct walk_totals {
+    size_t free_blocks, free_bytes, live, in_use;
+} walk_totals;
+
+static bool span_check(char *b, char *stop, char *lo, char *hi, walk_totals *t) {
+    bool prev_free = false;
+    for (;;) {
+        if (b == stop) return !prev_free; /* no free block touches the top */
+        if (b < lo || b + HDR_BYTES > hi || ((uintptr_t)b & (GRAIN - 1)) != GRAIN - HDR_BYTES)
+            return false;
+        uint32_t h = *word(b);
+        if (!(h & F_PREVFREE) != !prev_free) return false;
+        if (!(h & F_FREE) && (h & VALUE_MASK) == FENCE) return !stop;
+        size_t size = block_size(h);
+        if (size < GRAIN || size > (size_t)(hi - b)) return false;
+        if (h & F_FREE) {
+            if (prev_free || *word(b + size - 4) != size) return false;
+            t->free_blocks++;
+            t->free_bytes += size;
+        } else {
+            t->live++;
+            t->in_use += h & VALUE_MASK;
+        }
+        prev_free = (h & F_FREE) != 0;
+        b += size;
+    }
+}
+
+bool ac__heap_check(void) {
+    if (!H.backend) return true;
+    char *lo = H.backend->begin, *hi = H.backend->end;
+    if (H.top > H.end || (H.last_span && H.end - H.top < (ptrdiff_t)HDR_BYTES)) return false;
+    walk_totals t = {0, 0, 0, 0};
+    size_t spans = 0;
+    for (char *s = H.last_span; s; spans++) {
+        if (spans > 1u << 20 || !span_check(s, s == H.last_span ? H.top : NULL, lo, hi, &t))
+            return false;
+        link_t prev = *word(s - 4);
+        s = prev ? at(prev) : NULL;
+    }
+    /* every free block is on the bin of its size, once, with good links */
+    size_t listed = 0;
+    for (unsigned i = 0; i < NBINS; i++) {
+        link_t back = 0;
+        if (!H.bins[i] != !(H.bitmap & ((uint64_t)1 << i))) return false;
+        for (link_t l = H.bins[i]; l; back = l, l = *next_of(at(l))) {
+            char *b = at(l);
+            if (b < lo || b + GRAIN > hi || ++listed > t.free_blocks) return false;
+            uint32_t h = *word(b);
+            if (!(h & F_FREE) || bin_of(free_size(h)) != i || *prev_of(b) != back) return false;
+        }
+    }
+    return listed == t.free_blocks && t.live == ac__count.live && t.in_use == ac__count.in_use;
+}

@@ -1,0 +1,665 @@
+/*
+ * test_heap.c - the heap engine and the malloc family over a test backend
+ * (a buffer handed out page by page, with a page limit, injected failures
+ * and injected gaps) and over the default backend.
+ */
+#include "harness.h"
+#include "internal.h"
+#include "suites.h"
+
+#define ARENA_PAGES 400
+#define PAGE        ((size_t)65536)
+
+static _Alignas(65536) unsigned char arena[ARENA_PAGES * 65536];
+
+typedef struct test_backend {
+    ac__backend b;
+    size_t limit_pages; /* pages the backend may hand out, gaps included */
+    size_t used_pages;  /* pages handed out, counted from the arena's start */
+    unsigned fail_next; /* refuse this many grow calls */
+    size_t gap_next;    /* skip this many pages before the next growth */
+    unsigned grows;     /* successful grow calls */
+} test_backend;
+
+static test_backend tb;
+
+static char *test_grow(ac__backend *self, size_t pages) {
+    test_backend *t = (test_backend *)self;
+    if (t->fail_next) {
+        t->fail_next--;
+        return NULL;
+    }
+    if (pages > t->limit_pages || t->used_pages + t->gap_next > t->limit_pages - pages) return NULL;
+    char *m = (char *)arena + (t->used_pages + t->gap_next) * PAGE;
+    t->used_pages += t->gap_next + pages;
+    t->gap_next = 0;
+    t->b.end = (char *)arena + t->used_pages * PAGE;
+    t->grows++;
+    return m;
+}
+
+/* A fresh heap: the first `initial_bytes` bytes after `skip` are already
+ * there (like wasm memory above __heap_base), up to `limit_pages`. */
+static void use_test_backend(size_t skip, size_t initial_pages, size_t limit_pages) {
+    tb = (test_backend){{test_grow, (char *)arena + skip, (char *)arena + initial_pages * PAGE},
+                        limit_pages, initial_pages, 0, 0, 0};
+    ac__heap_reset_locked(&tb.b);
+}
+
+static size_t heap_pages(void) {
+    ac_stats_t s;
+    ac_stats_get(&s);
+    return s.heap_pages;
+}
+
+static size_t in_use(void) {
+    ac_stats_t s;
+    ac_stats_get(&s);
+    return s.in_use_bytes;
+}
+
+static void fill(void *p, size_t n, unsigned tag) {
+    unsigned char *c = p;
+    for (size_t i = 0; i < n; i++) c[i] = (unsigned char)(tag * 31u + i * 7u);
+}
+
+static bool filled(const void *p, size_t n, unsigned tag) {
+    const unsigned char *c = p;
+    for (size_t i = 0; i < n; i++)
+        if (c[i] != (unsigned char)(tag * 31u + i * 7u)) return false;
+    return true;
+}
+
+/* ---- basics ------------------------------------------------------------------ */
+
+static void malloc_basics(void) {
+    use_test_backend(100, 1, 8);
+    char *a = ac_malloc(1), *b = ac_malloc(0), *c = ac_malloc(100);
+    T_ASSERT(a && b && c);
+    T_EQ((uintptr_t)a % 16, 0);
+    T_EQ((uintptr_t)b % 16, 0);
+    T_EQ((uintptr_t)c % 16, 0);
+    /* 4-byte header, 16-byte grain: 1 and 0 bytes take 16, 100 takes 112 */
+    T_PTR(b, a + 16);
+    T_PTR(c, b + 16);
+    T_EQ(ac_malloc_usable_size(a), 12);
+    T_EQ(ac_malloc_usable_size(b), 12);
+    T_EQ(ac_malloc_usable_size(c), 108);
+    T_EQ(ac_malloc_usable_size(NULL), 0);
+    /* the first block uses the memory above the heap's start */
+    T_ASSERT((unsigned char *)a < arena + 100 + 32);
+    T_EQ(in_use(), 101);
+    T_ASSERT(ac__heap_check());
+
+    ac_free(b);
+    T_ASSERT(ac__heap_check());
+    /* a freed 16-byte block is reused exactly */
+    T_PTR(ac_malloc(5), b);
+    ac_free(NULL);
+    ac_free(a);
+    ac_free(b);
+    ac_free(c);
+    T_ASSERT(ac__heap_check());
+    ac_stats_t s;
+    ac_stats_get(&s);
+    T_EQ(s.in_use_bytes, 0);
+    T_EQ(s.live_blocks, 0);
+    T_EQ(s.peak_bytes, 106); /* after malloc(5) */
+    T_EQ(s.allocs, 4);
+    T_EQ(s.frees, 4);
+    /* everything went back to the top: the next block is where a was */
+    T_PTR(ac_malloc(30), a);
+    T_EQ(tb.grows, 0);
+}
+
+static void merging(void) {
+    use_test_backend(0, 1, 8);
+    char *p[6];
+    for (int i = 0; i < 6; i++) p[i] = ac_malloc(60); /* 64-byte blocks */
+    for (int i = 1; i < 6; i++) T_PTR(p[i], p[0] + 64 * i);
+    ac_free(p[1]);
+    ac_free(p[3]);
+    T_ASSERT(ac__heap_check());
+    ac_free(p[2]); /* merges with both neighbours: 192 bytes */
+    T_ASSERT(ac__heap_check());
+    T_PTR(ac_malloc(188), p[1]);
+    ac_free(p[1]);
+    ac_free(p[4]);
+    ac_free(p[5]); /* reaches the top: everything after p[0] goes back */
+    T_ASSERT(ac__heap_check());
+    T_PTR(ac_malloc(1000), p[1]);
+    ac_free(p[1]);
+    ac_free(p[0]);
+    T_ASSERT(ac__heap_check());
+}
+
+static void size_classes_and_splitting(void) {
+    use_test_backend(0, 2, 8);
+    /* a large free block (4016 bytes) serves a smaller request from its
+     * high end and keeps the rest, free, where it was */
+    char *big = ac_malloc(4000), *guard = ac_malloc(10);
+    ac_free(big);
+    char *small = ac_malloc(100);
+    T_PTR(small, big + 4016 - 112);
+    char *rest = ac_malloc(3000); /* from the remainder, not from the top */
+    T_PTR(rest, big + 4016 - 112 - 3008);
+    T_PTR(ac_malloc(880), big); /* what is left: 896 bytes, an exact fit */
+    T_ASSERT(ac__heap_check());
+    ac_free(big);
+    T_ASSERT(ac__heap_check());
+    ac_free(small);
+    ac_free(rest);
+    ac_free(guard);
+    T_ASSERT(ac__heap_check());
+    T_EQ(in_use(), 0);
+}
+
+/* ---- growth ------------------------------------------------------------------ */
+
+static void grows_by_pages_and_reuses_top(void) {
+    use_test_backend(0, 1, 16);
+    T_EQ(heap_pages(), 1);
+    char *a = ac_malloc(100000); /* needs two more pages */
+    T_ASSERT(a);
+    T_EQ(heap_pages(), 2);
+    T_EQ(tb.grows, 1);
+    ac_free(a);
+    char *b = ac_malloc(100000);
+    T_PTR(b, a);
+    T_EQ(heap_pages(), 2);
+    T_EQ(tb.grows, 1);
+    ac_free(b);
+    T_ASSERT(ac__heap_check());
+}
+
+/* alloc 85196 + 80000 bytes, free both, 1000 times: no growth after round 1 */
+static void bounded_growth_two_large(void) {
+    use_test_backend(0, 1, ARENA_PAGES);
+    size_t after_first = 0;
+    for (int round = 0; round < 1000; round++) {
+        void *a = ac_malloc(85196), *b = ac_malloc(80000);
+        T_ASSERT(a && b);
+        ac_free(a);
+        ac_free(b);
+        if (round == 0) after_first = heap_pages();
+    }
+    T_EQ(heap_pages(), after_first);
+    T_EQ(after_first, 3); /* 165196 bytes + headers fit three pages */
+    T_ASSERT(ac__heap_check());
+}
+
+/* a 65520-byte block allocated and freed 1000 times beside a live small one */
+static void bounded_growth_page_block(void) {
+    use_test_backend(0, 1, ARENA_PAGES);
+    void *small = ac_malloc(24);
+    size_t after_first = 0;
+    for (int round = 0; round < 1000; round++) {
+        void *a = ac_malloc(65520);
+        T_ASSERT(a);
+        ac_free(a);
+        if (round == 0) after_first = heap_pages();
+    }
+    T_EQ(heap_pages(), after_first);
+    T_EQ(after_first, 2);
+    ac_free(small);
+    T_ASSERT(ac__heap_check());
+}
+
+/* a buffer growing by one page per step, old and new live together */
+static void bounded_growth_sliding_buffer(void) {
+    use_test_backend(0, 1, ARENA_PAGES);
+    void *old = NULL;
+    size_t steps = 150, final_pages = 0;
+    for (size_t i = 1; i <= steps; i++) {
+        void *p = ac_malloc(i * PAGE);
+        if (!p) {
+            t_puts("    step ");
+            t_putu(i);
+            t_puts(" failed at heap pages ");
+            t_putu(heap_pages());
+            t_puts("\n");
+        }
+        T_ASSERT(p);
+        ac_free(old);
+        old = p;
+        final_pages = i;
+    }
+    ac_free(old);
+    size_t pages = heap_pages();
+    t_puts("    sliding buffer: final ");
+    t_putu(final_pages);
+    t_puts(" pages, heap ");
+    t_putu(pages);
+    t_puts(" pages\n");
+    /* the freed buffer is merged with the top, so the new one mostly reuses it */
+    T_EQ(final_pages, 150);
+    T_ASSERT(pages * 2 <= final_pages * 5 + 2 * 4); /* 2.5x + 4 pages */
+    T_ASSERT(ac__heap_check());
+}
+
+static void out_of_memory_then_recover(void) {
+    use_test_backend(0, 1, 4);
+    void *blocks[1000];
+    size_t n = 0;
+    while (n < 1000 && (blocks[n] = ac_malloc(1000)) != NULL) n++;
+    T_ASSERT(n > 200 && n < 1000);
+    T_EQ(heap_pages(), 4);
+    T_ASSERT(ac__heap_check());
+    /* an oversized request fails without touching anything */
+    T_PTR(ac_malloc(10 * PAGE), NULL);
+    T_ASSERT(ac__heap_check());
+    for (size_t i = 0; i < n; i += 2) ac_free(blocks[i]);
+    T_ASSERT(ac__heap_check());
+    for (size_t i = 0; i < n; i += 2) T_ASSERT((blocks[i] = ac_malloc(1000)) != NULL);
+    for (size_t i = 0; i < n; i++) ac_free(blocks[i]);
+    T_ASSERT(ac__heap_check());
+    T_EQ(in_use(), 0);
+    /* all of it is one free top again */
+    T_ASSERT(ac_malloc(3 * PAGE) != NULL);
+}
+
+static void grow_failure_is_harmless(void) {
+    use_test_backend(0, 1, 8);
+    void *a = ac_malloc(1000);
+    tb.fail_next = 1;
+    T_PTR(ac_malloc(PAGE), NULL);
+    T_ASSERT(ac__heap_check());
+    T_EQ(heap_pages(), 1);
+    void *b = ac_malloc(PAGE);
+    T_ASSERT(b);
+    T_EQ(heap_pages(), 2);
+    ac_free(a);
+    ac_free(b);
+    T_ASSERT(ac__heap_check());
+}
+
+/* Someone else grew the memory in between: a new span starts, the old top
+ * becomes a free block that is used later. */
+static void non_contiguous_growth(void) {
+    use_test_backend(0, 1, 16);
+    char *a = ac_malloc(30000);
+    tb.gap_next = 2;
+    char *b = ac_malloc(50000); /* does not fit the first page */
+    T_ASSERT(a && b);
+    T_ASSERT(b >= (char *)arena + 3 * PAGE);
+    T_ASSERT(ac__heap_check());
+    /* the rest of the first span serves a request that fits it */
+    char *c = ac_malloc(20000);
+    T_ASSERT(c > a && c < (char *)arena + PAGE);
+    ac_free(a);
+    ac_free(c);
+    T_ASSERT(ac__heap_check());
+    /* the closed span's memory merges into one free block */
+    char *d = ac_malloc(60000);
+    T_ASSERT(d < (char *)arena + PAGE);
+    ac_free(b);
+    ac_free(d);
+    T_ASSERT(ac__heap_check());
+    T_EQ(in_use(), 0);
+}
+
+static void no_initial_memory(void) {
+    use_test_backend(0, 0, 4); /* like the mmap backend: nothing until grown */
+    char *a = ac_malloc(10);
+    T_ASSERT(a);
+    T_EQ(tb.grows, 1);
+    T_EQ((uintptr_t)a % 16, 0);
+    ac_free(a);
+    T_ASSERT(ac__heap_check());
+}
+
+/* ---- bad input ------------------------------------------------------------------ */
+
+static void absurd_requests_fail_without_growth(void) {
+    use_test_backend(0, 1, ARENA_PAGES);
+    void *keep = ac_malloc(10);
+    size_t huge[] = {SIZE_MAX, SIZE_MAX - 8, SIZE_MAX / 2, AC_MAX_REQUEST_BYTES + 1};
+    for (size_t i = 0; i < sizeof huge / sizeof huge[0]; i++) {
+        T_PTR(ac_malloc(huge[i]), NULL);
+        T_PTR(ac_realloc(keep, huge[i]), NULL);
+        T_PTR(ac_aligned_alloc(64, huge[i]), NULL);
+        T_PTR(ac_alloc(huge[i], 8), NULL);
+    }
+    T_PTR(ac_calloc(SIZE_MAX / 2, 3), NULL);     /* product overflows */
+    T_PTR(ac_calloc((size_t)1 << 31, (size_t)1 << 31), NULL);
+    T_PTR(ac_aligned_alloc(SIZE_MAX / 2 + 1, 8), NULL); /* alignment too large */
+    T_EQ(tb.grows, 0);
+    T_EQ(heap_pages(), 1);
+    T_EQ(ac_malloc_usable_size(keep), 12);
+    /* more than the backend has: fails after trying, heap intact */
+    T_PTR(ac_malloc(2 * ARENA_PAGES * PAGE), NULL);
+    T_ASSERT(ac__heap_check());
+    ac_free(keep);
+}
+
+static void bad_alignments(void) {
+    use_test_backend(0, 1, 8);
+    void *p = (void *)&p;
+    T_PTR(ac_aligned_alloc(0, 16), NULL);
+    T_PTR(ac_aligned_alloc(3, 16), NULL);
+    T_PTR(ac_aligned_alloc(48, 16), NULL);
+    T_PTR(ac_alloc(16, 24), NULL);
+    T_EQ(ac_posix_memalign(&p, 2, 16), 22);          /* not a multiple of sizeof(void *) */
+    T_EQ(ac_posix_memalign(&p, 24, 16), 22);         /* not a power of two */
+    T_EQ(ac_posix_memalign(&p, 64, SIZE_MAX - 8), 12); /* ENOMEM */
+    T_PTR(p, &p);                                    /* untouched on failure */
+    T_EQ(ac_posix_memalign(&p, 64, 100), 0);
+    T_EQ((uintptr_t)p % 64, 0);
+    ac_free(p);
+    T_EQ(tb.grows, 0);
+    T_ASSERT(ac__heap_check());
+}
+
+static void calloc_zeroes(void) {
+    use_test_backend(0, 1, 8);
+    unsigned char *a = ac_malloc(500);
+    fill(a, 500, 9);
+    ac_free(a);
+    unsigned char *b = ac_calloc(50, 10);
+    T_PTR(b, a); /* the dirty block comes back, zeroed */
+    for (size_t i = 0; i < 500; i++) T_EQ(b[i], 0);
+    T_EQ(ac_malloc_usable_size(b), 508);
+    unsigned char *z = ac_calloc(0, 10);
+    T_ASSERT(z);
+    ac_free(z);
+    ac_free(b);
+}
+
+/* ---- realloc ---------------------------------------------------------------------- */
+
+static void realloc_in_place_and_moving(void) {
+    use_test_backend(0, 1, 16);
+    char *a = ac_malloc(100);
+    fill(a, 100, 1);
+    /* at the top: grows in place, even across a page */
+    char *a2 = ac_realloc(a, 100000);
+    T_PTR(a2, a);
+    T_ASSERT(filled(a, 100, 1));
+    T_EQ(ac_malloc_usable_size(a), 100012);
+    /* shrinks in place; the tail goes back */
+    T_PTR(ac_realloc(a, 50), a);
+    T_ASSERT(filled(a, 50, 1));
+    char *b = ac_malloc(200);
+    T_PTR(b, a + 64);
+    T_ASSERT(ac__heap_check());
+    /* b blocks a: a moves, keeping its contents */
+    char *c = ac_malloc(300);
+    ac_free(c); /* c is back in the top */
+    char *a3 = ac_realloc(a, 80);
+    T_ASSERT(a3 != a);
+    T_ASSERT(filled(a3, 50, 1));
+    T_ASSERT(ac__heap_check());
+    /* into a free neighbour: free the block after a3, grow a3 into it */
+    char *d = ac_malloc(1000), *e = ac_malloc(16);
+    T_PTR(d, a3 + 96);
+    ac_free(d);
+    T_PTR(ac_realloc(a3, 900), a3);
+    T_ASSERT(filled(a3, 50, 1));
+    T_ASSERT(ac__heap_check());
+    ac_free(a3);
+    ac_free(b);
+    ac_free(e);
+    T_EQ(in_use(), 0);
+    T_ASSERT(ac__heap_check());
+}
+
+static void realloc_edge_cases(void) {
+    use_test_backend(0, 1, 4);
+    char *a = ac_realloc(NULL, 40); /* acts as malloc */
+    T_ASSERT(a);
+    fill(a, 40, 3);
+    char *z = ac_realloc(a, 0); /* a 0-byte block, still owned */
+    T_PTR(z, a);
+    T_EQ(in_use(), 0);
+    char *g = ac_realloc(z, 40);
+    T_PTR(g, a);
+    fill(g, 40, 4);
+    /* failure leaves the old block intact */
+    T_PTR(ac_realloc(g, 10 * PAGE), NULL);
+    T_ASSERT(filled(g, 40, 4));
+    T_EQ(in_use(), 40);
+    ac_free(g);
+    T_ASSERT(ac__heap_check());
+}
+
+/* ---- alignment ---------------------------------------------------------------------- */
+
+static void aligned_allocations(void) {
+    use_test_backend(4, 1, ARENA_PAGES);
+    void *small = ac_malloc(8);
+    for (size_t align = 1; align <= ((size_t)1 << 20); align <<= 1) {
+        for (size_t size = 0; size < 70000; size = size * 3 + 1) {
+            char *p = ac_aligned_alloc(align, size);
+            T_ASSERT(p != NULL);
+            T_EQ((uintptr_t)p % align, 0);
+            T_EQ((uintptr_t)p % 16, 0);
+            T_ASSERT(ac_malloc_usable_size(p) >= size);
+            fill(p, size, (unsigned)align);
+            void *q = ac_malloc(24); /* keep the neighbourhood busy */
+            T_ASSERT(ac__heap_check());
+            T_ASSERT(filled(p, size, (unsigned)align));
+            ac_free(p);
+            ac_free(q);
+        }
+    }
+    ac_free(small);
+    T_ASSERT(ac__heap_check());
+    T_EQ(in_use(), 0);
+    /* a 1 MiB alignment must not have cost more than about 2 MiB of heap */
+    T_ASSERT(heap_pages() <= 2 * 16 + 3);
+}
+
+/* ---- the layout API ---------------------------------------------------------------------- */
+
+static void layout_api(void) {
+    use_test_backend(0, 1, 16);
+    char *a = ac_alloc(100, 64);
+    T_ASSERT(a);
+    T_EQ((uintptr_t)a % 64, 0);
+    fill(a, 100, 5);
+    char *z = ac_alloc_zeroed(300, 256);
+    T_EQ((uintptr_t)z % 256, 0);
+    for (int i = 0; i < 300; i++) T_EQ(z[i], 0);
+    char *a2 = ac_resize(a, 100, 64, 5000);
+    T_ASSERT(a2);
+    T_EQ((uintptr_t)a2 % 64, 0);
+    T_ASSERT(filled(a2, 100, 5));
+    char *a3 = ac_resize(a2, 5000, 64, 10);
+    T_PTR(a3, a2);
+    T_PTR(ac_resize(a3, 10, 3, 20), NULL); /* bad alignment: block intact */
+    T_ASSERT(filled(a3, 10, 5));
+    ac_dealloc(a3, 10, 64);
+    ac_dealloc(z, 300, 256);
+    ac_dealloc(NULL, 0, 8);
+    void *zero = ac_alloc(0, 8);
+    T_ASSERT(zero);
+    ac_dealloc(zero, 0, 8);
+    T_EQ(in_use(), 0);
+    T_ASSERT(ac__heap_check());
+}
+
+/* ---- stats --------------------------------------------------------------------------------- */
+
+static void stats_trip(void) {
+    use_test_backend(0, 1, 8);
+    ac_stats_t s;
+    void *a = ac_malloc(100), *b = ac_malloc(200);
+    ac_free(a);
+    ac_stats_get(&s);
+    T_EQ(s.in_use_bytes, 200);
+    T_EQ(s.peak_bytes, 300);
+    T_EQ(s.trip_peak_bytes, 300);
+    ac_stats_reset_trip();
+    ac_stats_get(&s);
+    T_EQ(s.trip_peak_bytes, 200);
+    void *c = ac_malloc(50);
+    ac_stats_get(&s);
+    T_EQ(s.trip_peak_bytes, 250);
+    T_EQ(s.peak_bytes, 300);
+    /* realloc counts the difference; aligned blocks count what was asked */
+    b = ac_realloc(b, 260);
+    void *d = ac_aligned_alloc(4096, 10);
+    ac_stats_get(&s);
+    T_EQ(s.in_use_bytes, 260 + 50 + 10);
+    T_EQ(s.peak_bytes, 320);
+    T_EQ(s.live_blocks, 3);
+    ac_free(b);
+    ac_free(c);
+    ac_free(d);
+    ac_stats_get(&s);
+    T_EQ(s.in_use_bytes, 0);
+    T_EQ(s.allocs, 4);
+    T_EQ(s.frees, 4);
+}
+
+static void static_buffer(void) {
+    static _Alignas(16) unsigned char buf[10000];
+    void *live = ac_malloc(10);
+    T_ASSERT(!ac_heap_init_static(buf, sizeof buf)); /* blocks are live */
+    ac_free(live);
+    T_ASSERT(!ac_heap_init_static(NULL, 100));
+    T_ASSERT(!ac_heap_init_static(buf, 63));
+    T_ASSERT(ac_heap_init_static(buf + 3, sizeof buf - 3));
+    void *p[100];
+    size_t n = 0;
+    while (n < 100 && (p[n] = ac_malloc(500)) != NULL) {
+        T_ASSERT((unsigned char *)p[n] >= buf && (unsigned char *)p[n] + 500 <= buf + sizeof buf);
+        n++;
+    }
+    T_EQ(n, 19); /* 19 blocks of 512 bytes fit 9997 bytes less the start */
+    T_ASSERT(ac__heap_check());
+    while (n) ac_free(p[--n]);
+    T_ASSERT(ac__heap_check());
+    T_PTR(ac_malloc(9900), buf + 16); /* all of it is one top again */
+}
+
+/* ---- randomized against a shadow model ------------------------------------------------------ */
+
+typedef struct shadow {
+    char *p;
+    size_t size, align;
+    unsigned tag;
+} shadow;
+
+static shadow live[1024];
+
+static size_t random_size(uint64_t *rng) {
+    uint64_t k = t_rand_below(rng, 1000);
+    if (k < 700) return (size_t)t_rand_below(rng, 64);
+    if (k < 950) return (size_t)t_rand_below(rng, 2048);
+    if (k < 995) return (size_t)t_rand_below(rng, 40000);
+    return (size_t)t_rand_below(rng, 300000);
+}
+
+static void random_against_model(void) {
+    uint64_t rng = t_seed() ^ 0x4865u;
+    use_test_backend(36, 1, 64);
+    size_t n = 0, expect_in_use = 0;
+    unsigned tag = 0, ops = 20000u * t_scale();
+    for (unsigned op = 0; op < ops; op++) {
+        uint64_t k = t_rand_below(&rng, 100);
+        if (n && (k < 40 || n == 1024)) {
+            size_t i = (size_t)t_rand_below(&rng, n);
+            T_ASSERT(filled(live[i].p, live[i].size, live[i].tag));
+            ac_free(live[i].p);
+            expect_in_use -= live[i].size;
+            live[i] = live[--n];
+        } else if (n && k < 55) {
+            size_t i = (size_t)t_rand_below(&rng, n), size = random_size(&rng);
+            char *q = live[i].align > 16 ? ac_resize(live[i].p, live[i].size, live[i].align, size)
+                                         : ac_realloc(live[i].p, size);
+            if (!q) {
+                T_ASSERT(filled(live[i].p, live[i].size, live[i].tag));
+                continue;
+            }
+            size_t keep = size < live[i].size ? size : live[i].size;
+            T_ASSERT(filled(q, keep, live[i].tag));
+            T_EQ((uintptr_t)q % live[i].align, 0);
+            expect_in_use += size;
+            expect_in_use -= live[i].size;
+            live[i].p = q;
+            live[i].size = size;
+            fill(q, size, live[i].tag);
+        } else {
+            size_t size = random_size(&rng), align = 16;
+            char *p;
+            if (k < 65) {
+                align = (size_t)1 << t_rand_below(&rng, 13);
+                p = ac_aligned_alloc(align, size);
+                if (align < 16) align = 16;
+            } else if (k < 70) {
+                p = ac_calloc(1, size);
+                for (size_t j = 0; p && j < size; j++) T_EQ(p[j], 0);
+            } else {
+                p = ac_malloc(size);
+            }
+            if (!p) continue; /* the 64-page limit */
+            T_EQ((uintptr_t)p % align, 0);
+            tag++;
+            fill(p, size, tag);
+            live[n++] = (shadow){p, size, align, tag};
+            expect_in_use += size;
+        }
+        if (in_use() != expect_in_use || !ac__heap_check()) {
+            t_puts("    model disagrees at op ");
+            t_putu(op);
+            t_puts(", seed ");
+            t_putu(t_seed());
+            t_puts("\n");
+            T_EQ(in_use(), expect_in_use);
+            T_ASSERT(ac__heap_check());
+        }
+    }
+    while (n) {
+        n--;
+        T_ASSERT(filled(live[n].p, live[n].size, live[n].tag));
+        ac_free(live[n].p);
+    }
+    T_ASSERT(ac__heap_check());
+    T_EQ(in_use(), 0);
+}
+
+/* ---- the default backend -------------------------------------------------------------------- */
+
+static void default_backend(void) {
+    ac__heap_reset_locked(NULL);
+    size_t before = heap_pages();
+    char *p = ac_malloc(3 * PAGE);
+    T_ASSERT(p);
+    fill(p, 3 * PAGE, 7);
+    T_ASSERT(heap_pages() >= before + 3 - 1);
+    char *q = ac_malloc(100);
+    T_ASSERT(filled(p, 3 * PAGE, 7));
+    ac_free(p);
+    ac_free(q);
+    T_ASSERT(ac__heap_check());
+    T_EQ(in_use(), 0);
+}
+
+void suite_heap(void) {
+    static const t_case cases[] = {
+        T_CASE(malloc_basics),
+        T_CASE(merging),
+        T_CASE(size_classes_and_splitting),
+        T_CASE(grows_by_pages_and_reuses_top),
+        T_CASE(bounded_growth_two_large),
+        T_CASE(bounded_growth_page_block),
+        T_CASE(bounded_growth_sliding_buffer),
+        T_CASE(out_of_memory_then_recover),
+        T_CASE(grow_failure_is_harmless),
+        T_CASE(non_contiguous_growth),
+        T_CASE(no_initial_memory),
+        T_CASE(absurd_requests_fail_without_growth),
+        T_CASE(bad_alignments),
+        T_CASE(calloc_zeroes),
+        T_CASE(realloc_in_place_and_moving),
+        T_CASE(realloc_edge_cases),
+        T_CASE(aligned_allocations),
+        T_CASE(layout_api),
+        T_CASE(stats_trip),
+        T_CASE(static_buffer),
+        T_CASE(random_against_model),
+        T_CASE(default_backend),
+    };
+    t_run_suite("heap", cases, T_COUNT(cases));
+}
