@@ -63,10 +63,12 @@ typedef uint32_t link_t;
 
 ac__counters ac__count;
 
-static void count_in_use(size_t add, size_t sub) {
+/* In-use bytes change: only the trip's high-water mark is kept up to date
+ * here (the all-time one is folded in when a trip is reset or read), to
+ * keep the hot paths short. */
+__attribute__((noinline)) static void count_in_use(size_t add, size_t sub) {
     size_t u = ac__count.in_use + add - sub;
     ac__count.in_use = u;
-    if (u > ac__count.peak) ac__count.peak = u;
     if (u > ac__count.trip_peak) ac__count.trip_peak = u;
 }
 
@@ -163,9 +165,8 @@ static void span_start(char *p, char *end) {
     H.end = end;
 }
 
+/* H is all zero here: at program start, or after ac__heap_reset(). */
 static void heap_init(ac__backend *backend) {
-    H = (struct heap_state){0};
-    ac__count = (ac__counters){0};
     H.backend = backend ? backend : ac__default_backend();
     char *begin = H.backend->begin, *end = H.backend->end;
     ac__count.heap_bytes = (size_t)(end - begin);
@@ -280,7 +281,6 @@ static char *block_alloc(size_t bytes) {
 
 static void *counted(char *b, size_t bytes) {
     count_in_use(bytes, 0);
-    ac__count.live++;
     ac__count.allocs++;
     return b + HDR_BYTES;
 }
@@ -294,7 +294,6 @@ void *ac__heap_alloc(size_t bytes) {
 void ac__heap_free(void *payload) {
     char *b = (char *)payload - HDR_BYTES;
     count_in_use(0, *word(b) & VALUE_MASK);
-    ac__count.live--;
     ac__count.frees++;
     block_release(b);
 }
@@ -357,7 +356,11 @@ size_t ac__heap_usable(const void *payload) {
     return used_size(*word((char *)(uintptr_t)payload - HDR_BYTES)) - HDR_BYTES;
 }
 
-void ac__heap_reset(ac__backend *backend) { heap_init(backend); }
+void ac__heap_reset(ac__backend *backend) {
+    H = (struct heap_state){0};
+    ac__count = (ac__counters){0};
+    heap_init(backend);
+}
 
 /* ---- checking ------------------------------------------------------------------------ */
 
@@ -417,5 +420,6 @@ bool ac__heap_check(void) {
             if (!(h & F_FREE) || bin_of(free_size(h)) != i || *prev_of(b) != back) return false;
         }
     }
-    return listed == t.free_blocks && t.live == ac__count.live && t.in_use == ac__count.in_use;
+    return listed == t.free_blocks && t.live == ac__count.allocs - ac__count.frees &&
+           t.in_use == ac__count.in_use;
 }

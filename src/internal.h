@@ -71,9 +71,10 @@ void ac__heap_reset_locked(ac__backend *backend); /* malloc.c: the same, under t
 /* Walks every span and bin; true when every invariant holds. */
 bool ac__heap_check(void);
 
-/* Counters the heap keeps (stats.c reports them). */
+/* Counters the heap keeps. Live blocks are allocs - frees; the all-time
+ * high-water mark is max(peak, trip_peak): heap.c updates only trip_peak. */
 typedef struct ac__counters {
-    size_t in_use, peak, trip_peak, live;
+    size_t in_use, peak, trip_peak;
     uint64_t allocs, frees;
     size_t heap_bytes;
 } ac__counters;

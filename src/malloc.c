@@ -116,7 +116,18 @@ static void *resize_aligned(void *ptr, size_t size, size_t align) {
 
 void *ac_realloc(void *ptr, size_t size) {
     if (!ptr) return ac_malloc(size);
-    return resize_aligned(ptr, size, AC_MALLOC_ALIGN);
+    LOCK();
+    void *q = ptr;
+    if (!ac__heap_resize_in_place(ptr, size)) {
+        q = ac__heap_alloc(size);
+        if (q) {
+            size_t old = ac__heap_requested(ptr);
+            ac__memcpy(q, ptr, old < size ? old : size);
+            ac__heap_free(ptr);
+        }
+    }
+    UNLOCK();
+    return q ? q : failed(AC_ENOMEM);
 }
 
 void *ac_aligned_alloc(size_t alignment, size_t size) { return alloc_aligned(size, alignment); }
@@ -179,7 +190,7 @@ bool ac_heap_init_static(void *buf, size_t bytes) {
     static ac__backend backend;
     if (!buf || bytes < 64) return false;
     LOCK();
-    bool idle = ac__count.live == 0;
+    bool idle = ac__count.allocs == ac__count.frees;
     if (idle) {
         ac__static_backend_init(&backend, buf, bytes);
         ac__heap_reset(&backend);
@@ -193,9 +204,9 @@ bool ac_heap_init_static(void *buf, size_t bytes) {
 void ac_stats_get(ac_stats_t *out) {
     LOCK();
     out->in_use_bytes = ac__count.in_use;
-    out->peak_bytes = ac__count.peak;
+    out->peak_bytes = ac__count.peak > ac__count.trip_peak ? ac__count.peak : ac__count.trip_peak;
     out->trip_peak_bytes = ac__count.trip_peak;
-    out->live_blocks = ac__count.live;
+    out->live_blocks = (size_t)(ac__count.allocs - ac__count.frees);
     out->allocs = ac__count.allocs;
     out->frees = ac__count.frees;
     out->heap_bytes = ac__count.heap_bytes;
@@ -205,6 +216,7 @@ void ac_stats_get(ac_stats_t *out) {
 
 void ac_stats_reset_trip(void) {
     LOCK();
+    if (ac__count.trip_peak > ac__count.peak) ac__count.peak = ac__count.trip_peak;
     ac__count.trip_peak = ac__count.in_use;
     UNLOCK();
 }
