@@ -17,7 +17,7 @@ INC   := -Iinclude
 WASM  := --target=wasm32 -ffreestanding -nostdlib -mbulk-memory
 
 LIB_SRCS  := src/region.c src/format.c src/heap.c src/malloc.c src/backend_wasm.c \
-             src/backend_mmap.c src/backend_static.c
+             src/backend_mmap.c src/backend_static.c src/stats.c
 LIB_HDRS  := include/alloc_cat.h src/internal.h
 TEST_SRCS := tests/harness.c tests/test_region.c tests/test_heap.c
 NATIVE_TEST_SRCS := $(TEST_SRCS) tests/test_threads.c

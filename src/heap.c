@@ -48,14 +48,25 @@
 #define F_PREVFREE 0x40000000u
 #define VALUE_MASK 0x3fffffffu
 #define FENCE      VALUE_MASK /* an in-use header no request can have */
+#ifndef AC_AUDIT_SIZES
+#define AC_AUDIT_SIZES 0
+#endif
+#if AC_AUDIT_SIZES
+/* Audit builds keep the alignment row of an in-use block in its header:
+ * requests get 26 bits, the row 4. */
+#define REQ_MASK    0x03ffffffu
+#define ALIGN_SHIFT 26u
+#else
+#define REQ_MASK VALUE_MASK
+#endif
 #define HDR_BYTES  4u
 #define GRAIN      16u
 #define NBINS      64u
 #define BIN_SCAN   8u /* blocks looked at in a request's own bin */
 
-/* Largest request: it and the block around it must fit 30 bits. */
+/* Largest request: it and the block around it must fit the request bits. */
 #define MAX_REQUEST AC_MAX_REQUEST_BYTES
-_Static_assert(AC_MAX_REQUEST_BYTES == VALUE_MASK - 2u * GRAIN, "public limit matches");
+_Static_assert(AC_MAX_REQUEST_BYTES == REQ_MASK - 2u * GRAIN, "public limit matches");
 
 _Static_assert(GRAIN >= 4u * sizeof(uint32_t), "a free block holds header, 2 links, footer");
 
@@ -97,7 +108,10 @@ static char *at(link_t l) { return H.base + l; }
 static link_t link_of(char *b) { return (link_t)(b - H.base); }
 #endif
 
-static size_t used_size(uint32_t h) { return ((h & VALUE_MASK) + HDR_BYTES + GRAIN - 1) & ~(size_t)(GRAIN - 1); }
+static size_t requested(uint32_t h) { return h & REQ_MASK; }
+static size_t used_size(uint32_t h) {
+    return (requested(h) + HDR_BYTES + GRAIN - 1) & ~(size_t)(GRAIN - 1);
+}
 static size_t free_size(uint32_t h) { return (size_t)(h & VALUE_MASK) * GRAIN; }
 static size_t block_size(uint32_t h) { return (h & F_FREE) ? free_size(h) : used_size(h); }
 
@@ -279,7 +293,43 @@ static char *block_alloc(size_t bytes) {
     return b;
 }
 
-static void *counted(char *b, size_t bytes) {
+#if AC_AUDIT_SIZES
+ac__audit_tables ac__audit;
+
+static void audit_row(ac_audit_row_t *row, bool add) {
+    if (!add) {
+        row->live--;
+        return;
+    }
+    row->live++;
+    if (row->live > row->peak) row->peak = row->live;
+    if (row->live > row->trip_peak) row->trip_peak = row->live;
+}
+
+/* Counts an in-use header in (add) or out of the audit tables. */
+static void audit(uint32_t h, bool add) {
+    size_t bytes = requested(h);
+    audit_row(&ac__audit.by_size[bytes < 256 ? bytes : 256], add);
+    audit_row(&ac__audit.by_align[(h & VALUE_MASK) >> ALIGN_SHIFT], add);
+}
+
+static unsigned align_row(size_t align) {
+    unsigned row = 0;
+    while (row + 1 < AC_AUDIT_ALIGN_ROWS && ((size_t)GRAIN << row) < align) row++;
+    return row;
+}
+#define AUDIT(h, add) audit(h, add)
+#else
+#define AUDIT(h, add) ((void)0)
+#endif
+
+/* A new block in use: count it; audit builds also record its alignment. */
+static void *counted(char *b, size_t bytes, size_t align) {
+    (void)align;
+#if AC_AUDIT_SIZES
+    *word(b) |= (uint32_t)align_row(align) << ALIGN_SHIFT;
+#endif
+    AUDIT(*word(b), true);
     count_in_use(bytes, 0);
     ac__count.allocs++;
     return b + HDR_BYTES;
@@ -288,12 +338,13 @@ static void *counted(char *b, size_t bytes) {
 void *ac__heap_alloc(size_t bytes) {
     if (bytes > MAX_REQUEST) return NULL;
     char *b = block_alloc(bytes);
-    return b ? counted(b, bytes) : NULL;
+    return b ? counted(b, bytes, GRAIN) : NULL;
 }
 
 void ac__heap_free(void *payload) {
     char *b = (char *)payload - HDR_BYTES;
-    count_in_use(0, *word(b) & VALUE_MASK);
+    AUDIT(*word(b), false);
+    count_in_use(0, requested(*word(b)));
     ac__count.frees++;
     block_release(b);
 }
@@ -310,16 +361,24 @@ bool ac__heap_resize_in_place(void *payload, size_t bytes) {
             H.top = b + want;
             size = want;
         } else {
+            /* take the front of the free block that follows */
             uint32_t nh = *word(n);
             size_t after = free_size(nh);
             if (!(nh & F_FREE) || size + after < want) return false;
             bin_remove(n, after);
-            size += after;
-            *word(b + size) &= ~F_PREVFREE;
+            size_t rest = size + after - want;
+            if (rest)
+                bin_insert(b + want, rest);
+            else
+                *word(b + want) &= ~F_PREVFREE;
+            size = want;
         }
     }
-    *word(b) = (h & F_PREVFREE) | (uint32_t)bytes;
-    count_in_use(bytes, h & VALUE_MASK);
+    /* the same block, new size: the flags and alignment row stay */
+    AUDIT(h, false);
+    *word(b) = (h & ~REQ_MASK) | (uint32_t)bytes;
+    AUDIT(*word(b), true);
+    count_in_use(bytes, requested(h));
     block_trim(b, size, want);
     return true;
 }
@@ -345,11 +404,11 @@ void *ac__heap_alloc_aligned(size_t bytes, size_t align) {
     }
     *word(b) = (*word(b) & F_PREVFREE) | (uint32_t)bytes;
     block_trim(b, size, size_for(bytes));
-    return counted(b, bytes);
+    return counted(b, bytes, align);
 }
 
 size_t ac__heap_requested(const void *payload) {
-    return *word((char *)(uintptr_t)payload - HDR_BYTES) & VALUE_MASK;
+    return requested(*word((char *)(uintptr_t)payload - HDR_BYTES));
 }
 
 size_t ac__heap_usable(const void *payload) {
@@ -359,6 +418,9 @@ size_t ac__heap_usable(const void *payload) {
 void ac__heap_reset(ac__backend *backend) {
     H = (struct heap_state){0};
     ac__count = (ac__counters){0};
+#if AC_AUDIT_SIZES
+    ac__audit = (ac__audit_tables){0};
+#endif
     heap_init(backend);
 }
 
@@ -389,7 +451,7 @@ static bool span_check(char *b, char *stop, char *lo, char *hi, walk_totals *t) 
             t->free_bytes += size;
         } else {
             t->live++;
-            t->in_use += h & VALUE_MASK;
+            t->in_use += requested(h);
         }
         prev_free = (h & F_FREE) != 0;
         b += size;
@@ -422,4 +484,53 @@ bool ac__heap_check(void) {
     }
     return listed == t.free_blocks && t.live == ac__count.allocs - ac__count.frees &&
            t.in_use == ac__count.in_use;
+}
+
+/* ---- walking ----------------------------------------------------------------------------- */
+
+static char *span_before(char *first) {
+    link_t l = *word(first - 4);
+    return l ? at(l) : NULL;
+}
+
+/* One past the last byte of the span whose first block is `first`. */
+static char *span_end(char *first) {
+    if (first == H.last_span) return H.end;
+    char *b = first;
+    for (uint32_t h; (h = *word(b)) != FENCE && h != (FENCE | F_PREVFREE);) b += block_size(h);
+    return b + HDR_BYTES;
+}
+
+size_t ac__heap_walk(ac_walk_fn fn, void *ctx) {
+    size_t n = 0;
+    /* spans are chained newest first; visit them lowest address first */
+    for (char *done = NULL;;) {
+        char *first = NULL;
+        for (char *s = H.last_span; s; s = span_before(s))
+            if ((!done || s > done) && (!first || s < first)) first = s;
+        if (!first) return n;
+        done = first;
+
+        char *end = span_end(first), *stop = first == H.last_span ? H.top : end - HDR_BYTES;
+        ac_walk_entry e = {AC_WALK_SPAN, (uintptr_t)first, (size_t)(end - first), 0};
+        if (n++, !fn(&e, ctx)) return n;
+        for (char *b = first; b < stop; b += e.bytes) {
+            uint32_t h = *word(b);
+            e.bytes = block_size(h);
+            if (h & F_FREE) {
+                e.kind = AC_WALK_FREE;
+                e.addr = (uintptr_t)b;
+                e.requested = 0;
+            } else {
+                e.kind = AC_WALK_USED;
+                e.addr = (uintptr_t)(b + HDR_BYTES);
+                e.requested = requested(h);
+            }
+            if (n++, !fn(&e, ctx)) return n;
+        }
+        if (first == H.last_span) {
+            e = (ac_walk_entry){AC_WALK_TOP, (uintptr_t)H.top, (size_t)(H.end - H.top), 0};
+            if (n++, !fn(&e, ctx)) return n;
+        }
+    }
 }

@@ -80,6 +80,20 @@ typedef struct ac__counters {
 } ac__counters;
 extern ac__counters ac__count;
 
+/* Audit tables (AC_AUDIT_SIZES builds), kept by heap.c. */
+typedef struct ac__audit_tables {
+    ac_audit_row_t by_size[AC_AUDIT_SIZE_ROWS];
+    ac_audit_row_t by_align[AC_AUDIT_ALIGN_ROWS];
+} ac__audit_tables;
+extern ac__audit_tables ac__audit;
+
+/* The heap's lock (malloc.c): no-ops on wasm32 without atomics. */
+void ac__lock(void);
+void ac__unlock(void);
+
+/* The heap walk without the lock. */
+size_t ac__heap_walk(ac_walk_fn fn, void *ctx);
+
 #ifndef __wasm32__
 /* The size of the native mmap reservation in effect (backend_mmap.c). */
 size_t ac__mmap_heap_bytes(void);

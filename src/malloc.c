@@ -199,27 +199,10 @@ bool ac_heap_init_static(void *buf, size_t bytes) {
     return idle;
 }
 
-/* ---- stats ----------------------------------------------------------------------------- */
+/* ---- the lock, for stats.c ---------------------------------------------------------- */
 
-void ac_stats_get(ac_stats_t *out) {
-    LOCK();
-    out->in_use_bytes = ac__count.in_use;
-    out->peak_bytes = ac__count.peak > ac__count.trip_peak ? ac__count.peak : ac__count.trip_peak;
-    out->trip_peak_bytes = ac__count.trip_peak;
-    out->live_blocks = (size_t)(ac__count.allocs - ac__count.frees);
-    out->allocs = ac__count.allocs;
-    out->frees = ac__count.frees;
-    out->heap_bytes = ac__count.heap_bytes;
-    out->heap_pages = (ac__count.heap_bytes + AC_PAGE_BYTES - 1) / AC_PAGE_BYTES;
-    UNLOCK();
-}
-
-void ac_stats_reset_trip(void) {
-    LOCK();
-    if (ac__count.trip_peak > ac__count.peak) ac__count.peak = ac__count.trip_peak;
-    ac__count.trip_peak = ac__count.in_use;
-    UNLOCK();
-}
+void ac__lock(void) { LOCK(); }
+void ac__unlock(void) { UNLOCK(); }
 
 /* ---- test hook --------------------------------------------------------------------------- */
 

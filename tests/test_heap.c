@@ -619,6 +619,81 @@ static void random_against_model(void) {
     T_EQ(in_use(), 0);
 }
 
+/* ---- walking ------------------------------------------------------------------------------ */
+
+typedef struct walk_log {
+    ac_walk_entry e[16];
+    size_t n;
+} walk_log;
+
+static bool log_entry(const ac_walk_entry *e, void *ctx) {
+    walk_log *log = ctx;
+    if (log->n < 16) log->e[log->n] = *e;
+    log->n++;
+    return true;
+}
+
+static bool stop_at_three(const ac_walk_entry *e, void *ctx) {
+    (void)e;
+    return ++*(size_t *)ctx < 3;
+}
+
+#define T_ENTRY(entry, k, a, b, r)                                                                 \
+    do {                                                                                           \
+        T_EQ((entry).kind, k);                                                                     \
+        T_EQ((entry).addr, (uintptr_t)(a));                                                        \
+        T_EQ((entry).bytes, b);                                                                    \
+        T_EQ((entry).requested, r);                                                                \
+    } while (0)
+
+static void walk_in_address_order(void) {
+    use_test_backend(0, 1, 16);
+    walk_log log = {{{0, 0, 0, 0}}, 0};
+    T_EQ(ac_heap_walk(log_entry, &log), 2); /* a fresh span: all of it is top */
+    T_ENTRY(log.e[0], AC_WALK_SPAN, arena + 12, PAGE - 12, 0);
+    T_ENTRY(log.e[1], AC_WALK_TOP, arena + 12, PAGE - 12, 0);
+    char *a = ac_malloc(10), *b = ac_malloc(100), *c = ac_malloc(40000);
+    ac_free(b);
+    tb.gap_next = 1;
+    char *d = ac_malloc(30000); /* the first span cannot hold it: a new span */
+    T_PTR(d, (char *)arena + 2 * PAGE + 16);
+    log.n = 0;
+    T_EQ(ac_heap_walk(log_entry, &log), 7);
+    char *first = a - 4, *top1 = c - 4 + 40016;
+    T_ENTRY(log.e[0], AC_WALK_SPAN, first, PAGE - 12, 0); /* ends with its fence */
+    T_ENTRY(log.e[1], AC_WALK_USED, a, 16, 10);
+    T_ENTRY(log.e[2], AC_WALK_FREE, b - 4, 112, 0);
+    T_ENTRY(log.e[3], AC_WALK_USED, c, 40016, 40000);
+    T_ENTRY(log.e[4], AC_WALK_FREE, top1, (char *)arena + PAGE - 4 - top1, 0);
+    T_ENTRY(log.e[5], AC_WALK_SPAN, d - 4, PAGE - 12, 0);
+    T_ENTRY(log.e[6], AC_WALK_USED, d, 30016, 30000);
+    /* the top of the last span was entry 7; the log is full-size here */
+    size_t count = 0;
+    T_EQ(ac_heap_walk(stop_at_three, &count), 3);
+
+    ac_heap_info_t info;
+    ac_heap_info(&info);
+    T_EQ(info.spans, 2);
+    T_EQ(info.span_bytes, 2 * (PAGE - 12));
+    T_EQ(info.used_blocks, 3);
+    T_EQ(info.used_bytes, 16 + 40016 + 30016);
+    T_EQ(info.free_blocks, 2);
+    T_EQ(info.free_bytes, 112 + (size_t)((char *)arena + PAGE - 4 - top1));
+    T_EQ(info.largest_free_bytes, (size_t)((char *)arena + PAGE - 4 - top1));
+    T_EQ(info.top_bytes, PAGE - 12 - 30016);
+    T_EQ(info.large_used, 1);
+    T_EQ(info.large_free, 0);
+    T_ASSERT(ac_heap_check());
+    ac_free(a);
+    ac_free(c);
+    ac_free(d);
+    ac_heap_info(&info);
+    T_EQ(info.used_blocks, 0);
+    T_EQ(info.free_blocks, 1); /* the whole first span, less its fence */
+    T_EQ(info.free_bytes, PAGE - 12 - 4);
+    T_EQ(info.large_free, 1);
+}
+
 /* ---- the default backend -------------------------------------------------------------------- */
 
 static void default_backend(void) {
@@ -659,6 +734,7 @@ void suite_heap(void) {
         T_CASE(stats_trip),
         T_CASE(static_buffer),
         T_CASE(random_against_model),
+        T_CASE(walk_in_address_order),
         T_CASE(default_backend),
     };
     t_run_suite("heap", cases, T_COUNT(cases));
