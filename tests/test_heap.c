@@ -658,7 +658,7 @@ static void walk_in_address_order(void) {
     char *d = ac_malloc(30000); /* the first span cannot hold it: a new span */
     T_PTR(d, (char *)arena + 2 * PAGE + 16);
     log.n = 0;
-    T_EQ(ac_heap_walk(log_entry, &log), 7);
+    T_EQ(ac_heap_walk(log_entry, &log), 8);
     char *first = a - 4, *top1 = c - 4 + 40016;
     T_ENTRY(log.e[0], AC_WALK_SPAN, first, PAGE - 12, 0); /* ends with its fence */
     T_ENTRY(log.e[1], AC_WALK_USED, a, 16, 10);
@@ -667,7 +667,7 @@ static void walk_in_address_order(void) {
     T_ENTRY(log.e[4], AC_WALK_FREE, top1, (char *)arena + PAGE - 4 - top1, 0);
     T_ENTRY(log.e[5], AC_WALK_SPAN, d - 4, PAGE - 12, 0);
     T_ENTRY(log.e[6], AC_WALK_USED, d, 30016, 30000);
-    /* the top of the last span was entry 7; the log is full-size here */
+    T_ENTRY(log.e[7], AC_WALK_TOP, d - 4 + 30016, PAGE - 12 - 30016, 0);
     size_t count = 0;
     T_EQ(ac_heap_walk(stop_at_three, &count), 3);
 
