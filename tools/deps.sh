@@ -28,6 +28,14 @@ for group in "${@:-core}"; do
         need_file /usr/lib/wasm32-wasi/libc.a wasi-libc
         need_file /usr/lib/llvm-14/lib/clang/14.0.6/lib/wasi/libclang_rt.builtins-wasm32.a libclang-rt-14-dev-wasm32
         ;;
+    fuzz) # libFuzzer (clang -fsanitize=fuzzer), with the sanitizer runtimes
+        need_cmd clang clang
+        need_file /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a libclang-rt-14-dev
+        ;;
+    valgrind) # memcheck, and valgrind/valgrind.h for client requests
+        need_cmd valgrind valgrind
+        need_file /usr/include/valgrind/valgrind.h valgrind
+        ;;
     binaryen) need_cmd wasm-opt binaryen ;;
     wabt) need_cmd wasm-objdump wabt ;;
     *)
