@@ -78,7 +78,8 @@ build/test/wasm32/tests.wasm: $(TEST_INPUTS) | deps
 		$(LIB_SRCS) $(TEST_SRCS) -o $@
 
 TEST_BINS := build/test/gcc-O2/tests build/test/gcc-O0/tests build/test/clang-O2/tests \
-             build/test/clang-asan/tests build/test/wasm32/tests.wasm
+             build/test/clang-asan/tests build/test/wasm32/tests.wasm \
+             build/test/checked/tests build/test/audit/tests build/test/wasm32-checked/tests.wasm
 
 test: all $(TEST_BINS)
 	@tools/run_tests.sh \
@@ -86,7 +87,10 @@ test: all $(TEST_BINS)
 		"gcc -O0=build/test/gcc-O0/tests" \
 		"clang -O2=build/test/clang-O2/tests" \
 		"clang ASan+UBSan=build/test/clang-asan/tests" \
-		"wasm32 under node=$(NODE) tools/run_wasm.mjs build/test/wasm32/tests.wasm"
+		"wasm32 under node=$(NODE) tools/run_wasm.mjs build/test/wasm32/tests.wasm" \
+		"checked (AC_CHECKED, ASan+UBSan)=build/test/checked/tests" \
+		"audit (AC_AUDIT_SIZES)=build/test/audit/tests" \
+		"wasm32 checked+audit=$(NODE) tools/run_wasm.mjs build/test/wasm32-checked/tests.wasm"
 
 clean:
 	rm -rf build
@@ -100,3 +104,20 @@ build/examples/region_demo: examples/region_demo.c build/native/liballoc_cat.a
 
 demo: build/examples/region_demo
 	@build/examples/region_demo
+
+# ---- build-option test configurations ----------------------------------------------
+# The whole suite again with misuse checks (bigger headers and grains) and
+# with the audit tables on.
+
+build/test/checked/tests: $(TEST_INPUTS) | deps
+	@mkdir -p $(@D)
+	$(CC_CLANG) $(TEST_CFLAGS) -O1 -DAC_CHECKED=1 $(SAN_FLAGS) $(LIB_SRCS) $(NATIVE_TEST_SRCS) -lpthread -o $@
+
+build/test/audit/tests: $(TEST_INPUTS) | deps
+	@mkdir -p $(@D)
+	$(CC_GCC) $(TEST_CFLAGS) -O2 -DAC_AUDIT_SIZES=1 $(LIB_SRCS) $(NATIVE_TEST_SRCS) -lpthread -o $@
+
+build/test/wasm32-checked/tests.wasm: $(TEST_INPUTS) | deps
+	@mkdir -p $(@D)
+	$(CC_CLANG) $(WASM) $(TEST_CFLAGS) -O2 -DAC_CHECKED=1 -DAC_AUDIT_SIZES=1 -Wl,--no-entry \
+		-Wl,--export=ac_test_main $(LIB_SRCS) $(TEST_SRCS) -o $@
