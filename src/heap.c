@@ -346,6 +346,7 @@ static void block_release(char *b) {
  * rest, which merges with what follows. */
 static void block_trim(char *b, size_t size, size_t keep) {
     if (size == keep) return;
+    mem_undefined(b + keep, HDR_BYTES); /* a header where the caller's bytes were */
     *word(b + keep) = piece(size - keep);
     block_release(b + keep);
 }
@@ -510,7 +511,13 @@ bool ac__heap_resize_in_place(void *payload, size_t bytes) {
     set_canary(b);
 #endif
 #if AC_VALGRIND
-    VALGRIND_RESIZEINPLACE_BLOCK(payload, requested(h), bytes, 0);
+    /* memcheck treats a resize to 0 bytes as a bad free: re-register instead */
+    if (bytes) {
+        VALGRIND_RESIZEINPLACE_BLOCK(payload, requested(h), bytes, 0);
+    } else {
+        VALGRIND_FREELIKE_BLOCK(payload, 0);
+        VALGRIND_MALLOCLIKE_BLOCK(payload, 0, 0, 0);
+    }
 #endif
     block_trim(b, size, want);
     return true;
@@ -548,7 +555,18 @@ size_t ac__heap_usable(const void *payload) {
     return used_size(*word((char *)(uintptr_t)payload - HDR_BYTES)) - HDR_BYTES - CANARY_BYTES;
 }
 
+#if AC_VALGRIND
+static bool forget_block(const ac_walk_entry *e, void *ctx) {
+    (void)ctx;
+    if (e->kind == AC_WALK_USED) VALGRIND_FREELIKE_BLOCK(e->addr, 0);
+    return true;
+}
+#endif
+
 void ac__heap_reset(ac__backend *backend) {
+#if AC_VALGRIND
+    ac__heap_walk(forget_block, NULL); /* the blocks of the old heap are gone */
+#endif
     H = (struct heap_state){0};
     ac__count = (ac__counters){0};
 #if AC_AUDIT_SIZES
