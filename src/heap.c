@@ -194,7 +194,6 @@ static size_t block_size(uint32_t h) { return (h & F_FREE) ? free_size(h) : used
 static link_t *next_of(char *b) { return word(b + HDR_BYTES); }
 static link_t *prev_of(char *b) { return word(b + HDR_BYTES + 4); }
 /* An in-use header for a piece of exactly `size` bytes about to be freed. */
-static uint32_t piece(size_t size) { return (uint32_t)(size - HDR_BYTES - CANARY_BYTES); }
 
 /* ---- bins ---------------------------------------------------------------------- */
 
@@ -314,21 +313,15 @@ static bool top_room(size_t size) {
 
 /* ---- the engine ------------------------------------------------------------------- */
 
-/* Frees block b whose header is in-use: merges with free neighbours and the
- * top. Does not count: callers keep the stats. */
-static void block_release(char *b) {
-    uint32_t h = *word(b);
-    size_t size = used_size(h);
-    if (h & F_PREVFREE) {
-        size_t before = *word(b - 4);
-        b -= before;
-        bin_remove(b, before);
-        size += before;
-    }
-    char *n = b + size;
+/* Frees [t, t + size), which follows a block in use, merging it with what
+ * comes next: the top, a free block, or a block in use (which learns that
+ * the block before it is free). With size 0 it only tells the next block
+ * that the block before it is in use. Does not count: callers keep stats. */
+static void free_tail(char *t, size_t size) {
+    char *n = t + size;
     if (n == H.top) {
-        H.top = b;
-        mem_noaccess(b, size);
+        H.top = t;
+        mem_noaccess(t, size);
         return;
     }
     uint32_t nh = *word(n);
@@ -337,18 +330,22 @@ static void block_release(char *b) {
         bin_remove(n, after);
         size += after;
     } else {
-        *word(n) = nh | F_PREVFREE;
+        *word(n) = size ? nh | F_PREVFREE : nh & ~F_PREVFREE;
+        if (!size) return;
     }
-    bin_insert(b, size);
+    bin_insert(t, size);
 }
 
-/* Cuts block b (in use, `size` bytes) down to `keep` bytes and frees the
- * rest, which merges with what follows. */
-static void block_trim(char *b, size_t size, size_t keep) {
-    if (size == keep) return;
-    mem_undefined(b + keep, HDR_BYTES); /* a header where the caller's bytes were */
-    *word(b + keep) = piece(size - keep);
-    block_release(b + keep);
+/* Frees the `size` bytes at b, whose header tells whether the block before
+ * is free: merges both ways. */
+static void block_release(char *b, size_t size) {
+    if (*word(b) & F_PREVFREE) {
+        size_t before = *word(b - 4);
+        b -= before;
+        bin_remove(b, before);
+        size += before;
+    }
+    free_tail(b, size);
 }
 
 /* Takes a block for `bytes` from the bins or the top; sets its header.
@@ -472,35 +469,29 @@ void ac__heap_free(void *payload) {
     AUDIT(*word(b), false);
     count_in_use(0, requested(*word(b)));
     ac__count.frees++;
-    block_release(b);
+    block_release(b, used_size(*word(b)));
 }
 
 bool ac__heap_resize_in_place(void *payload, size_t bytes) {
     if (bytes > MAX_REQUEST) return false;
     char *b = (char *)payload - HDR_BYTES;
     uint32_t h = *word(b);
-    size_t size = used_size(h), want = size_for(bytes);
+    size_t old = used_size(h), size = old, want = size_for(bytes);
     char *n = b + size;
     if (want > size) {
         if (n == H.top) {
             if (!top_room(want - size) || n != H.top) return false; /* a new span began */
             H.top = b + want;
-            mem_undefined(n, want - size);
             size = want;
         } else {
-            /* take the front of the free block that follows */
+            /* take the free block that follows; the rest is freed below */
             uint32_t nh = *word(n);
             size_t after = free_size(nh);
             if (!(nh & F_FREE) || size + after < want) return false;
             bin_remove(n, after);
-            mem_undefined(n, want - size);
-            size_t rest = size + after - want;
-            if (rest)
-                bin_insert(b + want, rest);
-            else
-                *word(b + want) &= ~F_PREVFREE;
-            size = want;
+            size += after;
         }
+        mem_undefined(n, want - old);
     }
     /* the same block, new size: the flags and alignment row stay */
     AUDIT(h, false);
@@ -519,7 +510,7 @@ bool ac__heap_resize_in_place(void *payload, size_t bytes) {
         VALGRIND_MALLOCLIKE_BLOCK(payload, 0, 0, 0);
     }
 #endif
-    block_trim(b, size, want);
+    free_tail(b + want, size - want);
     return true;
 }
 
@@ -533,17 +524,16 @@ void *ac__heap_alloc_aligned(size_t bytes, size_t align) {
     size_t size = used_size(*word(b));
     uintptr_t misalign = (uintptr_t)(b + HDR_BYTES) & (align - 1);
     if (misalign) {
-        /* the lead becomes an in-use block that is freed at once (it may
-         * merge backwards); the aligned block starts after it */
+        /* the aligned block starts `lead` bytes in; the lead is freed (it
+         * may merge backwards) */
         size_t lead = align - misalign;
-        *word(b) = (*word(b) & F_PREVFREE) | piece(lead);
         *word(b + lead) = 0;
-        block_release(b);
+        block_release(b, lead);
         b += lead;
         size -= lead;
     }
     *word(b) = (*word(b) & F_PREVFREE) | (uint32_t)bytes;
-    block_trim(b, size, size_for(bytes));
+    free_tail(b + size_for(bytes), size - size_for(bytes));
     return counted(b, bytes, align);
 }
 
