@@ -1,7 +1,8 @@
 # alloc_cat - a plain Makefile.
 #
 #   make            native and wasm32 static libraries
-#   make test       every test: gcc, clang, ASan+UBSan, wasm32 under node
+#   make test       every test: gcc, clang, ASan+UBSan, wasm32 under node, bench smoke
+#   make bench      alloc_cat against its peers: speed, pages, code size (bench/README.md)
 #   make clean      removes build/
 #
 # Everything is built under build/. Nothing here reads outside this tree.
@@ -19,7 +20,7 @@ WASM  := --target=wasm32 -ffreestanding -nostdlib -mbulk-memory
 LIB_SRCS  := src/region.c src/format.c src/heap.c src/malloc.c src/backend_wasm.c \
              src/backend_mmap.c src/backend_static.c src/stats.c
 LIB_HDRS  := include/alloc_cat.h src/internal.h
-TEST_SRCS := tests/harness.c tests/test_region.c tests/test_heap.c
+TEST_SRCS := tests/harness.c tests/test_region.c tests/test_heap.c tests/test_checked.c
 NATIVE_TEST_SRCS := $(TEST_SRCS) tests/test_threads.c
 TEST_HDRS := tests/harness.h tests/suites.h
 
@@ -78,7 +79,8 @@ build/test/wasm32/tests.wasm: $(TEST_INPUTS) | deps
 		$(LIB_SRCS) $(TEST_SRCS) -o $@
 
 TEST_BINS := build/test/gcc-O2/tests build/test/gcc-O0/tests build/test/clang-O2/tests \
-             build/test/clang-asan/tests build/test/wasm32/tests.wasm
+             build/test/clang-asan/tests build/test/wasm32/tests.wasm \
+             build/test/checked/tests build/test/audit/tests build/test/wasm32-checked/tests.wasm
 
 test: all $(TEST_BINS)
 	@tools/run_tests.sh \
@@ -87,6 +89,10 @@ test: all $(TEST_BINS)
 		"clang -O2=build/test/clang-O2/tests" \
 		"clang ASan+UBSan=build/test/clang-asan/tests" \
 		"wasm32 under node=$(NODE) tools/run_wasm.mjs build/test/wasm32/tests.wasm" \
+		"checked (AC_CHECKED, ASan+UBSan)=build/test/checked/tests" \
+		"audit (AC_AUDIT_SIZES)=build/test/audit/tests" \
+		"wasm32 checked+audit=$(NODE) tools/run_wasm.mjs build/test/wasm32-checked/tests.wasm" \
+		"bench smoke=$(BENCH_SMOKE_CMD)" \
 		$(RELIAB_RUNS)
 
 clean:
@@ -102,9 +108,36 @@ build/examples/region_demo: examples/region_demo.c build/native/liballoc_cat.a
 demo: build/examples/region_demo
 	@build/examples/region_demo
 
+# ---- build-option test configurations ----------------------------------------------
+# The whole suite again with misuse checks (bigger headers and grains) and
+# with the audit tables on.
+
+build/test/checked/tests: $(TEST_INPUTS) | deps
+	@mkdir -p $(@D)
+	$(CC_CLANG) $(TEST_CFLAGS) -O1 -DAC_CHECKED=1 $(SAN_FLAGS) $(LIB_SRCS) $(NATIVE_TEST_SRCS) -lpthread -o $@
+
+build/test/audit/tests: $(TEST_INPUTS) | deps
+	@mkdir -p $(@D)
+	$(CC_GCC) $(TEST_CFLAGS) -O2 -DAC_AUDIT_SIZES=1 $(LIB_SRCS) $(NATIVE_TEST_SRCS) -lpthread -o $@
+
+build/test/wasm32-checked/tests.wasm: $(TEST_INPUTS) | deps
+	@mkdir -p $(@D)
+	$(CC_CLANG) $(WASM) $(TEST_CFLAGS) -O2 -DAC_CHECKED=1 -DAC_AUDIT_SIZES=1 -Wl,--no-entry \
+		-Wl,--export=ac_test_main $(LIB_SRCS) $(TEST_SRCS) -o $@
+
+# ---- benchmarks ------------------------------------------------------------------
+# bench/bench.mk: `make bench` and the smoke test that `make test` runs.
+# alloc_cat's net code size (bytes of the code section after wasm-opt -Oz, a
+# module exporting malloc/free/calloc/realloc minus one without allocator,
+# measured on build/wasm32/liballoc_cat.a): the smoke test fails above this.
+# Measured 1643 on 2026-11-26; lower it as the engine shrinks.
+BENCH_SIZE_BUDGET_BYTES := 1690
+include bench/bench.mk
+
 # ---- reliability: fuzzing, long model runs, valgrind ----------------------------
 #
 #   make fuzz [FUZZ_SECONDS=N]   the libFuzzer target (ASan+UBSan) for N seconds (60)
+#   make fuzz-checked [FUZZ_CHECKED_SECONDS=N]   its checked build, with misuse (20)
 #   make soak [SOAK_SEEDS=N SOAK_FIRST=S SOAK_OPS=K]   long model runs, seed by seed
 #   make valgrind                the native tests, the fuzz corpus and a short soak
 #                                under valgrind's memcheck
@@ -123,7 +156,7 @@ FUZZ_FLAGS := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno
 FUZZ_SRCS  := tests/fuzz/fuzz_heap.c
 RELIAB_INPUTS := $(LIB_SRCS) $(LIB_HDRS)
 
-.PHONY: fuzz soak valgrind deps-fuzz deps-valgrind
+.PHONY: fuzz fuzz-checked soak valgrind deps-fuzz deps-valgrind
 deps-fuzz:
 	@tools/deps.sh fuzz
 deps-valgrind:
@@ -146,8 +179,29 @@ build/test/soak-asan/soak_model: $(RELIAB_INPUTS) tests/soak_model.c | deps
 	@mkdir -p $(@D)
 	$(CC_CLANG) $(TEST_CFLAGS) -O1 $(SAN_FLAGS) $(LIB_SRCS) tests/soak_model.c -lpthread -o $@
 
+# The checked build (AC_CHECKED) of the target also provokes misuse and expects
+# each report. It runs without ASan for now: in a checked ASan build the misuse
+# checks read poisoned memory (tests/repro/checked_asan_double_free.c).
+FUZZ_CHECKED_SECONDS ?= 20
+FUZZ_CHECKED_FLAGS := -fsanitize=fuzzer,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+build/fuzz-checked/fuzz_heap: $(RELIAB_INPUTS) $(FUZZ_SRCS) | deps deps-fuzz
+	@mkdir -p $(@D)
+	$(CC_CLANG) $(TEST_CFLAGS) -O1 -DAC_CHECKED=1 $(FUZZ_CHECKED_FLAGS) $(LIB_SRCS) $(FUZZ_SRCS) -lpthread -o $@
+
+build/test/fuzz-replay-checked/replay: $(RELIAB_INPUTS) $(FUZZ_SRCS) tests/fuzz/replay.c | deps
+	@mkdir -p $(@D)
+	$(CC_GCC) $(TEST_CFLAGS) -O2 -DAC_CHECKED=1 $(LIB_SRCS) $(FUZZ_SRCS) tests/fuzz/replay.c -lpthread -o $@
+
+build/test/soak-checked/soak_model: $(RELIAB_INPUTS) tests/soak_model.c | deps
+	@mkdir -p $(@D)
+	$(CC_GCC) $(TEST_CFLAGS) -O2 -DAC_CHECKED=1 $(LIB_SRCS) tests/soak_model.c -lpthread -o $@
+
 fuzz: build/fuzz/fuzz_heap
 	@tools/run_fuzz.sh build/fuzz/fuzz_heap $(FUZZ_SECONDS) tests/fuzz/corpus build/fuzz
+
+fuzz-checked: build/fuzz-checked/fuzz_heap
+	@tools/run_fuzz.sh build/fuzz-checked/fuzz_heap $(FUZZ_CHECKED_SECONDS) tests/fuzz/corpus build/fuzz-checked
 
 soak: build/test/soak/soak_model
 	build/test/soak/soak_model $(SOAK_SEEDS) $(SOAK_FIRST) $(SOAK_OPS)
@@ -161,13 +215,81 @@ VALGRIND_RUNS := \
 valgrind: $(VALGRIND_BINS) | deps-valgrind
 	@tools/run_tests.sh $(VALGRIND_RUNS)
 
+# Checked builds: the whole suite with gcc (natively without ASan, so that
+# test_checked.c runs every case), and the default hook's message and trap
+# for each kind of misuse, one child process each.
+build/test/checked-gcc/tests: $(TEST_INPUTS) | deps
+	@mkdir -p $(@D)
+	$(CC_GCC) $(TEST_CFLAGS) -O2 -DAC_CHECKED=1 $(LIB_SRCS) $(NATIVE_TEST_SRCS) -lpthread -o $@
+
+build/test/misuse/misuse_default: $(RELIAB_INPUTS) tests/misuse_default.c | deps
+	@mkdir -p $(@D)
+	$(CC_GCC) $(TEST_CFLAGS) -O2 -DAC_CHECKED=1 $(LIB_SRCS) tests/misuse_default.c -lpthread -o $@
+
+# A user's use-after-free with alloc_cat in place: caught by ASan (alloc_cat
+# built with ASan poisons free memory) and by memcheck (client requests).
+build/test/tools/tool_uaf-asan: $(RELIAB_INPUTS) tests/tool_uaf.c | deps
+	@mkdir -p $(@D)
+	$(CC_CLANG) $(TEST_CFLAGS) -O1 -fsanitize=address -fno-omit-frame-pointer $(LIB_SRCS) tests/tool_uaf.c -lpthread -o $@
+
+build/test/tools/tool_uaf: $(RELIAB_INPUTS) tests/tool_uaf.c | deps deps-valgrind
+	@mkdir -p $(@D)
+	$(CC_GCC) $(TEST_CFLAGS) -O0 $(LIB_SRCS) tests/tool_uaf.c -lpthread -o $@
+
 # what make test adds to its configurations
-RELIAB_BINS := build/fuzz/fuzz_heap build/test/fuzz-replay/replay build/test/soak/soak_model \
-               build/test/soak-asan/soak_model $(VALGRIND_BINS)
+RELIAB_BINS := build/fuzz/fuzz_heap build/fuzz-checked/fuzz_heap \
+               build/test/fuzz-replay/replay build/test/fuzz-replay-checked/replay \
+               build/test/soak/soak_model build/test/soak-asan/soak_model \
+               build/test/soak-checked/soak_model build/test/checked-gcc/tests \
+               build/test/misuse/misuse_default build/test/tools/tool_uaf-asan \
+               build/test/tools/tool_uaf $(VALGRIND_BINS)
 RELIAB_RUNS := \
+	"checked (AC_CHECKED, gcc -O2)=build/test/checked-gcc/tests" \
+	"checked: default hook per kind=build/test/misuse/misuse_default" \
+	"use-after-free caught by ASan and valgrind=tools/run_tool_tests.sh build/test/tools/tool_uaf-asan build/test/tools/tool_uaf" \
 	"fuzz seed corpus replay (gcc -O2)=build/test/fuzz-replay/replay tests/fuzz/corpus" \
+	"fuzz seed corpus replay (checked, gcc -O2)=build/test/fuzz-replay-checked/replay tests/fuzz/corpus" \
 	"soak model, 24 seeds (gcc -O2)=build/test/soak/soak_model 24 1 6000" \
 	"soak model, 6 seeds (clang ASan+UBSan)=build/test/soak-asan/soak_model 6 5001 6000" \
+	"soak model, 8 seeds (checked, gcc -O2)=build/test/soak-checked/soak_model 8 9001 6000" \
 	$(VALGRIND_RUNS) \
-	"libFuzzer $(FUZZ_SECONDS) s (clang ASan+UBSan)=tools/run_fuzz.sh build/fuzz/fuzz_heap $(FUZZ_SECONDS) tests/fuzz/corpus build/fuzz"
+	"libFuzzer $(FUZZ_SECONDS) s (clang ASan+UBSan)=tools/run_fuzz.sh build/fuzz/fuzz_heap $(FUZZ_SECONDS) tests/fuzz/corpus build/fuzz" \
+	"libFuzzer $(FUZZ_CHECKED_SECONDS) s (checked, clang UBSan)=tools/run_fuzz.sh build/fuzz-checked/fuzz_heap $(FUZZ_CHECKED_SECONDS) tests/fuzz/corpus build/fuzz-checked"
 test: $(RELIAB_BINS) | deps-fuzz deps-valgrind
+
+# ---- reproducers of open bugs (not in make test: they fail until fixed) ----------
+
+REPRO_BINS := build/repro/checked_asan_double_free-asan build/repro/checked_asan_double_free \
+              build/repro/checked_usable_size
+build/repro/checked_asan_double_free-asan: tests/repro/checked_asan_double_free.c $(RELIAB_INPUTS) | deps
+	@mkdir -p $(@D)
+	$(CC_CLANG) $(TEST_CFLAGS) -O1 -DAC_CHECKED=1 $(SAN_FLAGS) $(LIB_SRCS) $< -lpthread -o $@
+build/repro/%: tests/repro/%.c $(RELIAB_INPUTS) | deps
+	@mkdir -p $(@D)
+	$(CC_GCC) $(TEST_CFLAGS) -O2 -DAC_CHECKED=1 $(LIB_SRCS) $< -lpthread -o $@
+
+.PHONY: repro
+repro: $(REPRO_BINS) | deps-valgrind
+	@tools/run_tests.sh \
+		"repro: checked double free under ASan=build/repro/checked_asan_double_free-asan" \
+		"repro: checked double free under valgrind=$(VALGRIND_RUN) build/repro/checked_asan_double_free" \
+		"repro: checked usable size=build/repro/checked_usable_size"
+
+# ---- fuzzing coverage ----------------------------------------------------------------
+# Line and region coverage of the library by a corpus (the inputs the fuzzer
+# kept locally in build/fuzz/corpus, plus the seeds): the fuzz target without
+# libFuzzer, built with clang's source-based coverage, replays them all.
+#   make fuzz-coverage [FUZZ_CORPUS=dir]
+FUZZ_CORPUS ?= build/fuzz/corpus
+build/fuzz-cov/replay: $(RELIAB_INPUTS) $(FUZZ_SRCS) tests/fuzz/replay.c | deps
+	@mkdir -p $(@D)
+	$(CC_CLANG) $(TEST_CFLAGS) -O1 -fprofile-instr-generate -fcoverage-mapping $(LIB_SRCS) \
+		$(FUZZ_SRCS) tests/fuzz/replay.c -lpthread -o $@
+
+.PHONY: fuzz-coverage
+fuzz-coverage: build/fuzz-cov/replay
+	@mkdir -p $(FUZZ_CORPUS)
+	@LLVM_PROFILE_FILE=build/fuzz-cov/replay.profraw build/fuzz-cov/replay tests/fuzz/corpus $(FUZZ_CORPUS) | tail -n 2
+	@llvm-profdata merge -o build/fuzz-cov/replay.profdata build/fuzz-cov/replay.profraw
+	@llvm-cov report build/fuzz-cov/replay -instr-profile=build/fuzz-cov/replay.profdata $(LIB_SRCS)
+	@echo "lines never run: llvm-cov show build/fuzz-cov/replay -instr-profile=build/fuzz-cov/replay.profdata src/heap.c"

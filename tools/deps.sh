@@ -1,7 +1,7 @@
 #!/bin/sh
 # deps.sh - makes sure the Debian packages alloc_cat's build needs are here.
 #
-#   tools/deps.sh [core] [wasi] [bench] [...]
+#   tools/deps.sh [core] [wasi] [binaryen] [wabt] [emscripten] [...]
 #
 # Each argument names a group of commands or files (see below). Whatever is
 # missing is installed with apt-get when running as root; otherwise the
@@ -32,11 +32,12 @@ for group in "${@:-core}"; do
         need_cmd clang clang
         need_file /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a libclang-rt-14-dev
         ;;
-    valgrind) # memcheck, and valgrind/valgrind.h for client requests
+    valgrind) # memcheck, and valgrind/memcheck.h for the client requests in heap.c
         need_cmd valgrind valgrind
-        need_file /usr/include/valgrind/valgrind.h valgrind
+        need_file /usr/include/valgrind/memcheck.h valgrind
         ;;
     binaryen) need_cmd wasm-opt binaryen ;;
+    emscripten) need_file /usr/share/emscripten/system/lib/emmalloc.c emscripten ;;
     wabt) need_cmd wasm-objdump wabt ;;
     *)
         echo "deps.sh: unknown group '$group'" >&2

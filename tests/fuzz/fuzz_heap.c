@@ -199,6 +199,8 @@ typedef struct dead_block {
 } dead_block;
 static dead_block dead[8];
 static unsigned ndead;
+static unsigned char *dead_heap[8]; /* freed heap blocks */
+static unsigned ndead_heap;
 
 static ac_region *region_a, *region_b;
 static _Alignas(16) unsigned char region_buf[2 * REGION_BYTES];
@@ -350,6 +352,44 @@ static long pick(input *in, enum kind kind) {
     return -1;
 }
 
+/* ---- misuse reports (checked builds) -------------------------------------------------- */
+/* Checked builds report misuse through a hook: the fuzzer records the
+ * reports. A valid operation must cause none; a misuse operation exactly
+ * the one it provokes, and the offending call must then change nothing. */
+
+#if AC_CHECKED
+typedef struct report {
+    ac_error_kind kind;
+    const void *ptr;
+    char message[200];
+} report;
+static report reports[4];
+static unsigned nreports;
+
+static void record_report(ac_error_kind kind, const void *ptr, const char *message, void *ctx) {
+    (void)ctx;
+    TRACE("  report %d for %p: %s\n", (int)kind, ptr, message);
+    if (nreports < 4) {
+        reports[nreports].kind = kind;
+        reports[nreports].ptr = ptr;
+        snprintf(reports[nreports].message, sizeof reports[nreports].message, "%s", message);
+    }
+    nreports++;
+}
+
+/* Exactly one report, of kind k1 or k2, for ptr, whose message names it. */
+static void expect_report(ac_error_kind k1, ac_error_kind k2, const void *ptr) {
+    CHECK(nreports == 1);
+    CHECK(reports[0].kind == k1 || reports[0].kind == k2);
+    CHECK(reports[0].ptr == ptr);
+    char hex[40];
+    snprintf(hex, sizeof hex, "0x%llx", (unsigned long long)(uintptr_t)ptr);
+    CHECK(strncmp(reports[0].message, "alloc_cat: ", 11) == 0);
+    CHECK(strstr(reports[0].message, hex) != NULL);
+    nreports = 0;
+}
+#endif
+
 /* ---- checks after every operation ------------------------------------------------- */
 
 static void check_stats(void) {
@@ -387,6 +427,9 @@ static void check_regions(void) {
 }
 
 static void check_all(void) {
+#if AC_CHECKED
+    CHECK(nreports == 0); /* no report without a misuse */
+#endif
     CHECK(ac_heap_check());
     check_stats();
     check_regions();
@@ -634,6 +677,7 @@ static void free_block(size_t i, unsigned how) {
     }
     CHECK(errno == 4321); /* free leaves errno alone */
     counted_free(b->size);
+    dead_heap[ndead_heap++ % 8] = b->p;
     drop_block(i);
 }
 
@@ -789,6 +833,102 @@ static void op_stats(input *in) {
     CHECK(ac_malloc_usable_size(NULL) == 0);
 }
 
+/* Writes the bytes between the request and ac_malloc_usable_size(): they
+ * are the caller's, so nothing may notice (the heap check, the other
+ * blocks' contents, the stats). Not in checked builds, where the canary
+ * sits right after the request, inside what ac_malloc_usable_size()
+ * reports: see tests/repro/checked_usable_size.c. */
+static void op_usable_tail(input *in) {
+#if !AC_CHECKED
+    long i = pick(in, u8(in) & 1 ? K_LAYOUT : K_MALLOC);
+    if (i < 0) return;
+    block *b = &live[i];
+    size_t usable = ac_malloc_usable_size(b->p);
+    CHECK(usable >= b->size);
+    memset(b->p + b->size, 0x5a ^ (int)(b->id & 0xff), usable - b->size);
+#else
+    (void)in;
+#endif
+}
+
+/* Checked builds: misuse that must be reported, and then change nothing. */
+static void op_misuse(input *in) {
+#if AC_CHECKED
+    unsigned what = u8(in) % 6;
+    ac_stats_t before, after;
+    ac_stats_get(&before);
+    if (what == 0) {
+        /* free a block properly, then again */
+        long i = pick(in, u8(in) & 1 ? K_LAYOUT : K_MALLOC);
+        if (i < 0) return;
+        unsigned char *p = live[i].p;
+        free_block((size_t)i, 0);
+        ac_stats_get(&before);
+        ac_free(p);
+        expect_report(AC_ERROR_DOUBLE_FREE, AC_ERROR_DOUBLE_FREE, p);
+    } else if (what == 1) {
+        /* a pointer freed some time ago: a double free if its memory was
+         * not reused since, else a foreign pointer; never a live block */
+        if (!ndead_heap) return;
+        unsigned char *p = dead_heap[u8(in) % (ndead_heap < 8 ? ndead_heap : 8)];
+        for (size_t i = 0; i < nlive; i++)
+            if (live[i].p == p) return;
+        ac_free(p);
+        expect_report(AC_ERROR_DOUBLE_FREE, AC_ERROR_FOREIGN_POINTER, p);
+    } else if (what == 2) {
+        /* pointers alloc_cat never handed out */
+        static unsigned char outside[64];
+        unsigned char *p = u8(in) & 1 ? outside + 32 : region_buf + 64;
+        long i = pick(in, K_MALLOC);
+        unsigned inside = u8(in);
+        if (i >= 0 && inside & 1) {
+            /* inside a block: misaligned, or 32 bytes in, where a checked
+             * build's header would be (it holds the block's contents) */
+            p = live[i].p + (inside & 2 && live[i].size >= 64 ? 32 : 1 + inside % 15);
+        }
+        ac_free(p);
+        expect_report(AC_ERROR_FOREIGN_POINTER, AC_ERROR_FOREIGN_POINTER, p);
+    } else if (what == 3) {
+        /* a size (or alignment) that disagrees with the block */
+        long i = pick(in, K_LAYOUT);
+        if (i < 0) return;
+        block *b = &live[i];
+        size_t wrong = b->size + 1 + u8(in) % 64;
+        unsigned how = u8(in) % 3;
+        if (how == 0) {
+            ac_dealloc(b->p, wrong, b->align);
+        } else if (how == 1) {
+            CHECK(ac_resize(b->p, wrong, b->align, b->size + 8) == NULL);
+        } else {
+            size_t align = b->align << 1;
+            while ((uintptr_t)b->p % align == 0) align <<= 1; /* one it does not have */
+            ac_dealloc(b->p, b->size, align);
+        }
+        expect_report(AC_ERROR_SIZE_MISMATCH, AC_ERROR_SIZE_MISMATCH, b->p);
+        check_pattern(b, b->size);
+    } else {
+        /* one byte written past the end: reported by free or realloc */
+        long i = pick(in, K_MALLOC);
+        if (i < 0) return;
+        block *b = &live[i];
+        unsigned char keep = b->p[b->size];
+        b->p[b->size] = (unsigned char)(keep ^ (1u + u8(in) % 255u));
+        if (what == 4) {
+            ac_free(b->p);
+        } else {
+            CHECK(ac_realloc(b->p, b->size + 100) == NULL);
+        }
+        expect_report(AC_ERROR_OVERFLOW, AC_ERROR_OVERFLOW, b->p);
+        b->p[b->size] = keep;
+        check_pattern(b, b->size);
+    }
+    ac_stats_get(&after);
+    CHECK(memcmp(&before, &after, sizeof before) == 0);
+#else
+    (void)in;
+#endif
+}
+
 /* ---- region operations -------------------------------------------------------------------- */
 
 /* Could `words` words aligned to 2^align_bits come from some bump tail? */
@@ -930,6 +1070,11 @@ static void setup(input *in) {
     nlive = 0;
     next_id = 0;
     ndead = 0;
+    ndead_heap = 0;
+#if AC_CHECKED
+    ac_set_error_hook(record_report, NULL);
+    nreports = 0;
+#endif
     M = (model){0, 0, 0, 0, 0, 0, 0, 0};
 }
 
@@ -983,15 +1128,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     while (in.n) {
         unsigned op = u8(&in);
         op_index++;
-        static const char *const names[24] = {
+        static const char *const names[26] = {
             "malloc", "malloc", "malloc", "calloc", "realloc", "realloc",
             "aligned_alloc", "posix_memalign", "free", "free", "free", "ac_alloc",
             "ac_resize", "burst", "release", "absurd", "stats", "walk",
             "region_alloc", "region_alloc", "region_free", "region_bad_free", "region_extend",
-            "region_format"};
-        op_name = names[op % 24u];
+            "region_format", "misuse", "usable_tail"};
+        op_name = names[op % 26u];
         TRACE("op %zu %s (%zu live, %zu bytes in use)\n", op_index, op_name, nlive, M.in_use);
-        switch (op % 24u) {
+        switch (op % 26u) {
         case 0: case 1: case 2: op_malloc(&in); break;
         case 3: op_calloc(&in); break;
         case 4: case 5: op_resize(&in, false); break;
@@ -1009,7 +1154,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         case 20: op_region_free(&in); break;
         case 21: op_region_bad_free(&in); break;
         case 22: op_region_extend(&in); break;
-        default: op_region_format(); break;
+        case 23: op_region_format(); break;
+        case 24: op_misuse(&in); break;
+        default: op_usable_tail(&in); break;
         }
         check_all();
     }

@@ -12,6 +12,7 @@ import sys
 MALLOC, CALLOC, REALLOC, ALIGNED, POSIX, FREE = 0, 3, 4, 6, 7, 8
 AC_ALLOC, AC_RESIZE, BURST, RELEASE, ABSURD, STATS, WALK = 11, 12, 13, 14, 15, 16, 17
 R_ALLOC, R_FREE, R_BAD_FREE, R_EXTEND, R_FORMAT = 18, 20, 21, 22, 23
+MISUSE, USABLE_TAIL = 24, 25  # misuse: checked builds only
 
 
 def size(n):
@@ -89,6 +90,15 @@ SEEDS = {
         R_ALLOC, 0, 50, 3, AC_ALLOC, *align(4), *size(33), 1, REALLOC, *size(5000), 0,
         BURST, 0x40, 0x00, 20, STATS, 1, RELEASE, 2, 1, WALK, ABSURD, 0,
         AC_RESIZE, *size(90000), 0, R_FREE, 0, FREE, 3, WALK],
+    "usable_tail": static(8192) + [
+        MALLOC, *size(10), MALLOC, *size(100), USABLE_TAIL, 0, 0, USABLE_TAIL, 0, 1,
+        AC_ALLOC, *align(6), *size(33), 0, USABLE_TAIL, 1, 0, REALLOC, *size(300), 0,
+        FREE, 0, WALK, FREE, 0x80],
+    "checked_misuse": growing(1, 4) + [
+        MALLOC, *size(20), MALLOC, *size(40), AC_ALLOC, *align(5), *size(24), 0,
+        MALLOC, *size(200), MISUSE, 0, 0, 0, MISUSE, 1, 0, MISUSE, 2, 1, 0, 0,
+        MISUSE, 2, 0, 0, 0x03, MISUSE, 3, 0, 5, 0, MISUSE, 3, 0, 5, 1, MISUSE, 3, 0, 5, 2,
+        MISUSE, 4, 0, 7, MISUSE, 5, 0, 9, FREE, 0, MISUSE, 1, 0, WALK],
 }
 
 

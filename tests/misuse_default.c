@@ -1,0 +1,172 @@
+/*
+ * misuse_default.c - the default error hook of a checked build (AC_CHECKED,
+ * native): for each kind of misuse, a child process commits it; the test
+ * expects exactly one line on the child's stderr, naming the kind and the
+ * address, and the child stopped by the trap that follows (SIGILL from
+ * __builtin_trap on x86_64, SIGTRAP elsewhere). Each message is shown.
+ *
+ *   misuse_default          runs every kind, ends with "N passed, N failed"
+ *   misuse_default KIND FD  commits one, telling the address on FD first
+ *                           (what the children run)
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "alloc_cat.h"
+
+/* In the child: the address goes to the parent (fd addr_fd) before the
+ * misuse, since the report and the trap end the process. */
+static int addr_fd = -1;
+
+static void tell(const void *p) {
+    char a[64];
+    snprintf(a, sizeof a, "0x%llx", (unsigned long long)(uintptr_t)p);
+    ssize_t w = write(addr_fd, a, strlen(a));
+    (void)w;
+    close(addr_fd);
+}
+
+static void double_free(void) {
+    char *a = ac_malloc(24), *guard = ac_malloc(24);
+    (void)guard;
+    ac_free(a);
+    tell(a);
+    ac_free(a);
+}
+
+static void foreign_pointer(void) {
+    static char not_from_the_heap[64];
+    tell(not_from_the_heap + 16);
+    ac_free(not_from_the_heap + 16);
+}
+
+static void foreign_interior(void) {
+    char *a = ac_malloc(100);
+    tell(a + 8);
+    ac_free(a + 8);
+}
+
+static void size_mismatch(void) {
+    char *p = ac_alloc(40, 16);
+    tell(p);
+    ac_dealloc(p, 48, 16);
+}
+
+static void size_mismatch_free_sized(void) {
+    char *p = ac_malloc(40);
+    tell(p);
+    ac_free_sized(p, 41);
+}
+
+static void overflow(void) {
+    char *p = ac_malloc(40);
+    tell(p);
+    memset(p, 'x', 41); /* one byte too many */
+    ac_free(p);
+}
+
+static void overflow_realloc(void) {
+    char *p = ac_malloc(40);
+    tell(p);
+    p[42] = 1;
+    char *q = ac_realloc(p, 400);
+    (void)q;
+}
+
+/* Each kind: the misuse, and the line it must produce (%s: the address). */
+typedef struct kind {
+    const char *name;
+    void (*commit)(void);
+    const char *format;
+} kind;
+
+static const kind kinds[] = {
+    {"double_free", double_free, "alloc_cat: double free of %s in free"},
+    {"foreign_pointer", foreign_pointer,
+     "alloc_cat: foreign pointer %s in free: not a live block of this heap"},
+    {"foreign_interior", foreign_interior,
+     "alloc_cat: foreign pointer %s in free: not a live block of this heap"},
+    {"size_mismatch", size_mismatch,
+     "alloc_cat: size mismatch for %s in ac_dealloc: given 48 bytes, align 16; the block has 40 "
+     "bytes"},
+    {"size_mismatch_free_sized", size_mismatch_free_sized,
+     "alloc_cat: size mismatch for %s in free_sized: given 41 bytes, align 1; the block has 40 "
+     "bytes"},
+    {"overflow", overflow,
+     "alloc_cat: write past the end of %s in free (40 bytes): its canary was overwritten"},
+    {"overflow_realloc", overflow_realloc,
+     "alloc_cat: write past the end of %s in realloc (40 bytes): its canary was overwritten"},
+};
+#define NKINDS (sizeof kinds / sizeof kinds[0])
+
+/* Runs `self KIND FD` with stderr and FD captured; compares. */
+static bool run_kind(const char *self, const kind *k) {
+    int err[2], addr[2];
+    if (pipe(err) || pipe(addr)) return false;
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(err[1], 2);
+        close(err[0]);
+        close(addr[0]);
+        char fd[16];
+        snprintf(fd, sizeof fd, "%d", addr[1]);
+        execl(self, self, k->name, fd, (char *)NULL);
+        _exit(127);
+    }
+    close(err[1]);
+    close(addr[1]);
+    char out[1024] = {0}, a[64] = {0};
+    size_t n = 0;
+    for (ssize_t r; n + 1 < sizeof out && (r = read(err[0], out + n, sizeof out - 1 - n)) > 0;)
+        n += (size_t)r;
+    ssize_t an = read(addr[0], a, sizeof a - 1);
+    close(err[0]);
+    close(addr[0]);
+    int status = 0;
+    waitpid(pid, &status, 0);
+
+    char expected[512];
+    snprintf(expected, sizeof expected - 1, k->format, an > 0 ? a : "?");
+    strcat(expected, "\n");
+    bool trapped =
+        WIFSIGNALED(status) && (WTERMSIG(status) == SIGILL || WTERMSIG(status) == SIGTRAP);
+    bool ok = trapped && strcmp(out, expected) == 0;
+    printf("misuse.%s ... %s\n    stderr: %s", k->name, ok ? "ok" : "FAILED",
+           n ? out : "(nothing)\n");
+    if (!ok) printf("    expected: %s", expected);
+    if (WIFSIGNALED(status))
+        printf("    then stopped by signal %d (%s)\n", WTERMSIG(status),
+               WTERMSIG(status) == SIGILL    ? "SIGILL, a trap"
+               : WTERMSIG(status) == SIGTRAP ? "SIGTRAP, a trap"
+                                             : "not a trap");
+    else
+        printf("    then exited with status %d: no trap\n", WEXITSTATUS(status));
+    return ok;
+}
+
+int main(int argc, char **argv) {
+    if (argc == 3) {
+        addr_fd = atoi(argv[2]);
+        for (size_t i = 0; i < NKINDS; i++) {
+            if (strcmp(kinds[i].name, argv[1]) == 0) {
+                kinds[i].commit();
+                return 0; /* no trap */
+            }
+        }
+        return 2;
+    }
+    unsigned passed = 0, failed = 0;
+    for (size_t i = 0; i < NKINDS; i++) {
+        if (run_kind(argv[0], &kinds[i])) passed++;
+        else failed++;
+    }
+    printf("%u passed, %u failed\n", passed, failed);
+    return failed ? 1 : 0;
+}

@@ -1,0 +1,360 @@
+/*
+ * test_checked.c - misuse reports of checked builds (AC_CHECKED), through a
+ * hook that records them instead of trapping: each kind, from each entry
+ * point that checks, with its exact message; after a report the offending
+ * call has changed nothing. Runs natively and as wasm32 under node.
+ * (tests/misuse_default.c shows the default hook: the message, then a trap.)
+ *
+ * In other builds the suite checks that the hook is never called.
+ */
+#include "harness.h"
+#include "internal.h"
+#include "suites.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define T_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define T_ASAN 1
+#endif
+#endif
+#ifndef T_ASAN
+#define T_ASAN 0
+#endif
+
+static _Alignas(16) unsigned char buf[65536];
+static ac__backend backend;
+
+typedef struct report_log {
+    unsigned n;
+    ac_error_kind kind;
+    const void *ptr;
+    void *ctx;
+    char message[200];
+} report_log;
+
+static report_log got;
+
+static void record(ac_error_kind kind, const void *ptr, const char *message, void *ctx) {
+    got.n++;
+    got.kind = kind;
+    got.ptr = ptr;
+    got.ctx = ctx;
+    size_t i = 0;
+    for (; message[i] && i + 1 < sizeof got.message; i++) got.message[i] = message[i];
+    got.message[i] = '\0';
+}
+
+static int ctx_tag;
+
+/* A fresh heap over buf, the recording hook installed. */
+static void fresh(void) {
+    ac__static_backend_init(&backend, buf, sizeof buf);
+    ac__heap_reset_locked(&backend);
+    ac_set_error_hook(record, &ctx_tag);
+    got = (report_log){0, (ac_error_kind)0, NULL, NULL, {0}};
+}
+
+static ac_stats_t stats(void) {
+    ac_stats_t s;
+    ac_stats_get(&s);
+    return s;
+}
+
+#if AC_CHECKED
+
+/* "alloc_cat: <what><ptr> in <where><tail>" */
+static void expected(t_str *s, const char *what, const void *ptr, const char *where,
+                     const char *tail) {
+    s->len = 0;
+    s->buf[0] = '\0';
+    t_str_add(s, "alloc_cat: ");
+    t_str_add(s, what);
+    t_str_hex(s, (uintptr_t)ptr);
+    t_str_add(s, " in ");
+    t_str_add(s, where);
+    t_str_add(s, tail);
+}
+
+/* One new report of `kind` for `ptr` with message `msg`; the heap's
+ * counters as before the call. */
+#define T_REPORT(count, k, p, msg, before)                                                         \
+    do {                                                                                           \
+        T_EQ(got.n, count);                                                                        \
+        T_EQ(got.kind, k);                                                                         \
+        T_PTR(got.ptr, p);                                                                         \
+        T_PTR(got.ctx, &ctx_tag);                                                                  \
+        if (!t_streq(got.message, (msg)->buf)) {                                                   \
+            t_puts("\n    got:      ");                                                            \
+            t_puts(got.message);                                                                   \
+            t_puts("\n    expected: ");                                                            \
+            t_puts((msg)->buf);                                                                    \
+            t_puts("\n");                                                                          \
+            T_ASSERT(t_streq(got.message, (msg)->buf));                                            \
+        }                                                                                          \
+        T_ASSERT(t_streq(ac_last_error(), (msg)->buf));                                            \
+        ac_stats_t after_ = stats();                                                               \
+        T_EQ(after_.in_use_bytes, (before).in_use_bytes);                                          \
+        T_EQ(after_.live_blocks, (before).live_blocks);                                            \
+        T_EQ(after_.frees, (before).frees);                                                        \
+        T_ASSERT(ac_heap_check());                                                                 \
+    } while (0)
+
+static void double_free(void) {
+    fresh();
+    t_str msg;
+    /* every block between blocks in use: freed, each goes onto a free
+     * list by itself, its header readable */
+    char *a = ac_malloc(20), *b = ac_malloc(20), *guard = ac_malloc(20);
+    char *x = ac_alloc(24, 16), *guard2 = ac_malloc(10);
+    T_ASSERT(a && b && guard && x && guard2);
+    ac_free(a);
+    ac_stats_t before = stats();
+    ac_free(a);
+    expected(&msg, "double free of ", a, "free", "");
+    T_REPORT(1, AC_ERROR_DOUBLE_FREE, a, &msg, before);
+    ac_free_sized(a, 20);
+    expected(&msg, "double free of ", a, "free_sized", "");
+    T_REPORT(2, AC_ERROR_DOUBLE_FREE, a, &msg, before);
+    T_PTR(ac_realloc(a, 40), NULL);
+    expected(&msg, "double free of ", a, "realloc", "");
+    T_REPORT(3, AC_ERROR_DOUBLE_FREE, a, &msg, before);
+
+    ac_dealloc(x, 24, 16);
+    before = stats();
+    ac_dealloc(x, 24, 16);
+    expected(&msg, "double free of ", x, "ac_dealloc", "");
+    T_REPORT(4, AC_ERROR_DOUBLE_FREE, x, &msg, before);
+    T_PTR(ac_resize(x, 24, 16, 100), NULL);
+    expected(&msg, "double free of ", x, "ac_resize", "");
+    T_REPORT(5, AC_ERROR_DOUBLE_FREE, x, &msg, before);
+
+    ac_free(b);
+    ac_free(guard);
+    ac_free(guard2);
+    T_EQ(stats().in_use_bytes, 0);
+    T_EQ(got.n, 5);
+}
+
+/* A double free of a block whose memory merged with its neighbours or the
+ * top, where the engine marks it inaccessible. Not under ASan: there the
+ * check itself reads poisoned memory and ASan stops the program (see
+ * tests/repro/checked_asan_double_free.c). */
+#if !T_ASAN
+static void double_free_after_merging(void) {
+    fresh();
+    t_str msg;
+    char *a = ac_malloc(20), *b = ac_malloc(20), *c = ac_malloc(20);
+    ac_free(c); /* merges into the top */
+    ac_free(a);
+    ac_free(b); /* merges with a and the top */
+    ac_stats_t before = stats();
+    T_EQ(before.in_use_bytes, 0);
+    ac_free(c);
+    expected(&msg, "double free of ", c, "free", "");
+    T_REPORT(1, AC_ERROR_DOUBLE_FREE, c, &msg, before);
+    ac_free(b);
+    expected(&msg, "double free of ", b, "free", "");
+    T_REPORT(2, AC_ERROR_DOUBLE_FREE, b, &msg, before);
+    /* an aligned block merges with the lead given back before it */
+    char *x = ac_alloc(24, 256), *guard = ac_malloc(10);
+    ac_dealloc(x, 24, 256);
+    before = stats();
+    ac_dealloc(x, 24, 256);
+    expected(&msg, "double free of ", x, "ac_dealloc", "");
+    T_REPORT(3, AC_ERROR_DOUBLE_FREE, x, &msg, before);
+    ac_free(guard);
+}
+#endif
+
+static void foreign_pointer(void) {
+    fresh();
+    t_str msg;
+    static char outside[64];
+    char local = 0;
+    char *p = ac_malloc(200), *guard = ac_malloc(10);
+    ac_stats_t before = stats();
+    const char *tail = ": not a live block of this heap";
+
+    ac_free(outside + 16);
+    expected(&msg, "foreign pointer ", outside + 16, "free", tail);
+    T_REPORT(1, AC_ERROR_FOREIGN_POINTER, outside + 16, &msg, before);
+    ac_free(&local);
+    expected(&msg, "foreign pointer ", &local, "free", tail);
+    T_REPORT(2, AC_ERROR_FOREIGN_POINTER, &local, &msg, before);
+    ac_free(p + 1); /* inside a block, misaligned */
+    expected(&msg, "foreign pointer ", p + 1, "free", tail);
+    T_REPORT(3, AC_ERROR_FOREIGN_POINTER, p + 1, &msg, before);
+    for (int i = 0; i < 200; i++) p[i] = (char)i;
+    ac_free(p + 64); /* inside a block, aligned like a block: its header is data */
+    expected(&msg, "foreign pointer ", p + 64, "free", tail);
+    T_REPORT(4, AC_ERROR_FOREIGN_POINTER, p + 64, &msg, before);
+    T_PTR(ac_realloc(p + 32, 10), NULL);
+    expected(&msg, "foreign pointer ", p + 32, "realloc", tail);
+    T_REPORT(5, AC_ERROR_FOREIGN_POINTER, p + 32, &msg, before);
+    T_EQ(ac_malloc_usable_size(outside), 0);
+    expected(&msg, "foreign pointer ", outside, "malloc_usable_size", tail);
+    T_REPORT(6, AC_ERROR_FOREIGN_POINTER, outside, &msg, before);
+    ac_dealloc(outside + 32, 16, 16);
+    expected(&msg, "foreign pointer ", outside + 32, "ac_dealloc", tail);
+    T_REPORT(7, AC_ERROR_FOREIGN_POINTER, outside + 32, &msg, before);
+
+    for (int i = 0; i < 200; i++) T_EQ(p[i], (char)i); /* untouched */
+    ac_free(p);
+    ac_free(guard);
+    T_EQ(got.n, 7);
+    T_EQ(stats().in_use_bytes, 0);
+}
+
+static void size_mismatch(void) {
+    fresh();
+    t_str msg;
+    char *p = ac_alloc(20, 16), *q = ac_malloc(20), *r = ac_aligned_alloc(64, 20);
+    T_ASSERT(p && q && r);
+    size_t bad_align = 128;
+    while ((uintptr_t)r % bad_align == 0) bad_align <<= 1; /* an alignment r lacks */
+    ac_stats_t before = stats();
+
+    ac_dealloc(p, 24, 16);
+    expected(&msg, "size mismatch for ", p, "ac_dealloc",
+             ": given 24 bytes, align 16; the block has 20 bytes");
+    T_REPORT(1, AC_ERROR_SIZE_MISMATCH, p, &msg, before);
+    T_PTR(ac_resize(p, 21, 16, 50), NULL);
+    expected(&msg, "size mismatch for ", p, "ac_resize",
+             ": given 21 bytes, align 16; the block has 20 bytes");
+    T_REPORT(2, AC_ERROR_SIZE_MISMATCH, p, &msg, before);
+    ac_free_sized(q, 19);
+    expected(&msg, "size mismatch for ", q, "free_sized",
+             ": given 19 bytes, align 1; the block has 20 bytes");
+    T_REPORT(3, AC_ERROR_SIZE_MISMATCH, q, &msg, before);
+    ac_free_aligned_sized(r, bad_align, 20);
+    t_str tail = {{0}, 0};
+    t_str_add(&tail, ": given 20 bytes, align ");
+    t_str_dec(&tail, bad_align);
+    t_str_add(&tail, "; the block has 20 bytes");
+    expected(&msg, "size mismatch for ", r, "free_aligned_sized", tail.buf);
+    T_REPORT(4, AC_ERROR_SIZE_MISMATCH, r, &msg, before);
+
+    /* the right sizes work, without a report */
+    p = ac_resize(p, 20, 16, 50);
+    T_ASSERT(p != NULL);
+    ac_dealloc(p, 50, 16);
+    ac_free_sized(q, 20);
+    ac_free_aligned_sized(r, 64, 20);
+    T_EQ(got.n, 4);
+    T_EQ(stats().in_use_bytes, 0);
+}
+
+static void overflow(void) {
+    fresh();
+    t_str msg;
+    char *p = ac_malloc(20), *guard = ac_malloc(10);
+    for (int i = 0; i < 20; i++) p[i] = 'a';
+    ac_stats_t before = stats();
+    char keep = p[20];
+    p[20] = (char)(keep ^ 1); /* one byte past the end */
+    ac_free(p);
+    expected(&msg, "write past the end of ", p, "free", " (20 bytes): its canary was overwritten");
+    T_REPORT(1, AC_ERROR_OVERFLOW, p, &msg, before);
+    T_PTR(ac_realloc(p, 100), NULL);
+    expected(&msg, "write past the end of ", p, "realloc",
+             " (20 bytes): its canary was overwritten");
+    T_REPORT(2, AC_ERROR_OVERFLOW, p, &msg, before);
+    p[20] = keep;
+    char keep3 = p[23];
+    p[23] = (char)(keep3 ^ 0x80); /* the canary's last byte */
+    ac_free_sized(p, 20);
+    expected(&msg, "write past the end of ", p, "free_sized",
+             " (20 bytes): its canary was overwritten");
+    T_REPORT(3, AC_ERROR_OVERFLOW, p, &msg, before);
+    p[23] = keep3;
+
+    char *x = ac_alloc(100, 256);
+    x[100] = (char)(x[100] + 1);
+    before = stats();
+    ac_dealloc(x, 100, 256);
+    expected(&msg, "write past the end of ", x, "ac_dealloc",
+             " (100 bytes): its canary was overwritten");
+    T_REPORT(4, AC_ERROR_OVERFLOW, x, &msg, before);
+    x[100] = (char)(x[100] - 1);
+
+    for (int i = 0; i < 20; i++) T_EQ(p[i], 'a');
+    ac_free(p); /* repaired: freed without a report */
+    ac_dealloc(x, 100, 256);
+    ac_free(guard);
+    T_EQ(got.n, 4);
+    T_EQ(stats().in_use_bytes, 0);
+}
+
+#endif /* AC_CHECKED */
+
+/* Correct use never reaches the hook (in every build). */
+static void no_report_for_correct_use(void) {
+    fresh();
+    uint64_t rng = t_seed() ^ 0xc4ec;
+    char *p[64] = {0};
+    size_t size[64] = {0};
+    bool layout[64] = {0};
+    for (unsigned op = 0; op < 4000; op++) {
+        size_t i = (size_t)t_rand_below(&rng, 64);
+        if (!p[i]) {
+            size[i] = (size_t)t_rand_below(&rng, 600);
+            layout[i] = t_rand_below(&rng, 2);
+            p[i] = layout[i] ? ac_alloc(size[i], 64) : ac_malloc(size[i]);
+            continue;
+        }
+        size_t n = (size_t)t_rand_below(&rng, 900);
+        char *q = NULL;
+        switch (t_rand_below(&rng, 3)) {
+        case 0:
+            if (layout[i]) ac_dealloc(p[i], size[i], 64);
+            else ac_free(p[i]);
+            p[i] = NULL;
+            break;
+        case 1:
+            if (layout[i]) ac_dealloc(p[i], size[i], 64);
+            else ac_free_sized(p[i], size[i]);
+            p[i] = NULL;
+            break;
+        default:
+            q = layout[i] ? ac_resize(p[i], size[i], 64, n) : ac_realloc(p[i], n);
+            if (q) {
+                p[i] = q;
+                size[i] = n;
+            }
+            break;
+        }
+    }
+    for (size_t i = 0; i < 64; i++) {
+        if (layout[i]) ac_dealloc(p[i], size[i], 64);
+        else ac_free(p[i]);
+    }
+    T_EQ(got.n, 0);
+    T_EQ(stats().in_use_bytes, 0);
+    T_ASSERT(ac_heap_check());
+#if !AC_CHECKED
+    T_ASSERT(t_streq(ac_last_error(), ""));
+#endif
+    ac_set_error_hook(NULL, NULL);
+}
+
+void suite_checked(void) {
+    static const t_case cases[] = {
+#if AC_CHECKED
+        T_CASE(double_free),
+#if !T_ASAN
+        T_CASE(double_free_after_merging),
+#endif
+        T_CASE(foreign_pointer),
+        T_CASE(size_mismatch),
+        T_CASE(overflow),
+#endif
+        T_CASE(no_report_for_correct_use),
+    };
+    t_run_suite("checked", cases, T_COUNT(cases));
+#if AC_CHECKED && T_ASAN
+    t_puts("checked.double_free_after_merging: not run under ASan, where the check reads "
+           "poisoned memory (tests/repro/checked_asan_double_free.c)\n");
+#endif
+    ac_set_error_hook(NULL, NULL);
+}
