@@ -141,9 +141,12 @@ include bench/bench.mk
 #   make soak [SOAK_SEEDS=N SOAK_FIRST=S SOAK_OPS=K]   long model runs, seed by seed
 #   make valgrind                the native tests, the fuzz corpus and a short soak
 #                                under valgrind's memcheck
+#   make fuzz-coverage           line coverage of src/ by the fuzz corpus
+#   make repro                   reproducers of open bugs (fail until fixed)
 #
-# make test runs the fuzzer for FUZZ_SECONDS, a short soak (gcc -O2 and ASan) and
-# the valgrind runs (see RELIAB_RUNS).
+# make test adds (RELIAB_RUNS): the checked-build tests, ASan and memcheck
+# catching a use-after-free, the seed corpus replayed, short soaks (gcc, ASan,
+# checked), the valgrind runs, and both fuzzers (FUZZ_SECONDS, FUZZ_CHECKED_SECONDS).
 
 FUZZ_SECONDS ?= 60
 SOAK_SEEDS   ?= 1000
