@@ -193,6 +193,7 @@ function runNative(check) {
 const valid = {};   // valid[alloc][workload] = result
 const t0 = performance.now();
 const loadBefore = os.loadavg()[0];
+for (const s of opt.skipped.split(';').map((x) => x.trim()).filter(Boolean)) console.error(`bench: ${s}`);
 for (const a of allocs) {
   valid[a] = {};
   for (const w of workloads) {
