@@ -8,6 +8,9 @@
  * lock and before the heap can grow.
  *
  * Build options:
+ *   AC_THREAD_SAFE       0: no lock, for single-threaded programs. Default 1
+ *                        (a pthread mutex natively; on wasm32 a spin lock,
+ *                        only when compiled with atomics).
  *   AC_EXPORT_STD_NAMES  1: also define malloc, free, calloc, realloc,
  *                        aligned_alloc, posix_memalign, memalign,
  *                        malloc_usable_size (and natively valloc, pvalloc,
@@ -28,15 +31,22 @@
 
 /* ---- lock and errno --------------------------------------------------------- */
 
+#ifndef AC_THREAD_SAFE
+#define AC_THREAD_SAFE 1
+#endif
+
 #if !defined(__wasm32__)
 #include <errno.h>
-#include <pthread.h>
 #include <unistd.h>
 _Static_assert(EINVAL == AC_EINVAL && ENOMEM == AC_ENOMEM, "errno values");
+#define SET_ERRNO(e) (errno = (e))
+#endif
+
+#if !defined(__wasm32__) && AC_THREAD_SAFE
+#include <pthread.h>
 static pthread_mutex_t heap_lock = PTHREAD_MUTEX_INITIALIZER;
 #define LOCK()   pthread_mutex_lock(&heap_lock)
 #define UNLOCK() pthread_mutex_unlock(&heap_lock)
-#define SET_ERRNO(e) (errno = (e))
 
 /* A fork while another thread holds the lock would leave the child's heap
  * locked forever: hold it across fork. */
@@ -46,16 +56,17 @@ static void fork_child(void) { pthread_mutex_init(&heap_lock, NULL); }
 __attribute__((constructor)) static void register_fork_handlers(void) {
     pthread_atfork(fork_prepare, fork_parent, fork_child);
 }
-#elif defined(__wasm_atomics__)
+#elif defined(__wasm_atomics__) && AC_THREAD_SAFE
 static int heap_lock;
 #define LOCK()                                                                                     \
     while (__atomic_exchange_n(&heap_lock, 1, __ATOMIC_ACQUIRE)) {                                 \
     }
-#define UNLOCK()     __atomic_store_n(&heap_lock, 0, __ATOMIC_RELEASE)
-#define SET_ERRNO(e) ((void)(e))
+#define UNLOCK() __atomic_store_n(&heap_lock, 0, __ATOMIC_RELEASE)
 #else
-#define LOCK()       ((void)0)
-#define UNLOCK()     ((void)0)
+#define LOCK()   ((void)0)
+#define UNLOCK() ((void)0)
+#endif
+#ifndef SET_ERRNO
 #define SET_ERRNO(e) ((void)(e))
 #endif
 
