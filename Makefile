@@ -17,7 +17,7 @@ INC   := -Iinclude
 WASM  := --target=wasm32 -ffreestanding -nostdlib -mbulk-memory
 
 LIB_SRCS  := src/region.c src/format.c src/heap.c src/malloc.c src/backend_wasm.c \
-             src/backend_mmap.c src/backend_static.c
+             src/backend_mmap.c src/backend_static.c src/stats.c
 LIB_HDRS  := include/alloc_cat.h src/internal.h
 TEST_SRCS := tests/harness.c tests/test_region.c tests/test_heap.c
 NATIVE_TEST_SRCS := $(TEST_SRCS) tests/test_threads.c
@@ -120,8 +120,10 @@ build/wasi/words-dlmalloc.wasm: build/wasi/words.o
 	$(WASI_CC) $(WASI_LINK) -Wl,-Map=build/wasi/words-dlmalloc.map $^ -o $@
 
 TEST_BINS := build/test/gcc-O2/tests build/test/gcc-O0/tests build/test/clang-O2/tests \
-             build/test/clang-asan/tests build/test/wasm32/tests.wasm build/test/heap_env/heap_env \
-             build/test/real/std_names build/wasi/words-alloc_cat.wasm build/wasi/words-dlmalloc.wasm
+             build/test/clang-asan/tests build/test/wasm32/tests.wasm \
+             build/test/checked/tests build/test/audit/tests build/test/wasm32-checked/tests.wasm \
+             build/test/heap_env/heap_env build/test/real/std_names \
+             build/wasi/words-alloc_cat.wasm build/wasi/words-dlmalloc.wasm
 
 test: all $(TEST_BINS)
 	@tools/run_tests.sh \
@@ -130,6 +132,9 @@ test: all $(TEST_BINS)
 		"clang -O2=build/test/clang-O2/tests" \
 		"clang ASan+UBSan=build/test/clang-asan/tests" \
 		"wasm32 under node=$(NODE) tools/run_wasm.mjs build/test/wasm32/tests.wasm" \
+		"checked (AC_CHECKED, ASan+UBSan)=build/test/checked/tests" \
+		"audit (AC_AUDIT_SIZES)=build/test/audit/tests" \
+		"wasm32 checked+audit=$(NODE) tools/run_wasm.mjs build/test/wasm32-checked/tests.wasm" \
 		"heap size variable=build/test/heap_env/heap_env" \
 		"wasm32-wasi program=NODE=$(NODE) tests/wasi/run.sh build/wasi" \
 		"real programs with LD_PRELOAD=tests/real/run.sh build/native/liballoc_cat_preload.so"
@@ -146,3 +151,20 @@ build/examples/region_demo: examples/region_demo.c build/native/liballoc_cat.a
 
 demo: build/examples/region_demo
 	@build/examples/region_demo
+
+# ---- build-option test configurations ----------------------------------------------
+# The whole suite again with misuse checks (bigger headers and grains) and
+# with the audit tables on.
+
+build/test/checked/tests: $(TEST_INPUTS) | deps
+	@mkdir -p $(@D)
+	$(CC_CLANG) $(TEST_CFLAGS) -O1 -DAC_CHECKED=1 $(SAN_FLAGS) $(LIB_SRCS) $(NATIVE_TEST_SRCS) -lpthread -o $@
+
+build/test/audit/tests: $(TEST_INPUTS) | deps
+	@mkdir -p $(@D)
+	$(CC_GCC) $(TEST_CFLAGS) -O2 -DAC_AUDIT_SIZES=1 $(LIB_SRCS) $(NATIVE_TEST_SRCS) -lpthread -o $@
+
+build/test/wasm32-checked/tests.wasm: $(TEST_INPUTS) | deps
+	@mkdir -p $(@D)
+	$(CC_CLANG) $(WASM) $(TEST_CFLAGS) -O2 -DAC_CHECKED=1 -DAC_AUDIT_SIZES=1 -Wl,--no-entry \
+		-Wl,--export=ac_test_main $(LIB_SRCS) $(TEST_SRCS) -o $@

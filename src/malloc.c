@@ -35,6 +35,7 @@
 #if !defined(__wasm32__)
 #include <errno.h>
 #include <pthread.h>
+#include <unistd.h>
 _Static_assert(EINVAL == AC_EINVAL && ENOMEM == AC_ENOMEM, "errno values");
 static pthread_mutex_t heap_lock = PTHREAD_MUTEX_INITIALIZER;
 #define LOCK()   pthread_mutex_lock(&heap_lock)
@@ -68,6 +69,97 @@ extern int ac__libc_errno __asm__("errno") __attribute__((weak));
 
 static bool is_pow2(size_t x) { return x && !(x & (x - 1)); }
 
+/* ---- misuse reports (checked builds) -------------------------------------------- */
+
+static ac_error_hook_fn error_hook;
+static void *error_ctx;
+static char error_message[200];
+
+void ac_set_error_hook(ac_error_hook_fn hook, void *ctx) {
+    LOCK();
+    error_hook = hook;
+    error_ctx = ctx;
+    UNLOCK();
+}
+
+const char *ac_last_error(void) { return error_message; }
+
+#define ANY_SIZE ((size_t)-1)
+
+/* Under the lock: 0 when ptr is a live block (that asked for `size` bytes
+ * at `align`, unless size is ANY_SIZE); otherwise writes the message and
+ * returns the kind. Always 0 in unchecked builds. */
+static int misuse(const void *ptr, size_t size, size_t align, const char *where) {
+#if AC_CHECKED
+    int kind = ac__heap_block_error(ptr);
+    size_t actual = 0;
+    if (!kind && size != ANY_SIZE) {
+        actual = ac__heap_requested(ptr);
+        if (actual != size || !is_pow2(align) || (uintptr_t)ptr % align)
+            kind = AC_ERROR_SIZE_MISMATCH;
+    }
+    if (!kind) return 0;
+    ac__writer w;
+    ac__w_init(&w, error_message, sizeof error_message);
+    ac__w_str(&w, "alloc_cat: ");
+    ac__w_str(&w, kind == AC_ERROR_DOUBLE_FREE       ? "double free of "
+                  : kind == AC_ERROR_FOREIGN_POINTER ? "foreign pointer "
+                  : kind == AC_ERROR_SIZE_MISMATCH   ? "size mismatch for "
+                                                     : "write past the end of ");
+    ac__w_hex(&w, (uintptr_t)ptr);
+    ac__w_str(&w, " in ");
+    ac__w_str(&w, where);
+    if (kind == AC_ERROR_FOREIGN_POINTER) ac__w_str(&w, ": not a live block of this heap");
+    if (kind == AC_ERROR_SIZE_MISMATCH) {
+        ac__w_str(&w, ": given ");
+        ac__w_udec(&w, size);
+        ac__w_str(&w, " bytes, align ");
+        ac__w_udec(&w, align);
+        ac__w_str(&w, "; the block has ");
+        ac__w_udec(&w, actual);
+        ac__w_str(&w, " bytes");
+    }
+    if (kind == AC_ERROR_OVERFLOW) {
+        ac__w_str(&w, " (");
+        ac__w_udec(&w, ac__heap_requested(ptr));
+        ac__w_str(&w, " bytes): its canary was overwritten");
+    }
+    ac__w_finish(&w);
+    return kind;
+#else
+    (void)ptr, (void)size, (void)align, (void)where;
+    return 0;
+#endif
+}
+
+/* Called without the lock, after misuse() found something. */
+static void report(int kind, const void *ptr) {
+    ac_error_hook_fn hook = error_hook;
+    if (hook) {
+        hook((ac_error_kind)kind, ptr, error_message, error_ctx);
+        return;
+    }
+#ifndef __wasm32__
+    size_t n = 0;
+    while (error_message[n]) n++;
+    error_message[n < sizeof error_message - 1 ? n : n - 1] = '\n';
+    ssize_t ignored = write(2, error_message, n + 1);
+    (void)ignored;
+    error_message[n] = '\0';
+#endif
+    __builtin_trap();
+}
+
+/* Frees ptr after the checks a checked build makes. */
+static void free_checked(void *ptr, size_t size, size_t align, const char *where) {
+    if (!ptr) return;
+    LOCK();
+    int bad = misuse(ptr, size, align, where);
+    if (!bad) ac__heap_free(ptr);
+    UNLOCK();
+    if (bad) report(bad, ptr);
+}
+
 static void *failed(int err) {
     SET_ERRNO(err);
     return NULL;
@@ -82,12 +174,7 @@ void *ac_malloc(size_t size) {
     return p ? p : failed(AC_ENOMEM);
 }
 
-void ac_free(void *ptr) {
-    if (!ptr) return;
-    LOCK();
-    ac__heap_free(ptr);
-    UNLOCK();
-}
+void ac_free(void *ptr) { free_checked(ptr, ANY_SIZE, 1, "free"); }
 
 void *ac_calloc(size_t count, size_t size) {
     size_t bytes;
@@ -107,8 +194,14 @@ static void *alloc_aligned(size_t size, size_t align) {
 }
 
 /* Resize keeping `align`: in place if possible, else allocate, copy, free. */
-static void *resize_aligned(void *ptr, size_t size, size_t align) {
+static void *resize_aligned(void *ptr, size_t old_size, size_t size, size_t align) {
     LOCK();
+    int bad = misuse(ptr, old_size, align, "ac_resize");
+    if (bad) {
+        UNLOCK();
+        report(bad, ptr);
+        return NULL;
+    }
     void *q = ptr;
     if (!ac__heap_resize_in_place(ptr, size)) {
         q = ac__heap_alloc_aligned(size, align);
@@ -124,7 +217,24 @@ static void *resize_aligned(void *ptr, size_t size, size_t align) {
 
 void *ac_realloc(void *ptr, size_t size) {
     if (!ptr) return ac_malloc(size);
-    return resize_aligned(ptr, size, AC_MALLOC_ALIGN);
+    LOCK();
+    int bad = misuse(ptr, ANY_SIZE, 1, "realloc");
+    if (bad) {
+        UNLOCK();
+        report(bad, ptr);
+        return NULL;
+    }
+    void *q = ptr;
+    if (!ac__heap_resize_in_place(ptr, size)) {
+        q = ac__heap_alloc(size);
+        if (q) {
+            size_t old = ac__heap_requested(ptr);
+            ac__memcpy(q, ptr, old < size ? old : size);
+            ac__heap_free(ptr);
+        }
+    }
+    UNLOCK();
+    return q ? q : failed(AC_ENOMEM);
 }
 
 void *ac_aligned_alloc(size_t alignment, size_t size) { return alloc_aligned(size, alignment); }
@@ -142,20 +252,17 @@ int ac_posix_memalign(void **out, size_t alignment, size_t size) {
 size_t ac_malloc_usable_size(const void *ptr) {
     if (!ptr) return 0;
     LOCK();
-    size_t n = ac__heap_usable(ptr);
+    int bad = misuse(ptr, ANY_SIZE, 1, "malloc_usable_size");
+    size_t n = bad ? 0 : ac__heap_usable(ptr);
     UNLOCK();
+    if (bad) report(bad, ptr);
     return n;
 }
 
-void ac_free_sized(void *ptr, size_t size) {
-    (void)size;
-    ac_free(ptr);
-}
+void ac_free_sized(void *ptr, size_t size) { free_checked(ptr, size, 1, "free_sized"); }
 
 void ac_free_aligned_sized(void *ptr, size_t alignment, size_t size) {
-    (void)alignment;
-    (void)size;
-    ac_free(ptr);
+    free_checked(ptr, size, alignment, "free_aligned_sized");
 }
 
 /* ---- the layout API ------------------------------------------------------------- */
@@ -169,16 +276,13 @@ void *ac_alloc_zeroed(size_t size, size_t align) {
 }
 
 void ac_dealloc(void *ptr, size_t size, size_t align) {
-    (void)size;
-    (void)align;
-    ac_free(ptr);
+    free_checked(ptr, size, align, "ac_dealloc");
 }
 
 void *ac_resize(void *ptr, size_t old_size, size_t align, size_t new_size) {
-    (void)old_size;
     if (!is_pow2(align)) return failed(AC_EINVAL);
     if (!ptr) return alloc_aligned(new_size, align);
-    return resize_aligned(ptr, new_size, align);
+    return resize_aligned(ptr, old_size, new_size, align);
 }
 
 /* ---- static buffer ------------------------------------------------------------------ */
@@ -187,7 +291,7 @@ bool ac_heap_init_static(void *buf, size_t bytes) {
     static ac__backend backend;
     if (!buf || bytes < 64) return false;
     LOCK();
-    bool idle = ac__count.live == 0;
+    bool idle = ac__count.allocs == ac__count.frees;
     if (idle) {
         ac__static_backend_init(&backend, buf, bytes);
         ac__heap_reset(&backend);
@@ -196,26 +300,10 @@ bool ac_heap_init_static(void *buf, size_t bytes) {
     return idle;
 }
 
-/* ---- stats ----------------------------------------------------------------------------- */
+/* ---- the lock, for stats.c ---------------------------------------------------------- */
 
-void ac_stats_get(ac_stats_t *out) {
-    LOCK();
-    out->in_use_bytes = ac__count.in_use;
-    out->peak_bytes = ac__count.peak;
-    out->trip_peak_bytes = ac__count.trip_peak;
-    out->live_blocks = ac__count.live;
-    out->allocs = ac__count.allocs;
-    out->frees = ac__count.frees;
-    out->heap_bytes = ac__count.heap_bytes;
-    out->heap_pages = (ac__count.heap_bytes + AC_PAGE_BYTES - 1) / AC_PAGE_BYTES;
-    UNLOCK();
-}
-
-void ac_stats_reset_trip(void) {
-    LOCK();
-    ac__count.trip_peak = ac__count.in_use;
-    UNLOCK();
-}
+void ac__lock(void) { LOCK(); }
+void ac__unlock(void) { UNLOCK(); }
 
 /* ---- test hook --------------------------------------------------------------------------- */
 
