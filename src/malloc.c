@@ -156,10 +156,9 @@ static void report(int kind, const void *ptr) {
 #ifndef __wasm32__
     size_t n = 0;
     while (error_message[n]) n++;
-    error_message[n < sizeof error_message - 1 ? n : n - 1] = '\n';
-    ssize_t ignored = write(2, error_message, n + 1);
+    ssize_t ignored = write(2, error_message, n);
+    ignored = write(2, "\n", 1);
     (void)ignored;
-    error_message[n] = '\0';
 #endif
     __builtin_trap();
 }
