@@ -17,9 +17,9 @@ INC   := -Iinclude
 WASM  := --target=wasm32 -ffreestanding -nostdlib -mbulk-memory
 
 LIB_SRCS  := src/region.c src/format.c src/heap.c src/malloc.c src/backend_wasm.c \
-             src/backend_mmap.c src/backend_static.c src/stats.c
+             src/backend_mmap.c src/backend_static.c src/stats.c src/report.c
 LIB_HDRS  := include/alloc_cat.h src/internal.h
-TEST_SRCS := tests/harness.c tests/test_region.c tests/test_heap.c
+TEST_SRCS := tests/harness.c tests/test_region.c tests/test_heap.c tests/test_stats.c
 NATIVE_TEST_SRCS := $(TEST_SRCS) tests/test_threads.c
 TEST_HDRS := tests/harness.h tests/suites.h
 
@@ -77,8 +77,21 @@ build/test/wasm32/tests.wasm: $(TEST_INPUTS) | deps
 	$(CC_CLANG) $(WASM) $(TEST_CFLAGS) -O2 -Wl,--no-entry -Wl,--export=ac_test_main \
 		$(LIB_SRCS) $(TEST_SRCS) -o $@
 
+# The audit tables (AC_AUDIT_SIZES=1): every test again, natively and as wasm32.
+AUDIT := -DAC_AUDIT_SIZES=1
+
+build/test/gcc-audit/tests: $(TEST_INPUTS) | deps
+	@mkdir -p $(@D)
+	$(CC_GCC) $(TEST_CFLAGS) $(AUDIT) -O2 $(LIB_SRCS) $(NATIVE_TEST_SRCS) -lpthread -o $@
+
+build/test/wasm32-audit/tests.wasm: $(TEST_INPUTS) | deps
+	@mkdir -p $(@D)
+	$(CC_CLANG) $(WASM) $(TEST_CFLAGS) $(AUDIT) -O2 -Wl,--no-entry -Wl,--export=ac_test_main \
+		$(LIB_SRCS) $(TEST_SRCS) -o $@
+
 TEST_BINS := build/test/gcc-O2/tests build/test/gcc-O0/tests build/test/clang-O2/tests \
-             build/test/clang-asan/tests build/test/wasm32/tests.wasm
+             build/test/clang-asan/tests build/test/wasm32/tests.wasm \
+             build/test/gcc-audit/tests build/test/wasm32-audit/tests.wasm
 
 test: all $(TEST_BINS)
 	@tools/run_tests.sh \
@@ -86,7 +99,9 @@ test: all $(TEST_BINS)
 		"gcc -O0=build/test/gcc-O0/tests" \
 		"clang -O2=build/test/clang-O2/tests" \
 		"clang ASan+UBSan=build/test/clang-asan/tests" \
-		"wasm32 under node=$(NODE) tools/run_wasm.mjs build/test/wasm32/tests.wasm"
+		"wasm32 under node=$(NODE) tools/run_wasm.mjs build/test/wasm32/tests.wasm" \
+		"gcc -O2 with AC_AUDIT_SIZES=build/test/gcc-audit/tests" \
+		"wasm32 with AC_AUDIT_SIZES under node=$(NODE) tools/run_wasm.mjs build/test/wasm32-audit/tests.wasm"
 
 clean:
 	rm -rf build
