@@ -19,9 +19,10 @@ WASM  := --target=wasm32 -ffreestanding -nostdlib -mbulk-memory
 LIB_SRCS  := src/region.c src/format.c src/heap.c src/malloc.c src/backend_wasm.c \
              src/backend_mmap.c src/backend_static.c src/stats.c src/report.c
 LIB_HDRS  := include/alloc_cat.h src/internal.h
-TEST_SRCS := tests/harness.c tests/test_region.c tests/test_heap.c tests/test_stats.c
+TEST_SRCS := tests/harness.c tests/test_region.c tests/test_heap.c tests/test_stats.c \
+             tests/test_backend.c tests/test_heapmap.c tools/heapmap.c
 NATIVE_TEST_SRCS := $(TEST_SRCS) tests/test_threads.c
-TEST_HDRS := tests/harness.h tests/suites.h
+TEST_HDRS := tests/harness.h tests/suites.h tests/test_backend.h tools/heapmap.h
 
 NATIVE_OBJS := $(LIB_SRCS:src/%.c=build/native/%.o)
 WASM_OBJS   := $(LIB_SRCS:src/%.c=build/wasm32/%.o)
@@ -53,7 +54,7 @@ build/wasm32/liballoc_cat.a: $(WASM_OBJS)
 # with its own compiler and flags.
 
 TEST_INPUTS := $(LIB_SRCS) $(NATIVE_TEST_SRCS) $(LIB_HDRS) $(TEST_HDRS)
-TEST_CFLAGS := $(STD) $(WARN) $(INC) -Isrc -Itests -g
+TEST_CFLAGS := $(STD) $(WARN) $(INC) -Isrc -Itests -Itools -g
 SAN_FLAGS   := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 build/test/gcc-O2/tests: $(TEST_INPUTS) | deps
@@ -115,3 +116,24 @@ build/examples/region_demo: examples/region_demo.c build/native/liballoc_cat.a
 
 demo: build/examples/region_demo
 	@build/examples/region_demo
+
+# ---- metrics: heap map example (native and wasm32) ------------------------------
+
+.PHONY: heapmap
+TOOL_CFLAGS := $(STD) $(WARN) $(INC) -Isrc -Itools
+
+build/examples/heapmap: examples/heapmap.c tools/heapmap.c tools/heapmap.h build/native/liballoc_cat.a
+	@mkdir -p $(@D)
+	$(CC_GCC) $(TOOL_CFLAGS) -O2 examples/heapmap.c tools/heapmap.c build/native/liballoc_cat.a \
+		-lpthread -o $@
+
+build/examples/heapmap.wasm: examples/heapmap.c tools/heapmap.c tools/heapmap.h build/wasm32/liballoc_cat.a
+	@mkdir -p $(@D)
+	$(CC_CLANG) $(WASM) $(TOOL_CFLAGS) -Oz -Wl,--no-entry examples/heapmap.c tools/heapmap.c \
+		build/wasm32/liballoc_cat.a -o $@
+
+# The README's report and docs/heapmap.svg come from the wasm32 run (its
+# addresses are the same on every machine).
+heapmap: build/examples/heapmap build/examples/heapmap.wasm
+	build/examples/heapmap build/heapmap-native.svg
+	$(NODE) examples/heapmap.mjs build/examples/heapmap.wasm build/heapmap-wasm.svg

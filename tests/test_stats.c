@@ -11,38 +11,15 @@
 #include "harness.h"
 #include "internal.h"
 #include "suites.h"
+#include "test_backend.h"
 
 #ifndef AC_AUDIT_SIZES
 #define AC_AUDIT_SIZES 0
 #endif
 
-#define PAGE         ((size_t)65536)
-#define ARENA_PAGES  48
-
-static _Alignas(65536) unsigned char arena[ARENA_PAGES * 65536];
-
-typedef struct stats_backend {
-    ac__backend b;
-    size_t limit_pages, used_pages;
-} stats_backend;
-
-static stats_backend sb;
-
-static char *stats_grow(ac__backend *self, size_t pages) {
-    stats_backend *t = (stats_backend *)self;
-    if (pages > t->limit_pages - t->used_pages) return NULL;
-    char *m = (char *)arena + t->used_pages * PAGE;
-    t->used_pages += pages;
-    t->b.end = (char *)arena + t->used_pages * PAGE;
-    return m;
-}
-
-/* A fresh heap whose first `initial_pages` pages are there at once. */
-static void fresh_heap(size_t initial_pages, size_t limit_pages) {
-    sb = (stats_backend){{stats_grow, (char *)arena, (char *)arena + initial_pages * PAGE},
-                         limit_pages, initial_pages};
-    ac__heap_reset_locked(&sb.b);
-}
+#define PAGE        T_PAGE
+#define ARENA_PAGES T_ARENA_PAGES
+#define fresh_heap  t_heap_fresh
 
 static ac_stats_t stats(void) {
     ac_stats_t s;
