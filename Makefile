@@ -92,7 +92,10 @@ build/test/wasm32-audit/tests.wasm: $(TEST_INPUTS) | deps
 
 TEST_BINS := build/test/gcc-O2/tests build/test/gcc-O0/tests build/test/clang-O2/tests \
              build/test/clang-asan/tests build/test/wasm32/tests.wasm \
-             build/test/gcc-audit/tests build/test/wasm32-audit/tests.wasm
+             build/test/gcc-audit/tests build/test/wasm32-audit/tests.wasm \
+             build/native/liballoc_cat_metrics.so build/test/metrics/metrics_prog \
+             build/examples/js_stats.wasm build/test/js/js_stats-audit.wasm \
+             build/examples/heapmap build/examples/heapmap.wasm
 
 test: all $(TEST_BINS)
 	@tools/run_tests.sh \
@@ -102,7 +105,9 @@ test: all $(TEST_BINS)
 		"clang ASan+UBSan=build/test/clang-asan/tests" \
 		"wasm32 under node=$(NODE) tools/run_wasm.mjs build/test/wasm32/tests.wasm" \
 		"gcc -O2 with AC_AUDIT_SIZES=build/test/gcc-audit/tests" \
-		"wasm32 with AC_AUDIT_SIZES under node=$(NODE) tools/run_wasm.mjs build/test/wasm32-audit/tests.wasm"
+		"wasm32 with AC_AUDIT_SIZES under node=$(NODE) tools/run_wasm.mjs build/test/wasm32-audit/tests.wasm" \
+		"JS stats reader under node=$(NODE) tests/test_js.mjs build/examples/js_stats.wasm build/test/js/js_stats-audit.wasm" \
+		"metrics-only LD_PRELOAD=tools/test_metrics.sh build/native/liballoc_cat_metrics.so build/test/metrics/metrics_prog"
 
 clean:
 	rm -rf build
@@ -137,3 +142,39 @@ build/examples/heapmap.wasm: examples/heapmap.c tools/heapmap.c tools/heapmap.h 
 heapmap: build/examples/heapmap build/examples/heapmap.wasm
 	build/examples/heapmap build/heapmap-native.svg
 	$(NODE) examples/heapmap.mjs build/examples/heapmap.wasm build/heapmap-wasm.svg
+
+# ---- metrics: reading the stats from JavaScript ---------------------------------
+
+.PHONY: js-example
+JS_EXPORTS := -Wl,--export=malloc -Wl,--export=free -Wl,--export=calloc -Wl,--export=realloc \
+              -Wl,--export=ac_stats_for_host -Wl,--export=ac_heap_info_for_host \
+              -Wl,--export=ac_audit_for_host -Wl,--export=ac_stats_reset_trip \
+              -Wl,--export=__heap_base
+
+build/examples/js_stats.wasm: examples/js_stats.c build/wasm32/liballoc_cat.a
+	@mkdir -p $(@D)
+	$(CC_CLANG) $(WASM) $(STD) $(WARN) $(INC) -Oz -Wl,--no-entry $(JS_EXPORTS) $< \
+		build/wasm32/liballoc_cat.a -o $@
+
+# the same module with the audit tables, for the JS test
+build/test/js/js_stats-audit.wasm: examples/js_stats.c $(LIB_SRCS) $(LIB_HDRS) | deps
+	@mkdir -p $(@D)
+	$(CC_CLANG) $(WASM) $(STD) $(WARN) $(INC) $(AUDIT) -Oz -Wl,--no-entry $(JS_EXPORTS) $< \
+		$(LIB_SRCS) -o $@
+
+js-example: build/examples/js_stats.wasm
+	$(NODE) examples/js_stats.mjs build/examples/js_stats.wasm
+
+# ---- metrics-only mode: counters over the system allocator (LD_PRELOAD) -----------
+
+METRICS_SRCS := src/metrics_only.c src/report.c src/format.c
+
+build/native/liballoc_cat_metrics.so: $(METRICS_SRCS) $(LIB_HDRS) | deps
+	@mkdir -p $(@D)
+	$(CC_GCC) $(STD) $(WARN) $(INC) -O2 -fPIC -shared -fvisibility=hidden $(METRICS_SRCS) \
+		-ldl -o $@
+
+# a program with known allocations, run under the library by tools/test_metrics.sh
+build/test/metrics/metrics_prog: tests/metrics_prog.c include/alloc_cat.h | deps
+	@mkdir -p $(@D)
+	$(CC_GCC) $(STD) $(WARN) $(INC) -O2 $< -ldl -lpthread -o $@
