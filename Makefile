@@ -138,10 +138,17 @@ build/examples/heapmap.wasm: examples/heapmap.c tools/heapmap.c tools/heapmap.h 
 		build/wasm32/liballoc_cat.a -o $@
 
 # The README's report and docs/heapmap.svg come from the wasm32 run (its
-# addresses are the same on every machine).
+# addresses are the same on every machine, so the file only changes when
+# the allocator does).
 heapmap: build/examples/heapmap build/examples/heapmap.wasm
 	build/examples/heapmap build/heapmap-native.svg
-	$(NODE) examples/heapmap.mjs build/examples/heapmap.wasm build/heapmap-wasm.svg
+	$(NODE) examples/heapmap.mjs build/examples/heapmap.wasm docs/heapmap.svg
+
+# wasm bytes of the malloc family with and without the audit tables and the
+# stats functions
+.PHONY: size-metrics
+size-metrics:
+	@tools/size_metrics.sh build/size
 
 # ---- metrics: reading the stats from JavaScript ---------------------------------
 

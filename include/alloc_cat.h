@@ -332,7 +332,7 @@ void ac_stats_reset_trip(void);
  * bytes over the bytes obtained from the backend; and, in builds with
  * AC_AUDIT_SIZES, every audit row that was ever non-empty (peak > 0), by
  * request size and by alignment. Every line ends with '\n'; sizes are in
- * bytes, with KiB/MiB/GiB in parentheses from 10 KiB on. Example:
+ * bytes, with KiB, MiB, GiB or TiB in parentheses from 10 KiB on. Example:
  *
  *   alloc_cat heap
  *     in use        250 bytes in 2 blocks
@@ -340,12 +340,17 @@ void ac_stats_reset_trip(void);
  *     trip peak     250 bytes
  *     calls         3 allocs, 1 free
  *     backend       65536 bytes (64.0 KiB), 1 page
- *     efficiency    0.3% (in use / backend)
+ *     efficiency    0.4% (in use / backend)
  *     spans         1 span, 65524 bytes (64.0 KiB)
- *     used blocks   2 blocks, 336 bytes
- *     free blocks   1 block, 112 bytes, largest 112 bytes
- *     top           65076 bytes (63.5 KiB)
+ *     used blocks   2 blocks, 272 bytes
+ *     free blocks   1 block, 48 bytes, largest 48 bytes
+ *     top           65204 bytes (63.7 KiB)
  *     large blocks  0 used, 0 free (32768 bytes and more)
+ *
+ * (malloc 100 and 200, free the 100, ac_stats_reset_trip, malloc 50, on a
+ * heap of one 64 KiB page; tests/test_stats.c checks these lines.) Audit
+ * builds go on with "audit by size" and "audit by alignment" tables, one
+ * line per row whose peak is not 0: live, peak and trip peak.
  *
  * Always NUL-terminated when len > 0, truncated to fit; buf may be NULL when
  * len is 0. Returns the length of the full report without the NUL, like
