@@ -460,6 +460,45 @@ const ac_heap_info_t *ac_heap_info_for_host(void);
 /** NULL in builds without AC_AUDIT_SIZES. */
 const ac_audit_t *ac_audit_for_host(void);
 
+/* ------------------------------------------------------------------------ */
+/* Misuse reports (build with -DAC_CHECKED=1)                               */
+/* ------------------------------------------------------------------------ */
+/*
+ * A checked build keeps a magic word after each block header and a 4-byte
+ * canary after each block's requested bytes (blocks then come in 32-byte
+ * grains), and checks every pointer passed to a freeing or resizing
+ * function. It reports:
+ *  - a double free (the block was freed and its memory not reused since),
+ *  - a pointer alloc_cat never handed out (or freed and since reused),
+ *  - a size (or alignment) passed back to ac_dealloc, ac_resize,
+ *    ac_free_sized or ac_free_aligned_sized that disagrees with the block,
+ *  - bytes written past the end of a block (the canary, checked when the
+ *    block is freed or resized).
+ * Each report goes to the error hook. The default hook writes one line
+ * naming the kind and the address (natively to stderr; on wasm32 it is kept
+ * for ac_last_error()) and then traps. If a hook returns, the offending call
+ * does nothing: a bad free frees nothing, a bad realloc returns NULL.
+ * Other builds check nothing (misuse is undefined behaviour) and never call
+ * the hook.
+ */
+
+typedef enum ac_error_kind {
+    AC_ERROR_DOUBLE_FREE = 1,
+    AC_ERROR_FOREIGN_POINTER = 2,
+    AC_ERROR_SIZE_MISMATCH = 3,
+    AC_ERROR_OVERFLOW = 4
+} ac_error_kind;
+
+/** A misuse report: kind, the pointer passed, a one-line message. */
+typedef void (*ac_error_hook_fn)(ac_error_kind kind, const void *ptr, const char *message,
+                                 void *ctx);
+
+/** Installs `hook` (NULL: the default) with its context. Thread-safe. */
+void ac_set_error_hook(ac_error_hook_fn hook, void *ctx);
+
+/** The last report's message ("" if none). Not synchronized. */
+const char *ac_last_error(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -11,9 +11,10 @@
 extern char __heap_base;
 
 static char *wasm_grow(ac__backend *self, size_t pages) {
-    (void)self;
     size_t old_pages = __builtin_wasm_memory_grow(0, pages);
-    return old_pages == (size_t)-1 ? NULL : (char *)(old_pages * AC_PAGE_BYTES);
+    if (old_pages == (size_t)-1) return NULL;
+    self->end = (char *)((old_pages + pages) * AC_PAGE_BYTES);
+    return (char *)(old_pages * AC_PAGE_BYTES);
 }
 
 static ac__backend wasm_backend = {wasm_grow, 0, 0};

@@ -109,7 +109,7 @@ static void map_matches_walk(void) {
     t_heap_gap(1);
     char *d = ac_malloc(30000), *e = ac_malloc(150000);
     T_ASSERT(a && c && d && e);
-    T_PTR(d, t_arena() + 2 * T_PAGE + 16);
+    T_PTR(d, t_arena() + 2 * T_PAGE + AC__GRAIN); /* a new span's first payload */
 
     walk_copy w = {{{0, 0, 0, 0}}, 0};
     T_EQ(ac_heap_walk(copy_entry, &w), 9);
@@ -117,8 +117,8 @@ static void map_matches_walk(void) {
                                          AC_WALK_USED, AC_WALK_FREE, AC_WALK_SPAN,
                                          AC_WALK_USED, AC_WALK_USED, AC_WALK_TOP};
     for (size_t i = 0; i < 9; i++) T_EQ(w.e[i].kind, kinds[i]);
-    T_EQ(w.e[0].bytes, T_PAGE - 12);
-    T_EQ(w.e[5].bytes, 3 * T_PAGE - 12);
+    T_EQ(w.e[0].bytes, T_PAGE - (AC__GRAIN - AC__HDR_BYTES));
+    T_EQ(w.e[5].bytes, 3 * T_PAGE - (AC__GRAIN - AC__HDR_BYTES));
 
     /* rows of 32 KiB: 2 + 6 rows fit 8; 16 KiB would need 4 + 12 */
     ac_heapmap_options opt = {"a <test> & map", 960, 8};
