@@ -28,11 +28,14 @@ TEST_HDRS := tests/harness.h tests/suites.h tests/test_backend.h tools/heapmap.h
 NATIVE_OBJS := $(LIB_SRCS:src/%.c=build/native/%.o)
 WASM_OBJS   := $(LIB_SRCS:src/%.c=build/wasm32/%.o)
 
-.PHONY: all deps test clean
-all: build/native/liballoc_cat.a build/wasm32/liballoc_cat.a
+.PHONY: all deps deps-real test clean
+all: build/native/liballoc_cat.a build/wasm32/liballoc_cat.a build/native/liballoc_cat_preload.so
 
 deps:
 	@tools/deps.sh core
+
+deps-real:
+	@tools/deps.sh core wasi real
 
 # ---- libraries -------------------------------------------------------------
 
@@ -49,6 +52,17 @@ build/wasm32/%.o: src/%.c $(LIB_HDRS) | deps
 
 build/wasm32/liballoc_cat.a: $(WASM_OBJS)
 	rm -f $@ && $(AR_LLVM) rcs $@ $^
+
+# The preload library: the library sources with the standard names exported
+# (see "Replacing the libc allocator" in README.md), plus the exit report.
+# The version script exports only the standard names and the ac_ API.
+PRELOAD_SRCS  := $(LIB_SRCS) src/preload_report.c
+PRELOAD_HEAP  := 0xffff0000
+build/native/liballoc_cat_preload.so: $(PRELOAD_SRCS) $(LIB_HDRS) src/preload.map | deps
+	@mkdir -p $(@D)
+	$(CC_GCC) $(STD) $(WARN) $(INC) -O2 -fPIC -shared -fno-semantic-interposition \
+		-DAC_EXPORT_STD_NAMES=1 -DALLOC_CAT_MMAP_HEAP_SIZE=$(PRELOAD_HEAP) \
+		-Wl,--version-script=src/preload.map -Wl,-z,now $(PRELOAD_SRCS) -lpthread -o $@
 
 # ---- tests -------------------------------------------------------------------
 # Each configuration compiles the library sources together with the tests,
@@ -79,9 +93,39 @@ build/test/wasm32/tests.wasm: $(TEST_INPUTS) | deps
 	$(CC_CLANG) $(WASM) $(TEST_CFLAGS) -O2 -Wl,--no-entry -Wl,--export=ac_test_main \
 		$(LIB_SRCS) $(TEST_SRCS) -o $@
 
+# ALLOC_CAT_MMAP_HEAP_SIZE and out-of-memory natively (tests/real/heap_env.c)
+build/test/heap_env/heap_env: $(TEST_INPUTS) tests/real/heap_env.c | deps
+	@mkdir -p $(@D)
+	$(CC_GCC) $(TEST_CFLAGS) -O2 $(LIB_SRCS) tests/real/heap_env.c -lpthread -o $@
+
+# A glibc program that calls every standard name, run under LD_PRELOAD by
+# tests/real/run.sh (it links no alloc_cat: it finds ac_stats_get with dlsym)
+build/test/real/std_names: tests/real/std_names.c include/alloc_cat.h | deps
+	@mkdir -p $(@D)
+	$(CC_GCC) $(STD) $(WARN) $(INC) -O2 -fno-builtin $< -lpthread -ldl -o $@
+
+# A real wasm32-wasi program linked with Debian's wasi-libc, with alloc_cat's
+# malloc and with wasi-libc's own. -fno-builtin-malloc/calloc: clang 14
+# assumes malloc never writes errno and would fold the program's errno
+# checks away. Linked without -O, so that clang does not run wasm-opt when
+# it is installed (it would drop the name section).
+WASI_CC := $(CC_CLANG) --target=wasm32-wasi --sysroot=/usr
+WASI_LINK := -Wl,--max-memory=67108864
+build/wasi/words.o: tests/wasi/words.c | deps-real
+	@mkdir -p $(@D)
+	$(WASI_CC) $(STD) $(WARN) -O2 -fno-builtin-malloc -fno-builtin-calloc -c $< -o $@
+
+build/wasi/words-alloc_cat.wasm: build/wasi/words.o build/wasm32/liballoc_cat.a
+	$(WASI_CC) $(WASI_LINK) -Wl,-Map=build/wasi/words-alloc_cat.map $^ -o $@
+
+build/wasi/words-dlmalloc.wasm: build/wasi/words.o
+	$(WASI_CC) $(WASI_LINK) -Wl,-Map=build/wasi/words-dlmalloc.map $^ -o $@
+
 TEST_BINS := build/test/gcc-O2/tests build/test/gcc-O0/tests build/test/clang-O2/tests \
              build/test/clang-asan/tests build/test/wasm32/tests.wasm \
              build/test/checked/tests build/test/audit/tests build/test/wasm32-checked/tests.wasm \
+             build/test/heap_env/heap_env build/test/real/std_names \
+             build/wasi/words-alloc_cat.wasm build/wasi/words-dlmalloc.wasm \
              build/native/liballoc_cat_metrics.so build/test/metrics/metrics_prog \
              build/examples/js_stats.wasm build/test/js/js_stats-audit.wasm \
              build/examples/heapmap build/examples/heapmap.wasm
@@ -96,6 +140,9 @@ test: all $(TEST_BINS)
 		"checked (AC_CHECKED, ASan+UBSan)=build/test/checked/tests" \
 		"audit (AC_AUDIT_SIZES)=build/test/audit/tests" \
 		"wasm32 checked+audit=$(NODE) tools/run_wasm.mjs build/test/wasm32-checked/tests.wasm" \
+		"heap size variable=build/test/heap_env/heap_env" \
+		"wasm32-wasi program=NODE=$(NODE) tests/wasi/run.sh build/wasi" \
+		"real programs with LD_PRELOAD=tests/real/run.sh build/native/liballoc_cat_preload.so" \
 		"bench smoke=$(BENCH_SMOKE_CMD)" \
 		"JS stats reader under node=$(NODE) tests/test_js.mjs build/examples/js_stats.wasm build/test/js/js_stats-audit.wasm" \
 		"metrics-only LD_PRELOAD=tools/test_metrics.sh build/native/liballoc_cat_metrics.so build/test/metrics/metrics_prog"

@@ -199,8 +199,9 @@ size_t ac_region_format(const ac_region *r, char *buf, size_t len);
  *    wasm32 and x86_64) or to the alignment asked for, if larger. Any power
  *    of two is honoured as long as size + alignment stays within
  *    AC_MAX_REQUEST_BYTES; a request that cannot be aligned returns NULL.
- *  - NULL on failure, the heap unchanged and still usable; natively errno is
- *    then ENOMEM (EINVAL for a bad alignment). Requests above
+ *  - NULL on failure, the heap unchanged and still usable; errno is then
+ *    ENOMEM (EINVAL for a bad alignment) natively and, on wasm32, when the
+ *    program has wasi-libc's errno (not in builds with atomics). Requests above
  *    AC_MAX_REQUEST_BYTES fail at once without growing the heap.
  *  - Cost: O(1) apart from growing the backend and copying in realloc
  *    (a bounded look into one size class, a 64-bit map of the others).
@@ -212,6 +213,18 @@ size_t ac_region_format(const ac_region *r, char *buf, size_t len);
  * heap and still be live; anything else is undefined behaviour (a build with
  * AC_CHECKED reports it).
  */
+
+/**
+ * The error numbers the heap reports (errno, posix_memalign's result):
+ * Linux's natively; on wasm32 WASI's, which wasi-libc and emscripten use.
+ */
+#ifdef __wasm32__
+#define AC_EINVAL 28
+#define AC_ENOMEM 48
+#else
+#define AC_EINVAL 22
+#define AC_ENOMEM 12
+#endif
 
 /** Alignment of every payload. */
 #define AC_MALLOC_ALIGN 16u
@@ -261,8 +274,8 @@ void *ac_aligned_alloc(size_t alignment, size_t size);
 
 /**
  * POSIX posix_memalign: stores the block in *out and returns 0; returns
- * EINVAL (22) when alignment is not a power of two multiple of
- * sizeof(void *), ENOMEM (12) when memory is exhausted. *out is untouched on
+ * AC_EINVAL when alignment is not a power of two multiple of
+ * sizeof(void *), AC_ENOMEM when memory is exhausted. *out is untouched on
  * failure.
  */
 int ac_posix_memalign(void **out, size_t alignment, size_t size);
