@@ -29,7 +29,8 @@ NATIVE_OBJS := $(LIB_SRCS:src/%.c=build/native/%.o)
 WASM_OBJS   := $(LIB_SRCS:src/%.c=build/wasm32/%.o)
 
 .PHONY: all deps deps-real test clean
-all: build/native/liballoc_cat.a build/wasm32/liballoc_cat.a build/native/liballoc_cat_preload.so
+all: build/native/liballoc_cat.a build/wasm32/liballoc_cat.a build/native/liballoc_cat_preload.so \
+     build/native/liballoc_cat_metrics.so
 
 deps:
 	@tools/deps.sh core
