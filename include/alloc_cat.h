@@ -199,8 +199,9 @@ size_t ac_region_format(const ac_region *r, char *buf, size_t len);
  *    wasm32 and x86_64) or to the alignment asked for, if larger. Any power
  *    of two is honoured as long as size + alignment stays within
  *    AC_MAX_REQUEST_BYTES; a request that cannot be aligned returns NULL.
- *  - NULL on failure, the heap unchanged and still usable; natively errno is
- *    then ENOMEM (EINVAL for a bad alignment). Requests above
+ *  - NULL on failure, the heap unchanged and still usable; errno is then
+ *    ENOMEM (EINVAL for a bad alignment) natively and, on wasm32, when the
+ *    program has wasi-libc's errno (not in builds with atomics). Requests above
  *    AC_MAX_REQUEST_BYTES fail at once without growing the heap.
  *  - Cost: O(1) apart from growing the backend and copying in realloc
  *    (a bounded look into one size class, a 64-bit map of the others).
@@ -212,6 +213,18 @@ size_t ac_region_format(const ac_region *r, char *buf, size_t len);
  * heap and still be live; anything else is undefined behaviour (a build with
  * AC_CHECKED reports it).
  */
+
+/**
+ * The error numbers the heap reports (errno, posix_memalign's result):
+ * Linux's natively; on wasm32 WASI's, which wasi-libc and emscripten use.
+ */
+#ifdef __wasm32__
+#define AC_EINVAL 28
+#define AC_ENOMEM 48
+#else
+#define AC_EINVAL 22
+#define AC_ENOMEM 12
+#endif
 
 /** Alignment of every payload. */
 #define AC_MALLOC_ALIGN 16u
@@ -261,8 +274,8 @@ void *ac_aligned_alloc(size_t alignment, size_t size);
 
 /**
  * POSIX posix_memalign: stores the block in *out and returns 0; returns
- * EINVAL (22) when alignment is not a power of two multiple of
- * sizeof(void *), ENOMEM (12) when memory is exhausted. *out is untouched on
+ * AC_EINVAL when alignment is not a power of two multiple of
+ * sizeof(void *), AC_ENOMEM when memory is exhausted. *out is untouched on
  * failure.
  */
 int ac_posix_memalign(void **out, size_t alignment, size_t size);
@@ -315,15 +328,54 @@ typedef struct ac_stats_t {
     size_t live_blocks;     /* blocks allocated and not yet freed */
     uint64_t allocs;        /* successful allocations (realloc moves count too) */
     uint64_t frees;         /* frees of live blocks (realloc moves count too) */
-    size_t heap_bytes;      /* bytes the heap has obtained from its backend */
+    size_t heap_bytes;      /* bytes the heap has obtained from its backend (on wasm32
+                               from __heap_base, so not a multiple of 64 KiB) */
     size_t heap_pages;      /* heap_bytes in 64 KiB pages, rounded up */
 } ac_stats_t;
 
 /** Fills *out with the current counters. O(1). */
 void ac_stats_get(ac_stats_t *out);
 
-/** Starts a new trip: trip_peak_bytes becomes in_use_bytes. O(1). */
+/**
+ * Starts a new trip: trip_peak_bytes becomes in_use_bytes (and each audit
+ * row's trip peak its live count). O(1); O(audit rows) with AC_AUDIT_SIZES.
+ */
 void ac_stats_reset_trip(void);
+
+/**
+ * Writes a readable multi-line report of the heap into buf: the counters of
+ * ac_stats_get; the layout of ac_heap_info (spans, blocks in use and free,
+ * the largest free block, the top, large blocks); the efficiency, in-use
+ * bytes over the bytes obtained from the backend; and, in builds with
+ * AC_AUDIT_SIZES, every audit row that was ever non-empty (peak > 0), by
+ * request size and by alignment. Every line ends with '\n'; sizes are in
+ * bytes, with KiB, MiB, GiB or TiB in parentheses from 10 KiB on. Example:
+ *
+ *   alloc_cat heap
+ *     in use        250 bytes in 2 blocks
+ *     peak          300 bytes
+ *     trip peak     250 bytes
+ *     calls         3 allocs, 1 free
+ *     backend       65536 bytes (64.0 KiB), 1 page
+ *     efficiency    0.4% (in use / backend)
+ *     spans         1 span, 65524 bytes (64.0 KiB)
+ *     used blocks   2 blocks, 272 bytes
+ *     free blocks   1 block, 48 bytes, largest 48 bytes
+ *     top           65204 bytes (63.7 KiB)
+ *     large blocks  0 used, 0 free (32768 bytes and more)
+ *
+ * (malloc 100 and 200, free the 100, ac_stats_reset_trip, malloc 50, on a
+ * heap of one 64 KiB page; tests/test_stats.c checks these lines.) Audit
+ * builds go on with "audit by size" and "audit by alignment" tables, one
+ * line per row whose peak is not 0: live, peak and trip peak.
+ *
+ * Always NUL-terminated when len > 0, truncated to fit; buf may be NULL when
+ * len is 0. Returns the length of the full report without the NUL, like
+ * snprintf, so a caller can size its buffer. Uses no libc and never
+ * allocates: usable from destructors and exit paths. Takes the heap's lock
+ * once, so the report is one consistent snapshot. O(blocks).
+ */
+size_t ac_stats_format(char *buf, size_t len);
 
 /* ------------------------------------------------------------------------ */
 /* Looking inside the heap                                                  */
@@ -354,9 +406,10 @@ typedef bool (*ac_walk_fn)(const ac_walk_entry *entry, void *ctx);
 /**
  * Visits every span, block in use, free block and the top of the heap in
  * address order and returns how many entries it visited. Within a span the
- * entries are contiguous after a per-span overhead of at most 28 bytes (the
- * span link, alignment and, for spans closed by non-contiguous growth, a
- * 4-byte fence). Holds the heap's lock: the callback must not allocate or
+ * entries are contiguous, after a per-span overhead: the span link and
+ * alignment before the first block (at most 19 bytes, 35 in checked builds)
+ * and, for spans closed by non-contiguous growth, a fence at the end (4
+ * bytes, 8 in checked builds). Holds the heap's lock: the callback must not allocate or
  * free. An empty, never used heap has no entries. O(blocks).
  */
 size_t ac_heap_walk(ac_walk_fn fn, void *ctx);
@@ -409,6 +462,21 @@ typedef struct ac_audit_t {
  * AC_AUDIT_SIZES; otherwise zeroes *out and returns false. O(rows).
  */
 bool ac_audit_get(ac_audit_t *out);
+
+/* ---- for hosts reading a wasm instance's memory (js/alloc_cat.mjs) ---- */
+/*
+ * Each fills a static copy and returns its address, so that a host (e.g.
+ * JavaScript holding a wasm instance) can read the numbers without
+ * allocating inside the heap it observes. The copy is overwritten by the
+ * next call: not for concurrent use. O(1), except ac_heap_info_for_host
+ * (a walk, O(blocks)). On wasm32 the layouts are fixed: ac_stats_t is 40
+ * bytes (allocs and frees are 64-bit at offsets 16 and 24), ac_heap_info_t
+ * ten 32-bit words, ac_audit_t 273 rows of three 32-bit words.
+ */
+const ac_stats_t *ac_stats_for_host(void);
+const ac_heap_info_t *ac_heap_info_for_host(void);
+/** NULL in builds without AC_AUDIT_SIZES. */
+const ac_audit_t *ac_audit_for_host(void);
 
 /* ------------------------------------------------------------------------ */
 /* Misuse reports (build with -DAC_CHECKED=1)                               */

@@ -163,6 +163,7 @@ static struct heap_state {
     char *end;       /* end of the current span */
     char *last_span; /* first block of the current span */
     ac__backend *backend;
+    char *spare;     /* the last split's remainder: free, on no list (or NULL) */
     uint64_t bitmap; /* bit i set: bins[i] is not empty */
     link_t bins[NBINS];
 #ifndef __wasm32__
@@ -205,9 +206,9 @@ static unsigned bin_of(size_t size) {
     return b < NBINS ? b : NBINS - 1u;
 }
 
-static void bin_insert(char *b, size_t size) {
-    unsigned i = bin_of(size);
-    link_t first = H.bins[i];
+/* Writes a free block's header and footer (and, in checked builds, its
+ * freed mark); whether it goes on a list is the caller's business. */
+static void free_block_at(char *b, size_t size) {
     mem_defined(b, HDR_BYTES + 8);
     mem_defined(b + size - 4, 4);
     mem_noaccess(b + HDR_BYTES + 8, size - HDR_BYTES - 12);
@@ -216,6 +217,12 @@ static void bin_insert(char *b, size_t size) {
 #endif
     *word(b) = F_FREE | (uint32_t)(size / GRAIN);
     *word(b + size - 4) = (uint32_t)size;
+}
+
+static void bin_insert(char *b, size_t size) {
+    unsigned i = bin_of(size);
+    link_t first = H.bins[i];
+    free_block_at(b, size);
     *next_of(b) = first;
     *prev_of(b) = 0;
     if (first) *prev_of(at(first)) = link_of(b);
@@ -223,7 +230,12 @@ static void bin_insert(char *b, size_t size) {
     H.bitmap |= (uint64_t)1 << i;
 }
 
-static void bin_remove(char *b, size_t size) {
+/* Takes a free block off its list; true if it was the spare (on none). */
+static bool bin_remove(char *b, size_t size) {
+    if (b == H.spare) {
+        H.spare = NULL;
+        return true;
+    }
     link_t n = *next_of(b), p = *prev_of(b);
     if (p) {
         *next_of(at(p)) = n;
@@ -233,6 +245,7 @@ static void bin_remove(char *b, size_t size) {
         if (!n) H.bitmap &= ~((uint64_t)1 << i);
     }
     if (n) *prev_of(at(n)) = p;
+    return false;
 }
 
 /* A free block of at least `size` bytes, or NULL. */
@@ -241,6 +254,7 @@ static char *bin_find(size_t size) {
     /* the last bin mixes all large sizes: look at all of it */
     for (link_t l = H.bins[i]; l && (k < BIN_SCAN || i == NBINS - 1); l = *next_of(at(l)), k++)
         if (free_size(*word(at(l))) >= size) return at(l);
+    if (H.spare && free_size(*word(H.spare)) >= size) return H.spare;
     uint64_t above = H.bitmap & (~(uint64_t)1 << i);
     return above ? at(H.bins[__builtin_ctzll(above)]) : NULL;
 }
@@ -315,9 +329,11 @@ static bool top_room(size_t size) {
 
 /* Frees [t, t + size), which follows a block in use, merging it with what
  * comes next: the top, a free block, or a block in use (which learns that
- * the block before it is free). With size 0 it only tells the next block
- * that the block before it is in use. Does not count: callers keep stats. */
-static void free_tail(char *t, size_t size) {
+ * the block before it is free). The result becomes the spare if `spare` is
+ * set (it absorbed the spare) or if it absorbs the spare here. With size 0
+ * it only tells the next block that the block before it is in use. Does not
+ * count: callers keep the stats. */
+static void free_tail(char *t, size_t size, bool spare) {
     char *n = t + size;
     if (n == H.top) {
         H.top = t;
@@ -327,25 +343,31 @@ static void free_tail(char *t, size_t size) {
     uint32_t nh = *word(n);
     if (nh & F_FREE) {
         size_t after = free_size(nh);
-        bin_remove(n, after);
+        spare |= bin_remove(n, after);
         size += after;
     } else {
         *word(n) = size ? nh | F_PREVFREE : nh & ~F_PREVFREE;
         if (!size) return;
     }
-    bin_insert(t, size);
+    if (spare) {
+        free_block_at(t, size);
+        H.spare = t;
+    } else {
+        bin_insert(t, size);
+    }
 }
 
 /* Frees the `size` bytes at b, whose header tells whether the block before
  * is free: merges both ways. */
 static void block_release(char *b, size_t size) {
+    bool spare = false;
     if (*word(b) & F_PREVFREE) {
         size_t before = *word(b - 4);
         b -= before;
-        bin_remove(b, before);
+        spare = bin_remove(b, before);
         size += before;
     }
-    free_tail(b, size);
+    free_tail(b, size, spare);
 }
 
 /* Takes a block for `bytes` from the bins or the top; sets its header.
@@ -362,7 +384,12 @@ static char *block_alloc(size_t bytes) {
         size_t rest = free_size(*word(b)) - size;
         bin_remove(b, rest + size);
         if (rest) {
-            bin_insert(b, rest);
+            /* the rest becomes the spare, the next small requests' first
+             * stop (splitting it costs no list work); an older spare goes
+             * to its bin */
+            if (H.spare) bin_insert(H.spare, free_size(*word(H.spare)));
+            free_block_at(b, rest);
+            H.spare = b;
             flags = F_PREVFREE;
         }
         b += rest;
@@ -399,7 +426,7 @@ static void audit(uint32_t h, bool add) {
 
 static unsigned align_row(size_t align) {
     unsigned row = 0;
-    while (row + 1 < AC_AUDIT_ALIGN_ROWS && ((size_t)GRAIN << row) < align) row++;
+    while (row + 1 < AC_AUDIT_ALIGN_ROWS && ((size_t)AC_MALLOC_ALIGN << row) < align) row++;
     return row;
 }
 #define AUDIT(h, add) audit(h, add)
@@ -455,7 +482,7 @@ static void *counted(char *b, size_t bytes, size_t align) {
 void *ac__heap_alloc(size_t bytes) {
     if (bytes > MAX_REQUEST) return NULL;
     char *b = block_alloc(bytes);
-    return b ? counted(b, bytes, GRAIN) : NULL;
+    return b ? counted(b, bytes, AC_MALLOC_ALIGN) : NULL;
 }
 
 void ac__heap_free(void *payload) {
@@ -477,6 +504,7 @@ bool ac__heap_resize_in_place(void *payload, size_t bytes) {
     char *b = (char *)payload - HDR_BYTES;
     uint32_t h = *word(b);
     size_t old = used_size(h), size = old, want = size_for(bytes);
+    bool spare = false;
     char *n = b + size;
     if (want > size) {
         if (n == H.top) {
@@ -488,7 +516,7 @@ bool ac__heap_resize_in_place(void *payload, size_t bytes) {
             uint32_t nh = *word(n);
             size_t after = free_size(nh);
             if (!(nh & F_FREE) || size + after < want) return false;
-            bin_remove(n, after);
+            spare = bin_remove(n, after);
             size += after;
         }
         mem_undefined(n, want - old);
@@ -510,12 +538,16 @@ bool ac__heap_resize_in_place(void *payload, size_t bytes) {
         VALGRIND_MALLOCLIKE_BLOCK(payload, 0, 0, 0);
     }
 #endif
-    free_tail(b + want, size - want);
+    free_tail(b + want, size - want, spare);
     return true;
 }
 
 void *ac__heap_alloc_aligned(size_t bytes, size_t align) {
-    if (align <= GRAIN) return ac__heap_alloc(bytes);
+    if (align <= GRAIN) { /* every payload has that alignment */
+        if (bytes > MAX_REQUEST) return NULL;
+        char *b = block_alloc(bytes);
+        return b ? counted(b, bytes, align) : NULL;
+    }
     /* Payloads are 16-aligned, so an aligned one is at most align - 16
      * bytes in, and that lead is a whole block to give back. */
     if (align > MAX_REQUEST || bytes > MAX_REQUEST - align) return NULL;
@@ -533,7 +565,7 @@ void *ac__heap_alloc_aligned(size_t bytes, size_t align) {
         size -= lead;
     }
     *word(b) = (*word(b) & F_PREVFREE) | (uint32_t)bytes;
-    free_tail(b + size_for(bytes), size - size_for(bytes));
+    free_tail(b + size_for(bytes), size - size_for(bytes), false);
     return counted(b, bytes, align);
 }
 
@@ -618,12 +650,14 @@ bool ac__heap_check(void) {
         if (!H.bins[i] != !(H.bitmap & ((uint64_t)1 << i))) return false;
         for (link_t l = H.bins[i]; l; back = l, l = *next_of(at(l))) {
             char *b = at(l);
-            if (b < lo || b + GRAIN > hi || ++listed > t.free_blocks) return false;
+            if (b < lo || b + GRAIN > hi || b == H.spare || ++listed > t.free_blocks) return false;
             uint32_t h = *word(b);
             if (!(h & F_FREE) || bin_of(free_size(h)) != i || *prev_of(b) != back) return false;
         }
     }
-    return listed == t.free_blocks && t.live == ac__count.allocs - ac__count.frees &&
+    if (H.spare && (H.spare < lo || H.spare >= hi || !(*word(H.spare) & F_FREE))) return false;
+    return listed + (H.spare != NULL) == t.free_blocks &&
+           t.live == ac__count.allocs - ac__count.frees &&
            t.in_use == ac__count.in_use;
 }
 

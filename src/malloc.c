@@ -8,10 +8,20 @@
  * lock and before the heap can grow.
  *
  * Build options:
+ *   AC_THREAD_SAFE       0: no lock, for single-threaded programs. Default 1
+ *                        (a pthread mutex natively; on wasm32 a spin lock,
+ *                        only when compiled with atomics).
  *   AC_EXPORT_STD_NAMES  1: also define malloc, free, calloc, realloc,
  *                        aligned_alloc, posix_memalign, memalign,
  *                        malloc_usable_size (and natively valloc, pvalloc,
- *                        reallocarray). Default: 1 on wasm32, 0 natively.
+ *                        reallocarray, cfree; on wasm32 wasi-libc's
+ *                        __libc_malloc, __libc_calloc, __libc_free).
+ *                        Default: 1 on wasm32, 0 natively.
+ *
+ * errno: natively the C library's. On wasm32 the library is freestanding,
+ * but a program linked with wasi-libc has a global `errno`: a weak reference
+ * finds it (and stays NULL without a libc), so failures set errno there too.
+ * Error numbers are AC_EINVAL and AC_ENOMEM (WASI's on wasm32).
  */
 #include "internal.h"
 
@@ -23,20 +33,24 @@
 #endif
 #endif
 
-#define AC_EINVAL 22
-#define AC_ENOMEM 12
-
 /* ---- lock and errno --------------------------------------------------------- */
+
+#ifndef AC_THREAD_SAFE
+#define AC_THREAD_SAFE 1
+#endif
 
 #if !defined(__wasm32__)
 #include <errno.h>
-#include <pthread.h>
 #include <unistd.h>
 _Static_assert(EINVAL == AC_EINVAL && ENOMEM == AC_ENOMEM, "errno values");
+#define SET_ERRNO(e) (errno = (e))
+#endif
+
+#if !defined(__wasm32__) && AC_THREAD_SAFE
+#include <pthread.h>
 static pthread_mutex_t heap_lock = PTHREAD_MUTEX_INITIALIZER;
 #define LOCK()   pthread_mutex_lock(&heap_lock)
 #define UNLOCK() pthread_mutex_unlock(&heap_lock)
-#define SET_ERRNO(e) (errno = (e))
 
 /* A fork while another thread holds the lock would leave the child's heap
  * locked forever: hold it across fork. */
@@ -46,16 +60,24 @@ static void fork_child(void) { pthread_mutex_init(&heap_lock, NULL); }
 __attribute__((constructor)) static void register_fork_handlers(void) {
     pthread_atfork(fork_prepare, fork_parent, fork_child);
 }
-#elif defined(__wasm_atomics__)
+#elif defined(__wasm_atomics__) && AC_THREAD_SAFE
 static int heap_lock;
 #define LOCK()                                                                                     \
     while (__atomic_exchange_n(&heap_lock, 1, __ATOMIC_ACQUIRE)) {                                 \
     }
-#define UNLOCK()     __atomic_store_n(&heap_lock, 0, __ATOMIC_RELEASE)
-#define SET_ERRNO(e) ((void)(e))
+#define UNLOCK() __atomic_store_n(&heap_lock, 0, __ATOMIC_RELEASE)
+/* With threads, a wasi-libc errno is thread-local: not reached from here. */
 #else
-#define LOCK()       ((void)0)
-#define UNLOCK()     ((void)0)
+#define LOCK()   ((void)0)
+#define UNLOCK() ((void)0)
+#endif
+#if defined(__wasm32__) && !defined(__wasm_atomics__)
+/* wasi-libc's errno (errno.o, linked when the program uses errno): a weak
+ * reference, so that freestanding programs link without one. */
+extern int ac__libc_errno __asm__("errno") __attribute__((weak));
+#define SET_ERRNO(e) (&ac__libc_errno ? (void)(ac__libc_errno = (e)) : (void)0)
+#endif
+#ifndef SET_ERRNO
 #define SET_ERRNO(e) ((void)(e))
 #endif
 
@@ -134,10 +156,9 @@ static void report(int kind, const void *ptr) {
 #ifndef __wasm32__
     size_t n = 0;
     while (error_message[n]) n++;
-    error_message[n < sizeof error_message - 1 ? n : n - 1] = '\n';
-    ssize_t ignored = write(2, error_message, n + 1);
+    ssize_t ignored = write(2, error_message, n);
+    ignored = write(2, "\n", 1);
     (void)ignored;
-    error_message[n] = '\0';
 #endif
     __builtin_trap();
 }
@@ -328,11 +349,24 @@ int posix_memalign(void **out, size_t alignment, size_t size) {
 void *memalign(size_t alignment, size_t size) { return ac_aligned_alloc(alignment, size); }
 size_t malloc_usable_size(void *ptr) { return ac_malloc_usable_size(ptr); }
 
+#ifdef __wasm32__
+/* wasi-libc's own code (atexit, locales) calls these musl names, which its
+ * malloc (dlmalloc.o) defines: without them here, that code would pull
+ * dlmalloc.o back in and the link would fail with duplicate symbols. */
+void *__libc_malloc(size_t size);
+void *__libc_calloc(size_t count, size_t size);
+void __libc_free(void *ptr);
+void *__libc_malloc(size_t size) { return ac_malloc(size); }
+void *__libc_calloc(size_t count, size_t size) { return ac_calloc(count, size); }
+void __libc_free(void *ptr) { ac_free(ptr); }
+#endif
+
 #ifndef __wasm32__
 #include <unistd.h>
 void *valloc(size_t size);
 void *pvalloc(size_t size);
 void *reallocarray(void *ptr, size_t count, size_t size);
+void cfree(void *ptr);
 
 void *valloc(size_t size) { return ac_aligned_alloc((size_t)sysconf(_SC_PAGESIZE), size); }
 void *pvalloc(size_t size) {
@@ -345,5 +379,8 @@ void *reallocarray(void *ptr, size_t count, size_t size) {
     if (__builtin_mul_overflow(count, size, &bytes)) return failed(AC_ENOMEM);
     return ac_realloc(ptr, bytes);
 }
+/* Obsolete, no longer declared by glibc, but still a compatibility symbol
+ * there that old binaries may call: without it they would reach glibc's free. */
+void cfree(void *ptr) { ac_free(ptr); }
 #endif
 #endif

@@ -1,7 +1,7 @@
 #!/bin/sh
 # deps.sh - makes sure the Debian packages alloc_cat's build needs are here.
 #
-#   tools/deps.sh [core] [wasi] [binaryen] [wabt] [emscripten] [...]
+#   tools/deps.sh [core] [wasi] [binaryen] [wabt] [emscripten] [real] [real-extra] [...]
 #
 # Each argument names a group of commands or files (see below). Whatever is
 # missing is installed with apt-get when running as root; otherwise the
@@ -35,6 +35,15 @@ for group in "${@:-core}"; do
     valgrind) # memcheck, and valgrind/memcheck.h for the client requests in heap.c
         need_cmd valgrind valgrind
         need_file /usr/include/valgrind/memcheck.h valgrind
+        ;;
+    real)
+        # tests/real/run.sh: unmodified programs under LD_PRELOAD (sort is coreutils)
+        need_cmd python3 python3
+        ;;
+    real-extra)
+        # tests/real/run.sh runs these too when present, skips them otherwise
+        need_cmd sqlite3 sqlite3
+        need_cmd git git
         ;;
     binaryen) need_cmd wasm-opt binaryen ;;
     emscripten) need_file /usr/share/emscripten/system/lib/emmalloc.c emscripten ;;
