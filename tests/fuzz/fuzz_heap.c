@@ -831,6 +831,27 @@ static void op_stats(input *in) {
     for (size_t i = 0; i < nlive && i < 8; i++)
         if (live[i].kind != K_REGION) CHECK(ac_malloc_usable_size(live[i].p) >= live[i].size);
     CHECK(ac_malloc_usable_size(NULL) == 0);
+    /* the text report: its length as snprintf would, truncated cleanly, and
+     * it agrees with ac_stats_get (it takes the lock once: one snapshot) */
+    static char text[4096];
+    size_t len = (size_t)u8(in) * 16;
+    size_t n = ac_stats_format(len ? text : NULL, len);
+    CHECK(n > 0);
+    if (len) CHECK(strlen(text) == (n < len ? n : len - 1));
+    if (n < len) {
+        /* "  in use        N bytes[ (x KiB)] in K block[s]" */
+        const char *line = strstr(text, "\n  in use        ");
+        CHECK(line != NULL);
+        size_t bytes = 0, blocks = 0;
+        CHECK(sscanf(line, " in use %zu bytes", &bytes) == 1);
+        const char *at = strstr(line, " bytes");
+        at = at ? strstr(at, " in ") : NULL; /* after an optional "(12.1 KiB)" */
+        CHECK(at != NULL && sscanf(at, " in %zu block", &blocks) == 1);
+        CHECK(bytes == M.in_use && blocks == M.blocks);
+    }
+    CHECK(ac_stats_format(text, sizeof text) == n);
+    const ac_stats_t *host = ac_stats_for_host();
+    CHECK(host->in_use_bytes == M.in_use && host->live_blocks == M.blocks);
 }
 
 /* Writes the bytes between the request and ac_malloc_usable_size(): they
