@@ -183,10 +183,10 @@ build/test/wasm32-checked/tests.wasm: $(TEST_INPUTS) | deps
 # alloc_cat's net code size (bytes of the code section after wasm-opt -Oz, a
 # module exporting malloc/free/calloc/realloc minus one without allocator,
 # measured on build/wasm32/liballoc_cat.a): the smoke test fails above this.
-# Measured 1769 on 2026-11-26 (1588 before the spare block of the FIFO fix, which
-# costs 181 bytes and buys 1.5x on FIFO churn); the budget is that plus ~2%.
-# Lower it as the engine shrinks.
-BENCH_SIZE_BUDGET_BYTES := 1800
+# Measured 1811 on 2026-11-26 (1588 before the spare block and bounded best fit,
+# which buy about 2x on FIFO churn and the pages of the growth workloads); the
+# budget is that plus ~2%. Lower it as the engine shrinks.
+BENCH_SIZE_BUDGET_BYTES := 1850
 include bench/bench.mk
 
 # ---- metrics: heap map example (native and wasm32) ------------------------------

@@ -68,7 +68,8 @@
 #define CANARY_SEED 0x5ca1ab1eu
 #endif
 #define NBINS      64u
-#define BIN_SCAN   8u /* blocks looked at in a request's own bin */
+#define HIGH_SPLIT_BYTES 4096u /* blocks this large are cut from the high end */
+#define BIN_SCAN   16u /* blocks looked at in a bin for the best fit */
 
 /* Largest request: it and the block around it must fit the request bits. */
 #define MAX_REQUEST AC_MAX_REQUEST_BYTES
@@ -249,14 +250,30 @@ static bool bin_remove(char *b, size_t size) {
 }
 
 /* A free block of at least `size` bytes, or NULL. */
+/* The smallest of the first BIN_SCAN blocks of list l that holds `size`. */
+static char *best_fit(link_t l, size_t size) {
+    char *best = NULL;
+    size_t best_size = (size_t)-1;
+    for (unsigned k = 0; l && k < BIN_SCAN; l = *next_of(at(l)), k++) {
+        size_t have = free_size(*word(at(l)));
+        if (have >= size && have < best_size) {
+            best = at(l);
+            best_size = have;
+        }
+    }
+    return best;
+}
+
+/* A free block of at least `size` bytes, or NULL: the best of the
+ * request's own bin, else the spare, else the best of the first non-empty
+ * bin above (whose blocks all fit). */
 static char *bin_find(size_t size) {
-    unsigned i = bin_of(size), k = 0;
-    /* the last bin mixes all large sizes: look at all of it */
-    for (link_t l = H.bins[i]; l && (k < BIN_SCAN || i == NBINS - 1); l = *next_of(at(l)), k++)
-        if (free_size(*word(at(l))) >= size) return at(l);
+    unsigned i = bin_of(size);
+    char *b = best_fit(H.bins[i], size);
+    if (b) return b;
     if (H.spare && free_size(*word(H.spare)) >= size) return H.spare;
     uint64_t above = H.bitmap & (~(uint64_t)1 << i);
-    return above ? at(H.bins[__builtin_ctzll(above)]) : NULL;
+    return above ? best_fit(H.bins[__builtin_ctzll(above)], size) : NULL;
 }
 
 /* ---- spans and growth ------------------------------------------------------------ */
@@ -384,16 +401,24 @@ static char *block_alloc(size_t bytes) {
         size_t rest = free_size(*word(b)) - size;
         bin_remove(b, rest + size);
         if (rest) {
-            /* the rest becomes the spare, the next small requests' first
-             * stop (splitting it costs no list work); an older spare goes
-             * to its bin */
+            /* The rest becomes the spare, the next requests' first stop
+             * (splitting it costs no list work); an older spare goes to its
+             * bin. Small blocks come from the low end, so that blocks
+             * allocated one after the other are neighbours in that order;
+             * large ones from the high end: for a buffer that grows step by
+             * step while the previous one is freed, that keeps the heap
+             * within 2.5x of the buffer where low-end cuts need 3x. */
             if (H.spare) bin_insert(H.spare, free_size(*word(H.spare)));
-            free_block_at(b, rest);
-            H.spare = b;
-            flags = F_PREVFREE;
+            char *spare = b + size;
+            if (size >= HIGH_SPLIT_BYTES) {
+                spare = b;
+                b += rest;
+                flags = F_PREVFREE;
+            }
+            free_block_at(spare, rest);
+            H.spare = spare;
         }
-        b += rest;
-        *word(b + size) &= ~F_PREVFREE;
+        *word(b + size) &= ~F_PREVFREE; /* a spare's header has it clear anyway */
     } else {
         if (!top_room(size)) return NULL;
         b = H.top;
