@@ -1,9 +1,11 @@
 // demo.mjs - runs the word-frequency demo's wasm modules under node, checks
 // that they all print the same report - and the report this file computes
 // on its own in JavaScript - and prints a side-by-side of module bytes, peak
-// wasm pages and time, then alloc_cat's stats.
+// wasm pages and time, then alloc_cat's stats. Time is that of one run of the
+// module's entry point, compiled beforehand (--no-liftoff: optimized code
+// from the start, so that timings do not depend on when tier-up happens).
 //
-//   node --no-turbo-fast-api-calls --no-wasm-lazy-compilation demo.mjs \
+//   node --no-turbo-fast-api-calls --no-wasm-lazy-compilation --no-liftoff demo.mjs \
 //        [--runs N] [--report FILE] [--quiet] INPUT NAME=MODULE.wasm...
 //
 // A module whose name contains "no libc" is a freestanding one
@@ -11,7 +13,7 @@
 // INPUT through a preopened directory. Exit status: 0 when every module ran
 // and every report matched, 1 otherwise.
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { WASI } from 'node:wasi';
@@ -181,11 +183,14 @@ const expected = reference(text);
 let ok = true;
 const results = [];
 for (const m of modules) {
-  const mod = await WebAssembly.compile(readFileSync(m.file));
-  const free = m.name.includes('no libc');
-  const r = { name: m.name, bytes: statSync(m.file).size, times: [], pages: 0, problems: [] };
-  for (let k = 0; k < runs; k++) {
-    const one = free ? await runFreestanding(mod) : await runWasi(mod);
+  results.push({ name: m.name, file: m.file, bytes: statSync(m.file).size, times: [], pages: 0, problems: [],
+    free: m.name.includes('no libc'), mod: await WebAssembly.compile(readFileSync(m.file)) });
+}
+// Runs alternate between the modules so that a change in the machine's load
+// affects them alike.
+for (let k = 0; k < runs; k++) {
+  for (const r of results) {
+    const one = r.free ? await runFreestanding(r.mod) : await runWasi(r.mod);
     r.times.push(one.ms);
     if (k === 0) {
       Object.assign(r, { out: one.out, err: one.err, pages: one.pages, status: one.status });
@@ -193,10 +198,11 @@ for (const m of modules) {
       r.problems.push(`run ${k + 1} differs from run 1`);
     }
   }
+}
+for (const r of results) {
   if (r.status !== 0) r.problems.push(`exit status ${r.status}`);
   if (!r.out.equals(expected)) r.problems.push('report differs from the JavaScript reference');
   if (r.problems.length) ok = false;
-  results.push(r);
 }
 rmSync(tmp, { recursive: true, force: true });
 if (reportFile) writeFileSync(reportFile, results[0].out);
@@ -220,9 +226,13 @@ row(`time, best of ${runs}`, results.map((r) => `${best(r.times).toFixed(2)} ms`
 row(`time, median of ${runs}`, results.map((r) => `${median(r.times).toFixed(2)} ms`));
 row('report', results.map((r) => (r.problems.length ? 'MISMATCH' : 'same as reference')));
 for (const r of results) for (const p of r.problems) console.log(`${r.name}: ${p}`);
+const load = loadavg()[0], cores = cpus().length;
+if (load > cores / 2) {
+  console.log(`(load average ${load.toFixed(1)} on ${cores} cores: other work shares the machine, times are noisy)`);
+}
 if (ok) {
-  console.log(`all ${results.length} reports identical, and identical to the JavaScript reference` +
-    ` (${expected.length} bytes; ${lines[lines.length - 2]})`);
+  console.log((results.length > 1 ? `all ${results.length} reports identical, and identical` : 'the report is identical') +
+    ` to the JavaScript reference (${expected.length} bytes; ${lines[lines.length - 2]})`);
 }
 const withStats = results.find((r) => r.err.length);
 if (withStats && !quiet) {
