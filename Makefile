@@ -1,7 +1,8 @@
 # alloc_cat - a plain Makefile.
 #
 #   make            native and wasm32 static libraries
-#   make test       every test: gcc, clang, ASan+UBSan, wasm32 under node
+#   make test       every test: gcc, clang, ASan+UBSan, wasm32 under node, bench smoke
+#   make bench      alloc_cat against its peers: speed, pages, code size (bench/README.md)
 #   make clean      removes build/
 #
 # Everything is built under build/. Nothing here reads outside this tree.
@@ -17,7 +18,7 @@ INC   := -Iinclude
 WASM  := --target=wasm32 -ffreestanding -nostdlib -mbulk-memory
 
 LIB_SRCS  := src/region.c src/format.c src/heap.c src/malloc.c src/backend_wasm.c \
-             src/backend_mmap.c src/backend_static.c
+             src/backend_mmap.c src/backend_static.c src/stats.c
 LIB_HDRS  := include/alloc_cat.h src/internal.h
 TEST_SRCS := tests/harness.c tests/test_region.c tests/test_heap.c
 NATIVE_TEST_SRCS := $(TEST_SRCS) tests/test_threads.c
@@ -26,11 +27,14 @@ TEST_HDRS := tests/harness.h tests/suites.h
 NATIVE_OBJS := $(LIB_SRCS:src/%.c=build/native/%.o)
 WASM_OBJS   := $(LIB_SRCS:src/%.c=build/wasm32/%.o)
 
-.PHONY: all deps test clean
-all: build/native/liballoc_cat.a build/wasm32/liballoc_cat.a
+.PHONY: all deps deps-real test clean
+all: build/native/liballoc_cat.a build/wasm32/liballoc_cat.a build/native/liballoc_cat_preload.so
 
 deps:
 	@tools/deps.sh core
+
+deps-real:
+	@tools/deps.sh core wasi real
 
 # ---- libraries -------------------------------------------------------------
 
@@ -47,6 +51,17 @@ build/wasm32/%.o: src/%.c $(LIB_HDRS) | deps
 
 build/wasm32/liballoc_cat.a: $(WASM_OBJS)
 	rm -f $@ && $(AR_LLVM) rcs $@ $^
+
+# The preload library: the library sources with the standard names exported
+# (see "Replacing the libc allocator" in README.md), plus the exit report.
+# The version script exports only the standard names and the ac_ API.
+PRELOAD_SRCS  := $(LIB_SRCS) src/preload_report.c
+PRELOAD_HEAP  := 0xffff0000
+build/native/liballoc_cat_preload.so: $(PRELOAD_SRCS) $(LIB_HDRS) src/preload.map | deps
+	@mkdir -p $(@D)
+	$(CC_GCC) $(STD) $(WARN) $(INC) -O2 -fPIC -shared -fno-semantic-interposition \
+		-DAC_EXPORT_STD_NAMES=1 -DALLOC_CAT_MMAP_HEAP_SIZE=$(PRELOAD_HEAP) \
+		-Wl,--version-script=src/preload.map -Wl,-z,now $(PRELOAD_SRCS) -lpthread -o $@
 
 # ---- tests -------------------------------------------------------------------
 # Each configuration compiles the library sources together with the tests,
@@ -77,8 +92,39 @@ build/test/wasm32/tests.wasm: $(TEST_INPUTS) | deps
 	$(CC_CLANG) $(WASM) $(TEST_CFLAGS) -O2 -Wl,--no-entry -Wl,--export=ac_test_main \
 		$(LIB_SRCS) $(TEST_SRCS) -o $@
 
+# ALLOC_CAT_MMAP_HEAP_SIZE and out-of-memory natively (tests/real/heap_env.c)
+build/test/heap_env/heap_env: $(TEST_INPUTS) tests/real/heap_env.c | deps
+	@mkdir -p $(@D)
+	$(CC_GCC) $(TEST_CFLAGS) -O2 $(LIB_SRCS) tests/real/heap_env.c -lpthread -o $@
+
+# A glibc program that calls every standard name, run under LD_PRELOAD by
+# tests/real/run.sh (it links no alloc_cat: it finds ac_stats_get with dlsym)
+build/test/real/std_names: tests/real/std_names.c include/alloc_cat.h | deps
+	@mkdir -p $(@D)
+	$(CC_GCC) $(STD) $(WARN) $(INC) -O2 -fno-builtin $< -lpthread -ldl -o $@
+
+# A real wasm32-wasi program linked with Debian's wasi-libc, with alloc_cat's
+# malloc and with wasi-libc's own. -fno-builtin-malloc/calloc: clang 14
+# assumes malloc never writes errno and would fold the program's errno
+# checks away. Linked without -O, so that clang does not run wasm-opt when
+# it is installed (it would drop the name section).
+WASI_CC := $(CC_CLANG) --target=wasm32-wasi --sysroot=/usr
+WASI_LINK := -Wl,--max-memory=67108864
+build/wasi/words.o: tests/wasi/words.c | deps-real
+	@mkdir -p $(@D)
+	$(WASI_CC) $(STD) $(WARN) -O2 -fno-builtin-malloc -fno-builtin-calloc -c $< -o $@
+
+build/wasi/words-alloc_cat.wasm: build/wasi/words.o build/wasm32/liballoc_cat.a
+	$(WASI_CC) $(WASI_LINK) -Wl,-Map=build/wasi/words-alloc_cat.map $^ -o $@
+
+build/wasi/words-dlmalloc.wasm: build/wasi/words.o
+	$(WASI_CC) $(WASI_LINK) -Wl,-Map=build/wasi/words-dlmalloc.map $^ -o $@
+
 TEST_BINS := build/test/gcc-O2/tests build/test/gcc-O0/tests build/test/clang-O2/tests \
-             build/test/clang-asan/tests build/test/wasm32/tests.wasm
+             build/test/clang-asan/tests build/test/wasm32/tests.wasm \
+             build/test/checked/tests build/test/audit/tests build/test/wasm32-checked/tests.wasm \
+             build/test/heap_env/heap_env build/test/real/std_names \
+             build/wasi/words-alloc_cat.wasm build/wasi/words-dlmalloc.wasm
 
 test: all $(TEST_BINS) examples dist deps-pkgconfig
 	@tools/run_tests.sh \
@@ -87,6 +133,13 @@ test: all $(TEST_BINS) examples dist deps-pkgconfig
 		"clang -O2=build/test/clang-O2/tests" \
 		"clang ASan+UBSan=build/test/clang-asan/tests" \
 		"wasm32 under node=$(NODE) tools/run_wasm.mjs build/test/wasm32/tests.wasm" \
+		"checked (AC_CHECKED, ASan+UBSan)=build/test/checked/tests" \
+		"audit (AC_AUDIT_SIZES)=build/test/audit/tests" \
+		"wasm32 checked+audit=$(NODE) tools/run_wasm.mjs build/test/wasm32-checked/tests.wasm" \
+		"heap size variable=build/test/heap_env/heap_env" \
+		"wasm32-wasi program=NODE=$(NODE) tests/wasi/run.sh build/wasi" \
+		"real programs with LD_PRELOAD=tests/real/run.sh build/native/liballoc_cat_preload.so" \
+		"bench smoke=$(BENCH_SMOKE_CMD)" \
 		"examples=NODE=$(NODE) tools/test_examples.sh" \
 		"single-file dist=NODE=$(NODE) tools/test_dist.sh" \
 		"make install=MAKE=$(MAKE) NODE=$(NODE) tools/test_install.sh"
@@ -98,7 +151,6 @@ clean:
 # make demo [INPUT=file]: the word-frequency counter (examples/demo) for wasm32
 # with alloc_cat and with wasi-libc's dlmalloc, run under node side by side.
 
-WASI_CC    := $(CC_CLANG) --target=wasm32-wasi --sysroot=/usr
 EX_CFLAGS  := $(STD) $(WARN) $(INC)
 INPUT      ?= examples/demo/input.txt
 
@@ -123,7 +175,7 @@ build/demo/free/%.o: examples/demo/%.c $(DEMO_HDRS) | deps
 
 # WASI, malloc from alloc_cat: its library comes before libc, so dlmalloc is never linked
 build/demo/wordfreq-alloc_cat.wasm: build/demo/wasi-ac/wordfreq.o build/demo/wasi-ac/main_hosted.o \
-		build/demo/wasi-ac/stats.o build/wasm32/liballoc_cat.a
+		build/demo/wasi-ac/ac_report.o build/wasm32/liballoc_cat.a
 	$(WASI_CC) $^ -Wl,--strip-all -o $@
 
 # WASI, malloc from wasi-libc (dlmalloc)
@@ -132,7 +184,7 @@ build/demo/wordfreq-dlmalloc.wasm: build/demo/wasi-dl/wordfreq.o build/demo/wasi
 
 # no libc at all: alloc_cat alone, driven from JavaScript (examples/demo/demo.mjs)
 build/demo/wordfreq-freestanding.wasm: build/demo/free/wordfreq.o build/demo/free/main_free.o \
-		build/demo/free/stats.o build/wasm32/liballoc_cat.a
+		build/demo/free/ac_report.o build/wasm32/liballoc_cat.a
 	$(CC_CLANG) $(WASM) -Wl,--no-entry $^ -Wl,--strip-all -o $@
 
 demo: build/wasm32/liballoc_cat.a
@@ -142,12 +194,6 @@ demo: build/wasm32/liballoc_cat.a
 
 EX := build/examples
 LIB_SRCS_ALL := $(LIB_SRCS) $(LIB_HDRS)
-
-# MERGE NOTE (lead): minimal LD_PRELOAD library for examples/preload; the
-# preload work elsewhere defines the real target of the same name - keep that one.
-build/native/liballoc_cat_preload.so: $(LIB_SRCS_ALL) | deps
-	@mkdir -p $(@D)
-	$(CC_GCC) $(STD) $(WARN) $(INC) -O2 -DAC_EXPORT_STD_NAMES=1 -fPIC -shared $(LIB_SRCS) -lpthread -o $@
 
 $(EX)/static_link: examples/native/static_link.c build/native/liballoc_cat.a
 	@mkdir -p $(@D)
@@ -184,11 +230,11 @@ $(EX)/wordfreq-glibc: examples/demo/wordfreq.c examples/demo/main_hosted.c $(DEM
 	@mkdir -p $(@D)
 	$(CC_GCC) $(EX_CFLAGS) -O2 examples/demo/wordfreq.c examples/demo/main_hosted.c -o $@
 
-$(EX)/wordfreq-alloc_cat: examples/demo/wordfreq.c examples/demo/main_hosted.c examples/demo/stats.c \
+$(EX)/wordfreq-alloc_cat: examples/demo/wordfreq.c examples/demo/main_hosted.c examples/demo/ac_report.c \
 		$(DEMO_HDRS) $(LIB_SRCS_ALL)
 	@mkdir -p $(@D)
 	$(CC_GCC) $(EX_CFLAGS) -O2 -DWF_ALLOC_CAT -DAC_EXPORT_STD_NAMES=1 examples/demo/wordfreq.c \
-		examples/demo/main_hosted.c examples/demo/stats.c $(LIB_SRCS) -lpthread -o $@
+		examples/demo/main_hosted.c examples/demo/ac_report.c $(LIB_SRCS) -lpthread -o $@
 
 EXAMPLES := build/native/liballoc_cat_preload.so $(EX)/static_link $(EX)/static_buffer \
             $(EX)/region_demo $(EX)/preload_check $(EX)/strings.wasm $(EX)/static_buffer.wasm \
@@ -242,3 +288,29 @@ uninstall:
 
 deps-pkgconfig:
 	@tools/deps.sh pkgconfig
+
+# ---- build-option test configurations ----------------------------------------------
+# The whole suite again with misuse checks (bigger headers and grains) and
+# with the audit tables on.
+
+build/test/checked/tests: $(TEST_INPUTS) | deps
+	@mkdir -p $(@D)
+	$(CC_CLANG) $(TEST_CFLAGS) -O1 -DAC_CHECKED=1 $(SAN_FLAGS) $(LIB_SRCS) $(NATIVE_TEST_SRCS) -lpthread -o $@
+
+build/test/audit/tests: $(TEST_INPUTS) | deps
+	@mkdir -p $(@D)
+	$(CC_GCC) $(TEST_CFLAGS) -O2 -DAC_AUDIT_SIZES=1 $(LIB_SRCS) $(NATIVE_TEST_SRCS) -lpthread -o $@
+
+build/test/wasm32-checked/tests.wasm: $(TEST_INPUTS) | deps
+	@mkdir -p $(@D)
+	$(CC_CLANG) $(WASM) $(TEST_CFLAGS) -O2 -DAC_CHECKED=1 -DAC_AUDIT_SIZES=1 -Wl,--no-entry \
+		-Wl,--export=ac_test_main $(LIB_SRCS) $(TEST_SRCS) -o $@
+
+# ---- benchmarks ------------------------------------------------------------------
+# bench/bench.mk: `make bench` and the smoke test that `make test` runs.
+# alloc_cat's net code size (bytes of the code section after wasm-opt -Oz, a
+# module exporting malloc/free/calloc/realloc minus one without allocator,
+# measured on build/wasm32/liballoc_cat.a): the smoke test fails above this.
+# Measured 1643 on 2026-11-26; lower it as the engine shrinks.
+BENCH_SIZE_BUDGET_BYTES := 1690
+include bench/bench.mk

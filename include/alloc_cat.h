@@ -199,8 +199,9 @@ size_t ac_region_format(const ac_region *r, char *buf, size_t len);
  *    wasm32 and x86_64) or to the alignment asked for, if larger. Any power
  *    of two is honoured as long as size + alignment stays within
  *    AC_MAX_REQUEST_BYTES; a request that cannot be aligned returns NULL.
- *  - NULL on failure, the heap unchanged and still usable; natively errno is
- *    then ENOMEM (EINVAL for a bad alignment). Requests above
+ *  - NULL on failure, the heap unchanged and still usable; errno is then
+ *    ENOMEM (EINVAL for a bad alignment) natively and, on wasm32, when the
+ *    program has wasi-libc's errno (not in builds with atomics). Requests above
  *    AC_MAX_REQUEST_BYTES fail at once without growing the heap.
  *  - Cost: O(1) apart from growing the backend and copying in realloc
  *    (a bounded look into one size class, a 64-bit map of the others).
@@ -213,10 +214,30 @@ size_t ac_region_format(const ac_region *r, char *buf, size_t len);
  * AC_CHECKED reports it).
  */
 
+/**
+ * The error numbers the heap reports (errno, posix_memalign's result):
+ * Linux's natively; on wasm32 WASI's, which wasi-libc and emscripten use.
+ */
+#ifdef __wasm32__
+#define AC_EINVAL 28
+#define AC_ENOMEM 48
+#else
+#define AC_EINVAL 22
+#define AC_ENOMEM 12
+#endif
+
 /** Alignment of every payload. */
 #define AC_MALLOC_ALIGN 16u
-/** Largest request in bytes (requests are kept in 30 bits): 1 GiB - 33. */
+/**
+ * Largest request in bytes: 1 GiB - 33 (requests are kept in 30 header
+ * bits); 64 MiB - 33 in builds with AC_AUDIT_SIZES, whose headers also hold
+ * the alignment row.
+ */
+#if defined(AC_AUDIT_SIZES) && AC_AUDIT_SIZES
+#define AC_MAX_REQUEST_BYTES ((size_t)0x03ffffdfu)
+#else
 #define AC_MAX_REQUEST_BYTES ((size_t)0x3fffffdfu)
+#endif
 
 /**
  * Allocates `size` bytes. ac_malloc(0) returns a unique pointer (to a block
@@ -253,8 +274,8 @@ void *ac_aligned_alloc(size_t alignment, size_t size);
 
 /**
  * POSIX posix_memalign: stores the block in *out and returns 0; returns
- * EINVAL (22) when alignment is not a power of two multiple of
- * sizeof(void *), ENOMEM (12) when memory is exhausted. *out is untouched on
+ * AC_EINVAL when alignment is not a power of two multiple of
+ * sizeof(void *), AC_ENOMEM when memory is exhausted. *out is untouched on
  * failure.
  */
 int ac_posix_memalign(void **out, size_t alignment, size_t size);
@@ -316,6 +337,130 @@ void ac_stats_get(ac_stats_t *out);
 
 /** Starts a new trip: trip_peak_bytes becomes in_use_bytes. O(1). */
 void ac_stats_reset_trip(void);
+
+/* ------------------------------------------------------------------------ */
+/* Looking inside the heap                                                  */
+/* ------------------------------------------------------------------------ */
+
+/** Blocks of at least this many bytes count as large in ac_heap_info. */
+#define AC_LARGE_BLOCK_BYTES 32768u
+
+/** What a heap walk entry is. */
+typedef enum ac_walk_kind {
+    AC_WALK_SPAN = 0, /* a span of heap memory, contiguous; the entries up to
+                         the next span lie inside it */
+    AC_WALK_USED = 1, /* a block in use: addr is the payload */
+    AC_WALK_FREE = 2, /* a free block (a fragment) */
+    AC_WALK_TOP = 3   /* the unused tail of the last span, handed out by bump */
+} ac_walk_kind;
+
+typedef struct ac_walk_entry {
+    ac_walk_kind kind;
+    uintptr_t addr;   /* first byte: the payload for USED, the block otherwise */
+    size_t bytes;     /* bytes covered, headers included */
+    size_t requested; /* USED: the bytes asked for; 0 for other kinds */
+} ac_walk_entry;
+
+/** Called for each entry; return false to stop the walk. */
+typedef bool (*ac_walk_fn)(const ac_walk_entry *entry, void *ctx);
+
+/**
+ * Visits every span, block in use, free block and the top of the heap in
+ * address order and returns how many entries it visited. Within a span the
+ * entries are contiguous after a per-span overhead of at most 28 bytes (the
+ * span link, alignment and, for spans closed by non-contiguous growth, a
+ * 4-byte fence). Holds the heap's lock: the callback must not allocate or
+ * free. An empty, never used heap has no entries. O(blocks).
+ */
+size_t ac_heap_walk(ac_walk_fn fn, void *ctx);
+
+/** The heap's layout, summed by ac_heap_info. */
+typedef struct ac_heap_info_t {
+    size_t spans;              /* contiguous spans of memory (the seed's regions) */
+    size_t span_bytes;         /* bytes they cover */
+    size_t used_blocks;        /* blocks in use */
+    size_t used_bytes;         /* their bytes, headers and rounding included */
+    size_t free_blocks;        /* free blocks (fragments) */
+    size_t free_bytes;         /* their bytes */
+    size_t largest_free_bytes; /* the largest free block */
+    size_t top_bytes;          /* the unused tail of the last span */
+    size_t large_used;         /* blocks in use of AC_LARGE_BLOCK_BYTES or more */
+    size_t large_free;         /* free blocks of AC_LARGE_BLOCK_BYTES or more */
+} ac_heap_info_t;
+
+/** Fills *out by walking the heap. O(blocks); holds the lock. */
+void ac_heap_info(ac_heap_info_t *out);
+
+/**
+ * Walks every span and free list and returns true when every invariant
+ * holds (block sizes and flags, footers, no touching free blocks, each free
+ * block on the list of its size exactly once, counters agree). Never writes,
+ * reads only inside memory the backend handed out. O(blocks); holds the lock.
+ */
+bool ac_heap_check(void);
+
+/* ---- audit tables (build with -DAC_AUDIT_SIZES=1) ---- */
+
+/** Rows by request size: 0..255 bytes exactly, row 256 = 256 and larger. */
+#define AC_AUDIT_SIZE_ROWS 257
+/** Rows by alignment: 16 (and less), 32, 64, ..., row 15 = 512 KiB and larger. */
+#define AC_AUDIT_ALIGN_ROWS 16
+
+typedef struct ac_audit_row_t {
+    size_t live;      /* blocks of this row now */
+    size_t peak;      /* high-water mark of live */
+    size_t trip_peak; /* high-water mark since ac_stats_reset_trip() */
+} ac_audit_row_t;
+
+typedef struct ac_audit_t {
+    ac_audit_row_t by_size[AC_AUDIT_SIZE_ROWS];
+    ac_audit_row_t by_align[AC_AUDIT_ALIGN_ROWS];
+} ac_audit_t;
+
+/**
+ * Copies the audit tables into *out and returns true in builds with
+ * AC_AUDIT_SIZES; otherwise zeroes *out and returns false. O(rows).
+ */
+bool ac_audit_get(ac_audit_t *out);
+
+/* ------------------------------------------------------------------------ */
+/* Misuse reports (build with -DAC_CHECKED=1)                               */
+/* ------------------------------------------------------------------------ */
+/*
+ * A checked build keeps a magic word after each block header and a 4-byte
+ * canary after each block's requested bytes (blocks then come in 32-byte
+ * grains), and checks every pointer passed to a freeing or resizing
+ * function. It reports:
+ *  - a double free (the block was freed and its memory not reused since),
+ *  - a pointer alloc_cat never handed out (or freed and since reused),
+ *  - a size (or alignment) passed back to ac_dealloc, ac_resize,
+ *    ac_free_sized or ac_free_aligned_sized that disagrees with the block,
+ *  - bytes written past the end of a block (the canary, checked when the
+ *    block is freed or resized).
+ * Each report goes to the error hook. The default hook writes one line
+ * naming the kind and the address (natively to stderr; on wasm32 it is kept
+ * for ac_last_error()) and then traps. If a hook returns, the offending call
+ * does nothing: a bad free frees nothing, a bad realloc returns NULL.
+ * Other builds check nothing (misuse is undefined behaviour) and never call
+ * the hook.
+ */
+
+typedef enum ac_error_kind {
+    AC_ERROR_DOUBLE_FREE = 1,
+    AC_ERROR_FOREIGN_POINTER = 2,
+    AC_ERROR_SIZE_MISMATCH = 3,
+    AC_ERROR_OVERFLOW = 4
+} ac_error_kind;
+
+/** A misuse report: kind, the pointer passed, a one-line message. */
+typedef void (*ac_error_hook_fn)(ac_error_kind kind, const void *ptr, const char *message,
+                                 void *ctx);
+
+/** Installs `hook` (NULL: the default) with its context. Thread-safe. */
+void ac_set_error_hook(ac_error_hook_fn hook, void *ctx);
+
+/** The last report's message ("" if none). Not synchronized. */
+const char *ac_last_error(void);
 
 #ifdef __cplusplus
 }

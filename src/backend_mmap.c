@@ -7,7 +7,8 @@
  * Its size is ALLOC_CAT_MMAP_HEAP_SIZE: the build macro (bytes), overridden
  * at run time by the environment variable of the same name (bytes with an
  * optional K, M or G suffix). An invalid value is reported once on stderr
- * and the build's value is kept.
+ * and the build's value is kept. If the address space cannot hold that
+ * much (ulimit -v), the reservation is halved until it fits.
  */
 #ifndef __wasm32__
 #define _DEFAULT_SOURCE /* MAP_ANONYMOUS, MAP_NORESERVE */
@@ -99,9 +100,14 @@ static char *mmap_grow(ac__backend *self, size_t pages) {
 ac__backend *ac__default_backend(void) {
     if (!M.b.grow) {
         size_t bytes = ac__mmap_heap_bytes();
-        /* one extra page so that the start can be 64 KiB aligned */
-        char *p = mmap(NULL, bytes + AC_PAGE_BYTES, PROT_NONE,
-                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        /* One extra page so that the start can be 64 KiB aligned. When the
+         * address space is limited (ulimit -v), take half as much, and so
+         * on: a smaller heap beats none. */
+        char *p;
+        while ((p = mmap(NULL, bytes + AC_PAGE_BYTES, PROT_NONE,
+                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)) == MAP_FAILED &&
+               bytes > MMAP_HEAP_MIN)
+            bytes = (bytes / 2) & ~(AC_PAGE_BYTES - 1);
         if (p == MAP_FAILED) {
             /* no address space: a heap that cannot grow */
             static char none[1];

@@ -19,9 +19,9 @@ emscripten_notify_memory_growth(size_t memory_index);
 #endif
 
 static char *wasm_grow(ac__backend *self, size_t pages) {
-    (void)self;
     size_t old_pages = __builtin_wasm_memory_grow(0, pages);
     if (old_pages == (size_t)-1) return NULL;
+    self->end = (char *)((old_pages + pages) * AC_PAGE_BYTES);
 #ifdef __EMSCRIPTEN__
     emscripten_notify_memory_growth(0);
 #endif

@@ -48,18 +48,104 @@
 #define F_PREVFREE 0x40000000u
 #define VALUE_MASK 0x3fffffffu
 #define FENCE      VALUE_MASK /* an in-use header no request can have */
-#define HDR_BYTES  4u
-#define GRAIN      16u
+#ifndef AC_AUDIT_SIZES
+#define AC_AUDIT_SIZES 0
+#endif
+#if AC_AUDIT_SIZES
+/* Audit builds keep the alignment row of an in-use block in its header:
+ * requests get 26 bits, the row 4. */
+#define REQ_MASK    0x03ffffffu
+#define ALIGN_SHIFT 26u
+#else
+#define REQ_MASK VALUE_MASK
+#endif
+#define HDR_BYTES    AC__HDR_BYTES
+#define GRAIN        AC__GRAIN
+#define CANARY_BYTES AC__CANARY_BYTES
+#if AC_CHECKED
+#define LIVE_MAGIC  0xac11ca7eu
+#define FREED_MAGIC 0xf7eedb10u
+#define CANARY_SEED 0x5ca1ab1eu
+#endif
 #define NBINS      64u
 #define BIN_SCAN   8u /* blocks looked at in a request's own bin */
 
-/* Largest request: it and the block around it must fit 30 bits. */
+/* Largest request: it and the block around it must fit the request bits. */
 #define MAX_REQUEST AC_MAX_REQUEST_BYTES
-_Static_assert(AC_MAX_REQUEST_BYTES == VALUE_MASK - 2u * GRAIN, "public limit matches");
+_Static_assert(AC_MAX_REQUEST_BYTES == REQ_MASK - 32u, "public limit matches");
 
-_Static_assert(GRAIN >= 4u * sizeof(uint32_t), "a free block holds header, 2 links, footer");
+_Static_assert(GRAIN >= HDR_BYTES + 3u * sizeof(uint32_t), "a free block holds header, 2 links, footer");
+_Static_assert(AC_MALLOC_ALIGN <= GRAIN, "payloads are grain-aligned");
 
 typedef uint32_t link_t;
+
+/* ---- tool annotations (native) ------------------------------------------------ */
+/* Under ASan or valgrind, free memory is marked inaccessible so that a
+ * program's use-after-free is reported with alloc_cat in place: the top and
+ * the inside of free blocks (their header, links and footer stay readable
+ * for the engine). Blocks handed out are registered with valgrind as
+ * malloc-like blocks. Elsewhere these compile to nothing. */
+#if !defined(__wasm32__)
+#if defined(__SANITIZE_ADDRESS__)
+#define AC_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define AC_ASAN 1
+#endif
+#endif
+#if !defined(AC_VALGRIND) && defined(__has_include)
+#if __has_include(<valgrind/memcheck.h>)
+#define AC_VALGRIND 1
+#endif
+#endif
+#endif
+#ifndef AC_ASAN
+#define AC_ASAN 0
+#endif
+#ifndef AC_VALGRIND
+#define AC_VALGRIND 0
+#endif
+#if AC_ASAN
+#include <sanitizer/asan_interface.h>
+#endif
+#if AC_VALGRIND
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wpedantic"
+#pragma GCC diagnostic ignored "-Wconversion"
+#pragma GCC diagnostic ignored "-Wsign-conversion"
+#include <valgrind/memcheck.h>
+#pragma GCC diagnostic pop
+#endif
+
+static void mem_noaccess(char *p, size_t n) {
+    (void)p, (void)n;
+#if AC_ASAN
+    __asan_poison_memory_region(p, n);
+#endif
+#if AC_VALGRIND
+    VALGRIND_MAKE_MEM_NOACCESS(p, n);
+#endif
+}
+
+static void mem_undefined(char *p, size_t n) {
+    (void)p, (void)n;
+#if AC_ASAN
+    __asan_unpoison_memory_region(p, n);
+#endif
+#if AC_VALGRIND
+    VALGRIND_MAKE_MEM_UNDEFINED(p, n);
+#endif
+}
+
+static void mem_defined(char *p, size_t n) {
+    (void)p, (void)n;
+#if AC_ASAN
+    __asan_unpoison_memory_region(p, n);
+#endif
+#if AC_VALGRIND
+    VALGRIND_MAKE_MEM_DEFINED(p, n);
+#endif
+}
 
 ac__counters ac__count;
 
@@ -97,12 +183,17 @@ static char *at(link_t l) { return H.base + l; }
 static link_t link_of(char *b) { return (link_t)(b - H.base); }
 #endif
 
-static size_t used_size(uint32_t h) { return ((h & VALUE_MASK) + HDR_BYTES + GRAIN - 1) & ~(size_t)(GRAIN - 1); }
+static size_t size_for(size_t bytes) {
+    return (bytes + HDR_BYTES + CANARY_BYTES + GRAIN - 1) & ~(size_t)(GRAIN - 1);
+}
+static size_t requested(uint32_t h) { return h & REQ_MASK; }
+static size_t used_size(uint32_t h) { return size_for(requested(h)); }
 static size_t free_size(uint32_t h) { return (size_t)(h & VALUE_MASK) * GRAIN; }
 static size_t block_size(uint32_t h) { return (h & F_FREE) ? free_size(h) : used_size(h); }
 
-static link_t *next_of(char *b) { return word(b + 4); }
-static link_t *prev_of(char *b) { return word(b + 8); }
+static link_t *next_of(char *b) { return word(b + HDR_BYTES); }
+static link_t *prev_of(char *b) { return word(b + HDR_BYTES + 4); }
+/* An in-use header for a piece of exactly `size` bytes about to be freed. */
 
 /* ---- bins ---------------------------------------------------------------------- */
 
@@ -117,6 +208,12 @@ static unsigned bin_of(size_t size) {
 static void bin_insert(char *b, size_t size) {
     unsigned i = bin_of(size);
     link_t first = H.bins[i];
+    mem_defined(b, HDR_BYTES + 8);
+    mem_defined(b + size - 4, 4);
+    mem_noaccess(b + HDR_BYTES + 8, size - HDR_BYTES - 12);
+#if AC_CHECKED
+    *word(b + 4) = FREED_MAGIC ^ (uint32_t)(uintptr_t)b;
+#endif
     *word(b) = F_FREE | (uint32_t)(size / GRAIN);
     *word(b + size - 4) = (uint32_t)size;
     *next_of(b) = first;
@@ -150,8 +247,8 @@ static char *bin_find(size_t size) {
 
 /* ---- spans and growth ------------------------------------------------------------ */
 
-/* First block position at or after p: 12 mod 16, one word of room before it
- * for the span link. */
+/* First block position at or after p, with its payload grain-aligned and
+ * one word of room before it for the span link. */
 static char *first_block_at(char *p) {
     uintptr_t a = ((uintptr_t)p + 4u + HDR_BYTES + GRAIN - 1u) & ~(uintptr_t)(GRAIN - 1u);
     return p + (a - HDR_BYTES - (uintptr_t)p);
@@ -159,6 +256,8 @@ static char *first_block_at(char *p) {
 
 static void span_start(char *p, char *end) {
     char *first = first_block_at(p);
+    mem_defined(first - 4, 4);
+    mem_noaccess(first, (size_t)(end - first));
     *word(first - 4) = H.last_span ? link_of(H.last_span) : 0u;
     H.last_span = first;
     H.top = first;
@@ -182,6 +281,7 @@ static void heap_init(ac__backend *backend) {
 static void span_close(void) {
     char *fence = H.end - HDR_BYTES;
     size_t rest = (size_t)(fence - H.top);
+    mem_defined(fence, HDR_BYTES);
     *word(fence) = FENCE;
     if (rest) {
         bin_insert(H.top, rest);
@@ -202,6 +302,7 @@ static bool top_room(size_t size) {
         ac__count.heap_bytes += pages * AC_PAGE_BYTES;
         char *end = m + pages * AC_PAGE_BYTES;
         if (m == H.end) {
+            mem_noaccess(m, (size_t)(end - m));
             H.end = end;
         } else {
             if (H.last_span) span_close();
@@ -212,24 +313,15 @@ static bool top_room(size_t size) {
 
 /* ---- the engine ------------------------------------------------------------------- */
 
-static size_t size_for(size_t bytes) {
-    return (bytes + HDR_BYTES + GRAIN - 1) & ~(size_t)(GRAIN - 1);
-}
-
-/* Frees block b whose header is in-use: merges with free neighbours and the
- * top. Does not count: callers keep the stats. */
-static void block_release(char *b) {
-    uint32_t h = *word(b);
-    size_t size = used_size(h);
-    if (h & F_PREVFREE) {
-        size_t before = *word(b - 4);
-        b -= before;
-        bin_remove(b, before);
-        size += before;
-    }
-    char *n = b + size;
+/* Frees [t, t + size), which follows a block in use, merging it with what
+ * comes next: the top, a free block, or a block in use (which learns that
+ * the block before it is free). With size 0 it only tells the next block
+ * that the block before it is in use. Does not count: callers keep stats. */
+static void free_tail(char *t, size_t size) {
+    char *n = t + size;
     if (n == H.top) {
-        H.top = b;
+        H.top = t;
+        mem_noaccess(t, size);
         return;
     }
     uint32_t nh = *word(n);
@@ -238,17 +330,22 @@ static void block_release(char *b) {
         bin_remove(n, after);
         size += after;
     } else {
-        *word(n) = nh | F_PREVFREE;
+        *word(n) = size ? nh | F_PREVFREE : nh & ~F_PREVFREE;
+        if (!size) return;
     }
-    bin_insert(b, size);
+    bin_insert(t, size);
 }
 
-/* Cuts block b (in use, `size` bytes) down to `keep` bytes and frees the
- * rest, which merges with what follows. */
-static void block_trim(char *b, size_t size, size_t keep) {
-    if (size == keep) return;
-    *word(b + keep) = (uint32_t)(size - keep - HDR_BYTES); /* an in-use block of that size */
-    block_release(b + keep);
+/* Frees the `size` bytes at b, whose header tells whether the block before
+ * is free: merges both ways. */
+static void block_release(char *b, size_t size) {
+    if (*word(b) & F_PREVFREE) {
+        size_t before = *word(b - 4);
+        b -= before;
+        bin_remove(b, before);
+        size += before;
+    }
+    free_tail(b, size);
 }
 
 /* Takes a block for `bytes` from the bins or the top; sets its header.
@@ -275,34 +372,111 @@ static char *block_alloc(size_t bytes) {
         b = H.top;
         H.top += size;
     }
+    mem_undefined(b, size);
     *word(b) = flags | (uint32_t)bytes;
     return b;
 }
 
-static void *counted(char *b, size_t bytes) {
+#if AC_AUDIT_SIZES
+ac__audit_tables ac__audit;
+
+static void audit_row(ac_audit_row_t *row, bool add) {
+    if (!add) {
+        row->live--;
+        return;
+    }
+    row->live++;
+    if (row->live > row->peak) row->peak = row->live;
+    if (row->live > row->trip_peak) row->trip_peak = row->live;
+}
+
+/* Counts an in-use header in (add) or out of the audit tables. */
+static void audit(uint32_t h, bool add) {
+    size_t bytes = requested(h);
+    audit_row(&ac__audit.by_size[bytes < 256 ? bytes : 256], add);
+    audit_row(&ac__audit.by_align[(h & VALUE_MASK) >> ALIGN_SHIFT], add);
+}
+
+static unsigned align_row(size_t align) {
+    unsigned row = 0;
+    while (row + 1 < AC_AUDIT_ALIGN_ROWS && ((size_t)GRAIN << row) < align) row++;
+    return row;
+}
+#define AUDIT(h, add) audit(h, add)
+#else
+#define AUDIT(h, add) ((void)0)
+#endif
+
+#if AC_CHECKED
+static void set_canary(char *b) {
+    uint32_t c = CANARY_SEED ^ (uint32_t)(uintptr_t)b;
+    ac__memcpy(b + HDR_BYTES + requested(*word(b)), &c, 4);
+}
+
+static bool canary_intact(char *b) {
+    uint32_t c;
+    ac__memcpy(&c, b + HDR_BYTES + requested(*word(b)), 4);
+    return c == (CANARY_SEED ^ (uint32_t)(uintptr_t)b);
+}
+
+int ac__heap_block_error(const void *payload) {
+    char *p = (char *)(uintptr_t)payload, *b = p - HDR_BYTES;
+    if (!H.backend || ((uintptr_t)p & (GRAIN - 1)) || p < H.backend->begin + HDR_BYTES ||
+        p >= H.backend->end)
+        return AC_ERROR_FOREIGN_POINTER;
+    uint32_t magic = *word(b + 4) ^ (uint32_t)(uintptr_t)b, h = *word(b);
+    if (magic == FREED_MAGIC) return AC_ERROR_DOUBLE_FREE;
+    if (magic != LIVE_MAGIC || (h & F_FREE) || used_size(h) > (size_t)(H.backend->end - b))
+        return AC_ERROR_FOREIGN_POINTER;
+    return canary_intact(b) ? 0 : AC_ERROR_OVERFLOW;
+}
+#endif
+
+/* A new block in use: count it; audit builds also record its alignment,
+ * checked builds mark it live and put a canary after it. */
+static void *counted(char *b, size_t bytes, size_t align) {
+    (void)align;
+#if AC_AUDIT_SIZES
+    *word(b) |= (uint32_t)align_row(align) << ALIGN_SHIFT;
+#endif
+#if AC_CHECKED
+    *word(b + 4) = LIVE_MAGIC ^ (uint32_t)(uintptr_t)b;
+    set_canary(b);
+#endif
+    AUDIT(*word(b), true);
     count_in_use(bytes, 0);
     ac__count.allocs++;
+#if AC_VALGRIND
+    VALGRIND_MALLOCLIKE_BLOCK(b + HDR_BYTES, bytes, 0, 0);
+#endif
     return b + HDR_BYTES;
 }
 
 void *ac__heap_alloc(size_t bytes) {
     if (bytes > MAX_REQUEST) return NULL;
     char *b = block_alloc(bytes);
-    return b ? counted(b, bytes) : NULL;
+    return b ? counted(b, bytes, GRAIN) : NULL;
 }
 
 void ac__heap_free(void *payload) {
     char *b = (char *)payload - HDR_BYTES;
-    count_in_use(0, *word(b) & VALUE_MASK);
+#if AC_VALGRIND
+    VALGRIND_FREELIKE_BLOCK(payload, 0);
+#endif
+#if AC_CHECKED
+    *word(b + 4) = FREED_MAGIC ^ (uint32_t)(uintptr_t)b;
+#endif
+    AUDIT(*word(b), false);
+    count_in_use(0, requested(*word(b)));
     ac__count.frees++;
-    block_release(b);
+    block_release(b, used_size(*word(b)));
 }
 
 bool ac__heap_resize_in_place(void *payload, size_t bytes) {
     if (bytes > MAX_REQUEST) return false;
     char *b = (char *)payload - HDR_BYTES;
     uint32_t h = *word(b);
-    size_t size = used_size(h), want = size_for(bytes);
+    size_t old = used_size(h), size = old, want = size_for(bytes);
     char *n = b + size;
     if (want > size) {
         if (n == H.top) {
@@ -310,17 +484,33 @@ bool ac__heap_resize_in_place(void *payload, size_t bytes) {
             H.top = b + want;
             size = want;
         } else {
+            /* take the free block that follows; the rest is freed below */
             uint32_t nh = *word(n);
             size_t after = free_size(nh);
             if (!(nh & F_FREE) || size + after < want) return false;
             bin_remove(n, after);
             size += after;
-            *word(b + size) &= ~F_PREVFREE;
         }
+        mem_undefined(n, want - old);
     }
-    *word(b) = (h & F_PREVFREE) | (uint32_t)bytes;
-    count_in_use(bytes, h & VALUE_MASK);
-    block_trim(b, size, want);
+    /* the same block, new size: the flags and alignment row stay */
+    AUDIT(h, false);
+    *word(b) = (h & ~REQ_MASK) | (uint32_t)bytes;
+    AUDIT(*word(b), true);
+    count_in_use(bytes, requested(h));
+#if AC_CHECKED
+    set_canary(b);
+#endif
+#if AC_VALGRIND
+    /* memcheck treats a resize to 0 bytes as a bad free: re-register instead */
+    if (bytes) {
+        VALGRIND_RESIZEINPLACE_BLOCK(payload, requested(h), bytes, 0);
+    } else {
+        VALGRIND_FREELIKE_BLOCK(payload, 0);
+        VALGRIND_MALLOCLIKE_BLOCK(payload, 0, 0, 0);
+    }
+#endif
+    free_tail(b + want, size - want);
     return true;
 }
 
@@ -334,31 +524,44 @@ void *ac__heap_alloc_aligned(size_t bytes, size_t align) {
     size_t size = used_size(*word(b));
     uintptr_t misalign = (uintptr_t)(b + HDR_BYTES) & (align - 1);
     if (misalign) {
-        /* the lead becomes an in-use block that is freed at once (it may
-         * merge backwards); the aligned block starts after it */
+        /* the aligned block starts `lead` bytes in; the lead is freed (it
+         * may merge backwards) */
         size_t lead = align - misalign;
-        *word(b) = (*word(b) & F_PREVFREE) | (uint32_t)(lead - HDR_BYTES);
         *word(b + lead) = 0;
-        block_release(b);
+        block_release(b, lead);
         b += lead;
         size -= lead;
     }
     *word(b) = (*word(b) & F_PREVFREE) | (uint32_t)bytes;
-    block_trim(b, size, size_for(bytes));
-    return counted(b, bytes);
+    free_tail(b + size_for(bytes), size - size_for(bytes));
+    return counted(b, bytes, align);
 }
 
 size_t ac__heap_requested(const void *payload) {
-    return *word((char *)(uintptr_t)payload - HDR_BYTES) & VALUE_MASK;
+    return requested(*word((char *)(uintptr_t)payload - HDR_BYTES));
 }
 
 size_t ac__heap_usable(const void *payload) {
-    return used_size(*word((char *)(uintptr_t)payload - HDR_BYTES)) - HDR_BYTES;
+    return used_size(*word((char *)(uintptr_t)payload - HDR_BYTES)) - HDR_BYTES - CANARY_BYTES;
 }
 
+#if AC_VALGRIND
+static bool forget_block(const ac_walk_entry *e, void *ctx) {
+    (void)ctx;
+    if (e->kind == AC_WALK_USED) VALGRIND_FREELIKE_BLOCK(e->addr, 0);
+    return true;
+}
+#endif
+
 void ac__heap_reset(ac__backend *backend) {
+#if AC_VALGRIND
+    ac__heap_walk(forget_block, NULL); /* the blocks of the old heap are gone */
+#endif
     H = (struct heap_state){0};
     ac__count = (ac__counters){0};
+#if AC_AUDIT_SIZES
+    ac__audit = (ac__audit_tables){0};
+#endif
     heap_init(backend);
 }
 
@@ -389,7 +592,7 @@ static bool span_check(char *b, char *stop, char *lo, char *hi, walk_totals *t) 
             t->free_bytes += size;
         } else {
             t->live++;
-            t->in_use += h & VALUE_MASK;
+            t->in_use += requested(h);
         }
         prev_free = (h & F_FREE) != 0;
         b += size;
@@ -422,4 +625,53 @@ bool ac__heap_check(void) {
     }
     return listed == t.free_blocks && t.live == ac__count.allocs - ac__count.frees &&
            t.in_use == ac__count.in_use;
+}
+
+/* ---- walking ----------------------------------------------------------------------------- */
+
+static char *span_before(char *first) {
+    link_t l = *word(first - 4);
+    return l ? at(l) : NULL;
+}
+
+/* One past the last byte of the span whose first block is `first`. */
+static char *span_end(char *first) {
+    if (first == H.last_span) return H.end;
+    char *b = first;
+    for (uint32_t h; (h = *word(b)) != FENCE && h != (FENCE | F_PREVFREE);) b += block_size(h);
+    return b + HDR_BYTES;
+}
+
+size_t ac__heap_walk(ac_walk_fn fn, void *ctx) {
+    size_t n = 0;
+    /* spans are chained newest first; visit them lowest address first */
+    for (char *done = NULL;;) {
+        char *first = NULL;
+        for (char *s = H.last_span; s; s = span_before(s))
+            if ((!done || s > done) && (!first || s < first)) first = s;
+        if (!first) return n;
+        done = first;
+
+        char *end = span_end(first), *stop = first == H.last_span ? H.top : end - HDR_BYTES;
+        ac_walk_entry e = {AC_WALK_SPAN, (uintptr_t)first, (size_t)(end - first), 0};
+        if (n++, !fn(&e, ctx)) return n;
+        for (char *b = first; b < stop; b += e.bytes) {
+            uint32_t h = *word(b);
+            e.bytes = block_size(h);
+            if (h & F_FREE) {
+                e.kind = AC_WALK_FREE;
+                e.addr = (uintptr_t)b;
+                e.requested = 0;
+            } else {
+                e.kind = AC_WALK_USED;
+                e.addr = (uintptr_t)(b + HDR_BYTES);
+                e.requested = requested(h);
+            }
+            if (n++, !fn(&e, ctx)) return n;
+        }
+        if (first == H.last_span) {
+            e = (ac_walk_entry){AC_WALK_TOP, (uintptr_t)H.top, (size_t)(H.end - H.top), 0};
+            if (n++, !fn(&e, ctx)) return n;
+        }
+    }
 }

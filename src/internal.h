@@ -57,6 +57,25 @@ ac__backend *ac__default_backend(void);
 void ac__static_backend_init(ac__backend *b, void *buf, size_t bytes);
 
 /* ---- the heap engine (heap.c) ---------------------------------------------- */
+/* Block layout. Checked builds add a magic word after the header (telling
+ * live blocks from freed ones and from anything else) and a canary after
+ * the requested bytes; their blocks come in 32-byte grains. A block for n
+ * requested bytes is n + HDR + CANARY rounded up to GRAIN bytes. */
+#ifndef AC_CHECKED
+#define AC_CHECKED 0
+#endif
+#if AC_CHECKED
+#define AC__HDR_BYTES    8u
+#define AC__GRAIN        32u
+#define AC__CANARY_BYTES 4u
+#else
+#define AC__HDR_BYTES    4u
+#define AC__GRAIN        16u
+#define AC__CANARY_BYTES 0u
+#endif
+#define AC__BLOCK_BYTES(n)                                                                         \
+    (((size_t)(n) + AC__HDR_BYTES + AC__CANARY_BYTES + AC__GRAIN - 1) & ~(size_t)(AC__GRAIN - 1))
+
 /* Not thread-safe: malloc.c serializes. Sizes are requested bytes. */
 void *ac__heap_alloc(size_t bytes);
 void *ac__heap_alloc_aligned(size_t bytes, size_t align);
@@ -65,6 +84,9 @@ void ac__heap_free(void *payload);
 bool ac__heap_resize_in_place(void *payload, size_t bytes);
 size_t ac__heap_requested(const void *payload); /* bytes asked for */
 size_t ac__heap_usable(const void *payload);    /* bytes the caller may use */
+/* Checked builds: 0 when payload is a live block of this heap with its
+ * canary intact, else the ac_error_kind found. */
+int ac__heap_block_error(const void *payload);
 /* Starts over on `backend` (NULL: the default), forgetting every block. */
 void ac__heap_reset(ac__backend *backend);
 void ac__heap_reset_locked(ac__backend *backend); /* malloc.c: the same, under the lock */
@@ -79,6 +101,20 @@ typedef struct ac__counters {
     size_t heap_bytes;
 } ac__counters;
 extern ac__counters ac__count;
+
+/* Audit tables (AC_AUDIT_SIZES builds), kept by heap.c. */
+typedef struct ac__audit_tables {
+    ac_audit_row_t by_size[AC_AUDIT_SIZE_ROWS];
+    ac_audit_row_t by_align[AC_AUDIT_ALIGN_ROWS];
+} ac__audit_tables;
+extern ac__audit_tables ac__audit;
+
+/* The heap's lock (malloc.c): no-ops on wasm32 without atomics. */
+void ac__lock(void);
+void ac__unlock(void);
+
+/* The heap walk without the lock. */
+size_t ac__heap_walk(ac_walk_fn fn, void *ctx);
 
 #ifndef __wasm32__
 /* The size of the native mmap reservation in effect (backend_mmap.c). */

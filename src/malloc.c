@@ -8,10 +8,20 @@
  * lock and before the heap can grow.
  *
  * Build options:
+ *   AC_THREAD_SAFE       0: no lock, for single-threaded programs. Default 1
+ *                        (a pthread mutex natively; on wasm32 a spin lock,
+ *                        only when compiled with atomics).
  *   AC_EXPORT_STD_NAMES  1: also define malloc, free, calloc, realloc,
  *                        aligned_alloc, posix_memalign, memalign,
  *                        malloc_usable_size (and natively valloc, pvalloc,
- *                        reallocarray). Default: 1 on wasm32, 0 natively.
+ *                        reallocarray, cfree; on wasm32 wasi-libc's
+ *                        __libc_malloc, __libc_calloc, __libc_free).
+ *                        Default: 1 on wasm32, 0 natively.
+ *
+ * errno: natively the C library's. On wasm32 the library is freestanding,
+ * but a program linked with wasi-libc has a global `errno`: a weak reference
+ * finds it (and stays NULL without a libc), so failures set errno there too.
+ * Error numbers are AC_EINVAL and AC_ENOMEM (WASI's on wasm32).
  */
 #include "internal.h"
 
@@ -23,19 +33,24 @@
 #endif
 #endif
 
-#define AC_EINVAL 22
-#define AC_ENOMEM 12
-
 /* ---- lock and errno --------------------------------------------------------- */
+
+#ifndef AC_THREAD_SAFE
+#define AC_THREAD_SAFE 1
+#endif
 
 #if !defined(__wasm32__)
 #include <errno.h>
-#include <pthread.h>
+#include <unistd.h>
 _Static_assert(EINVAL == AC_EINVAL && ENOMEM == AC_ENOMEM, "errno values");
+#define SET_ERRNO(e) (errno = (e))
+#endif
+
+#if !defined(__wasm32__) && AC_THREAD_SAFE
+#include <pthread.h>
 static pthread_mutex_t heap_lock = PTHREAD_MUTEX_INITIALIZER;
 #define LOCK()   pthread_mutex_lock(&heap_lock)
 #define UNLOCK() pthread_mutex_unlock(&heap_lock)
-#define SET_ERRNO(e) (errno = (e))
 
 /* A fork while another thread holds the lock would leave the child's heap
  * locked forever: hold it across fork. */
@@ -45,20 +60,118 @@ static void fork_child(void) { pthread_mutex_init(&heap_lock, NULL); }
 __attribute__((constructor)) static void register_fork_handlers(void) {
     pthread_atfork(fork_prepare, fork_parent, fork_child);
 }
-#elif defined(__wasm_atomics__)
+#elif defined(__wasm_atomics__) && AC_THREAD_SAFE
 static int heap_lock;
 #define LOCK()                                                                                     \
     while (__atomic_exchange_n(&heap_lock, 1, __ATOMIC_ACQUIRE)) {                                 \
     }
-#define UNLOCK()     __atomic_store_n(&heap_lock, 0, __ATOMIC_RELEASE)
-#define SET_ERRNO(e) ((void)(e))
+#define UNLOCK() __atomic_store_n(&heap_lock, 0, __ATOMIC_RELEASE)
+/* With threads, a wasi-libc errno is thread-local: not reached from here. */
 #else
-#define LOCK()       ((void)0)
-#define UNLOCK()     ((void)0)
+#define LOCK()   ((void)0)
+#define UNLOCK() ((void)0)
+#endif
+#if defined(__wasm32__) && !defined(__wasm_atomics__)
+/* wasi-libc's errno (errno.o, linked when the program uses errno): a weak
+ * reference, so that freestanding programs link without one. */
+extern int ac__libc_errno __asm__("errno") __attribute__((weak));
+#define SET_ERRNO(e) (&ac__libc_errno ? (void)(ac__libc_errno = (e)) : (void)0)
+#endif
+#ifndef SET_ERRNO
 #define SET_ERRNO(e) ((void)(e))
 #endif
 
 static bool is_pow2(size_t x) { return x && !(x & (x - 1)); }
+
+/* ---- misuse reports (checked builds) -------------------------------------------- */
+
+static ac_error_hook_fn error_hook;
+static void *error_ctx;
+static char error_message[200];
+
+void ac_set_error_hook(ac_error_hook_fn hook, void *ctx) {
+    LOCK();
+    error_hook = hook;
+    error_ctx = ctx;
+    UNLOCK();
+}
+
+const char *ac_last_error(void) { return error_message; }
+
+#define ANY_SIZE ((size_t)-1)
+
+/* Under the lock: 0 when ptr is a live block (that asked for `size` bytes
+ * at `align`, unless size is ANY_SIZE); otherwise writes the message and
+ * returns the kind. Always 0 in unchecked builds. */
+static int misuse(const void *ptr, size_t size, size_t align, const char *where) {
+#if AC_CHECKED
+    int kind = ac__heap_block_error(ptr);
+    size_t actual = 0;
+    if (!kind && size != ANY_SIZE) {
+        actual = ac__heap_requested(ptr);
+        if (actual != size || !is_pow2(align) || (uintptr_t)ptr % align)
+            kind = AC_ERROR_SIZE_MISMATCH;
+    }
+    if (!kind) return 0;
+    ac__writer w;
+    ac__w_init(&w, error_message, sizeof error_message);
+    ac__w_str(&w, "alloc_cat: ");
+    ac__w_str(&w, kind == AC_ERROR_DOUBLE_FREE       ? "double free of "
+                  : kind == AC_ERROR_FOREIGN_POINTER ? "foreign pointer "
+                  : kind == AC_ERROR_SIZE_MISMATCH   ? "size mismatch for "
+                                                     : "write past the end of ");
+    ac__w_hex(&w, (uintptr_t)ptr);
+    ac__w_str(&w, " in ");
+    ac__w_str(&w, where);
+    if (kind == AC_ERROR_FOREIGN_POINTER) ac__w_str(&w, ": not a live block of this heap");
+    if (kind == AC_ERROR_SIZE_MISMATCH) {
+        ac__w_str(&w, ": given ");
+        ac__w_udec(&w, size);
+        ac__w_str(&w, " bytes, align ");
+        ac__w_udec(&w, align);
+        ac__w_str(&w, "; the block has ");
+        ac__w_udec(&w, actual);
+        ac__w_str(&w, " bytes");
+    }
+    if (kind == AC_ERROR_OVERFLOW) {
+        ac__w_str(&w, " (");
+        ac__w_udec(&w, ac__heap_requested(ptr));
+        ac__w_str(&w, " bytes): its canary was overwritten");
+    }
+    ac__w_finish(&w);
+    return kind;
+#else
+    (void)ptr, (void)size, (void)align, (void)where;
+    return 0;
+#endif
+}
+
+/* Called without the lock, after misuse() found something. */
+static void report(int kind, const void *ptr) {
+    ac_error_hook_fn hook = error_hook;
+    if (hook) {
+        hook((ac_error_kind)kind, ptr, error_message, error_ctx);
+        return;
+    }
+#ifndef __wasm32__
+    size_t n = 0;
+    while (error_message[n]) n++;
+    ssize_t ignored = write(2, error_message, n);
+    ignored = write(2, "\n", 1);
+    (void)ignored;
+#endif
+    __builtin_trap();
+}
+
+/* Frees ptr after the checks a checked build makes. */
+static void free_checked(void *ptr, size_t size, size_t align, const char *where) {
+    if (!ptr) return;
+    LOCK();
+    int bad = misuse(ptr, size, align, where);
+    if (!bad) ac__heap_free(ptr);
+    UNLOCK();
+    if (bad) report(bad, ptr);
+}
 
 static void *failed(int err) {
     SET_ERRNO(err);
@@ -74,12 +187,7 @@ void *ac_malloc(size_t size) {
     return p ? p : failed(AC_ENOMEM);
 }
 
-void ac_free(void *ptr) {
-    if (!ptr) return;
-    LOCK();
-    ac__heap_free(ptr);
-    UNLOCK();
-}
+void ac_free(void *ptr) { free_checked(ptr, ANY_SIZE, 1, "free"); }
 
 void *ac_calloc(size_t count, size_t size) {
     size_t bytes;
@@ -99,8 +207,14 @@ static void *alloc_aligned(size_t size, size_t align) {
 }
 
 /* Resize keeping `align`: in place if possible, else allocate, copy, free. */
-static void *resize_aligned(void *ptr, size_t size, size_t align) {
+static void *resize_aligned(void *ptr, size_t old_size, size_t size, size_t align) {
     LOCK();
+    int bad = misuse(ptr, old_size, align, "ac_resize");
+    if (bad) {
+        UNLOCK();
+        report(bad, ptr);
+        return NULL;
+    }
     void *q = ptr;
     if (!ac__heap_resize_in_place(ptr, size)) {
         q = ac__heap_alloc_aligned(size, align);
@@ -117,6 +231,12 @@ static void *resize_aligned(void *ptr, size_t size, size_t align) {
 void *ac_realloc(void *ptr, size_t size) {
     if (!ptr) return ac_malloc(size);
     LOCK();
+    int bad = misuse(ptr, ANY_SIZE, 1, "realloc");
+    if (bad) {
+        UNLOCK();
+        report(bad, ptr);
+        return NULL;
+    }
     void *q = ptr;
     if (!ac__heap_resize_in_place(ptr, size)) {
         q = ac__heap_alloc(size);
@@ -145,20 +265,17 @@ int ac_posix_memalign(void **out, size_t alignment, size_t size) {
 size_t ac_malloc_usable_size(const void *ptr) {
     if (!ptr) return 0;
     LOCK();
-    size_t n = ac__heap_usable(ptr);
+    int bad = misuse(ptr, ANY_SIZE, 1, "malloc_usable_size");
+    size_t n = bad ? 0 : ac__heap_usable(ptr);
     UNLOCK();
+    if (bad) report(bad, ptr);
     return n;
 }
 
-void ac_free_sized(void *ptr, size_t size) {
-    (void)size;
-    ac_free(ptr);
-}
+void ac_free_sized(void *ptr, size_t size) { free_checked(ptr, size, 1, "free_sized"); }
 
 void ac_free_aligned_sized(void *ptr, size_t alignment, size_t size) {
-    (void)alignment;
-    (void)size;
-    ac_free(ptr);
+    free_checked(ptr, size, alignment, "free_aligned_sized");
 }
 
 /* ---- the layout API ------------------------------------------------------------- */
@@ -172,16 +289,13 @@ void *ac_alloc_zeroed(size_t size, size_t align) {
 }
 
 void ac_dealloc(void *ptr, size_t size, size_t align) {
-    (void)size;
-    (void)align;
-    ac_free(ptr);
+    free_checked(ptr, size, align, "ac_dealloc");
 }
 
 void *ac_resize(void *ptr, size_t old_size, size_t align, size_t new_size) {
-    (void)old_size;
     if (!is_pow2(align)) return failed(AC_EINVAL);
     if (!ptr) return alloc_aligned(new_size, align);
-    return resize_aligned(ptr, new_size, align);
+    return resize_aligned(ptr, old_size, new_size, align);
 }
 
 /* ---- static buffer ------------------------------------------------------------------ */
@@ -199,27 +313,10 @@ bool ac_heap_init_static(void *buf, size_t bytes) {
     return idle;
 }
 
-/* ---- stats ----------------------------------------------------------------------------- */
+/* ---- the lock, for stats.c ---------------------------------------------------------- */
 
-void ac_stats_get(ac_stats_t *out) {
-    LOCK();
-    out->in_use_bytes = ac__count.in_use;
-    out->peak_bytes = ac__count.peak > ac__count.trip_peak ? ac__count.peak : ac__count.trip_peak;
-    out->trip_peak_bytes = ac__count.trip_peak;
-    out->live_blocks = (size_t)(ac__count.allocs - ac__count.frees);
-    out->allocs = ac__count.allocs;
-    out->frees = ac__count.frees;
-    out->heap_bytes = ac__count.heap_bytes;
-    out->heap_pages = (ac__count.heap_bytes + AC_PAGE_BYTES - 1) / AC_PAGE_BYTES;
-    UNLOCK();
-}
-
-void ac_stats_reset_trip(void) {
-    LOCK();
-    if (ac__count.trip_peak > ac__count.peak) ac__count.peak = ac__count.trip_peak;
-    ac__count.trip_peak = ac__count.in_use;
-    UNLOCK();
-}
+void ac__lock(void) { LOCK(); }
+void ac__unlock(void) { UNLOCK(); }
 
 /* ---- test hook --------------------------------------------------------------------------- */
 
@@ -252,11 +349,24 @@ int posix_memalign(void **out, size_t alignment, size_t size) {
 void *memalign(size_t alignment, size_t size) { return ac_aligned_alloc(alignment, size); }
 size_t malloc_usable_size(void *ptr) { return ac_malloc_usable_size(ptr); }
 
+#ifdef __wasm32__
+/* wasi-libc's own code (atexit, locales) calls these musl names, which its
+ * malloc (dlmalloc.o) defines: without them here, that code would pull
+ * dlmalloc.o back in and the link would fail with duplicate symbols. */
+void *__libc_malloc(size_t size);
+void *__libc_calloc(size_t count, size_t size);
+void __libc_free(void *ptr);
+void *__libc_malloc(size_t size) { return ac_malloc(size); }
+void *__libc_calloc(size_t count, size_t size) { return ac_calloc(count, size); }
+void __libc_free(void *ptr) { ac_free(ptr); }
+#endif
+
 #ifndef __wasm32__
 #include <unistd.h>
 void *valloc(size_t size);
 void *pvalloc(size_t size);
 void *reallocarray(void *ptr, size_t count, size_t size);
+void cfree(void *ptr);
 
 void *valloc(size_t size) { return ac_aligned_alloc((size_t)sysconf(_SC_PAGESIZE), size); }
 void *pvalloc(size_t size) {
@@ -269,5 +379,8 @@ void *reallocarray(void *ptr, size_t count, size_t size) {
     if (__builtin_mul_overflow(count, size, &bytes)) return failed(AC_ENOMEM);
     return ac_realloc(ptr, bytes);
 }
+/* Obsolete, no longer declared by glibc, but still a compatibility symbol
+ * there that old binaries may call: without it they would reach glibc's free. */
+void cfree(void *ptr) { ac_free(ptr); }
 #endif
 #endif

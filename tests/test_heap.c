@@ -10,6 +10,15 @@
 #define ARENA_PAGES 400
 #define PAGE        ((size_t)65536)
 
+/* Layout facts, derived from the build's block layout (checked builds have
+ * bigger headers and grains): the bytes a block for n requested bytes
+ * takes, what the caller may use of it, and where the first block of a
+ * 64 KiB-aligned span starts. */
+#define HDR       AC__HDR_BYTES
+#define BLK(n)    AC__BLOCK_BYTES(n)
+#define USABLE(n) (BLK(n) - AC__HDR_BYTES - AC__CANARY_BYTES)
+#define FIRST     (AC__GRAIN - AC__HDR_BYTES)
+
 static _Alignas(65536) unsigned char arena[ARENA_PAGES * 65536];
 
 typedef struct test_backend {
@@ -79,12 +88,18 @@ static void malloc_basics(void) {
     T_EQ((uintptr_t)a % 16, 0);
     T_EQ((uintptr_t)b % 16, 0);
     T_EQ((uintptr_t)c % 16, 0);
-    /* 4-byte header, 16-byte grain: 1 and 0 bytes take 16, 100 takes 112 */
-    T_PTR(b, a + 16);
-    T_PTR(c, b + 16);
-    T_EQ(ac_malloc_usable_size(a), 12);
-    T_EQ(ac_malloc_usable_size(b), 12);
-    T_EQ(ac_malloc_usable_size(c), 108);
+    /* blocks follow each other: 1 and 0 bytes take 16 (4-byte header,
+     * 16-byte grain), 100 bytes take 112 */
+    T_PTR(b, a + BLK(1));
+    T_PTR(c, b + BLK(0));
+#if !AC_CHECKED
+    T_EQ(BLK(1), 16);
+    T_EQ(BLK(100), 112);
+#endif
+    T_EQ(ac_malloc_usable_size(a), USABLE(1));
+    T_EQ(ac_malloc_usable_size(b), USABLE(0));
+    T_EQ(ac_malloc_usable_size(c), USABLE(100));
+    T_ASSERT(USABLE(100) >= 100);
     T_EQ(ac_malloc_usable_size(NULL), 0);
     /* the first block uses the memory above the heap's start */
     T_ASSERT((unsigned char *)a < arena + 100 + 32);
@@ -93,7 +108,8 @@ static void malloc_basics(void) {
 
     ac_free(b);
     T_ASSERT(ac__heap_check());
-    /* a freed 16-byte block is reused exactly */
+    /* a freed block of the same size class is reused exactly */
+    T_EQ(BLK(5), BLK(0));
     T_PTR(ac_malloc(5), b);
     ac_free(NULL);
     ac_free(a);
@@ -116,13 +132,13 @@ static void merging(void) {
     use_test_backend(0, 1, 8);
     char *p[6];
     for (int i = 0; i < 6; i++) p[i] = ac_malloc(60); /* 64-byte blocks */
-    for (int i = 1; i < 6; i++) T_PTR(p[i], p[0] + 64 * i);
+    for (int i = 1; i < 6; i++) T_PTR(p[i], p[0] + BLK(60) * (size_t)i);
     ac_free(p[1]);
     ac_free(p[3]);
     T_ASSERT(ac__heap_check());
-    ac_free(p[2]); /* merges with both neighbours: 192 bytes */
+    ac_free(p[2]); /* merges with both neighbours: 3 blocks */
     T_ASSERT(ac__heap_check());
-    T_PTR(ac_malloc(188), p[1]);
+    T_PTR(ac_malloc(3 * BLK(60) - HDR - AC__CANARY_BYTES), p[1]);
     ac_free(p[1]);
     ac_free(p[4]);
     ac_free(p[5]); /* reaches the top: everything after p[0] goes back */
@@ -135,15 +151,16 @@ static void merging(void) {
 
 static void size_classes_and_splitting(void) {
     use_test_backend(0, 2, 8);
-    /* a large free block (4016 bytes) serves a smaller request from its
-     * high end and keeps the rest, free, where it was */
+    /* a large free block serves a smaller request from its high end and
+     * keeps the rest, free, where it was */
     char *big = ac_malloc(4000), *guard = ac_malloc(10);
     ac_free(big);
     char *small = ac_malloc(100);
-    T_PTR(small, big + 4016 - 112);
+    T_PTR(small, big + BLK(4000) - BLK(100));
     char *rest = ac_malloc(3000); /* from the remainder, not from the top */
-    T_PTR(rest, big + 4016 - 112 - 3008);
-    T_PTR(ac_malloc(880), big); /* what is left: 896 bytes, an exact fit */
+    T_PTR(rest, big + BLK(4000) - BLK(100) - BLK(3000));
+    /* what is left is an exact fit */
+    T_PTR(ac_malloc(BLK(4000) - BLK(100) - BLK(3000) - HDR - AC__CANARY_BYTES), big);
     T_ASSERT(ac__heap_check());
     ac_free(big);
     T_ASSERT(ac__heap_check());
@@ -325,7 +342,7 @@ static void absurd_requests_fail_without_growth(void) {
     T_PTR(ac_aligned_alloc(SIZE_MAX / 2 + 1, 8), NULL); /* alignment too large */
     T_EQ(tb.grows, 0);
     T_EQ(heap_pages(), 1);
-    T_EQ(ac_malloc_usable_size(keep), 12);
+    T_EQ(ac_malloc_usable_size(keep), USABLE(10));
     /* more than the backend has: fails after trying, heap intact */
     T_PTR(ac_malloc(2 * ARENA_PAGES * PAGE), NULL);
     T_ASSERT(ac__heap_check());
@@ -339,9 +356,16 @@ static void bad_alignments(void) {
     T_PTR(ac_aligned_alloc(3, 16), NULL);
     T_PTR(ac_aligned_alloc(48, 16), NULL);
     T_PTR(ac_alloc(16, 24), NULL);
-    T_EQ(ac_posix_memalign(&p, 2, 16), 22);          /* not a multiple of sizeof(void *) */
-    T_EQ(ac_posix_memalign(&p, 24, 16), 22);         /* not a power of two */
-    T_EQ(ac_posix_memalign(&p, 64, SIZE_MAX - 8), 12); /* ENOMEM */
+#ifdef __wasm32__
+    T_EQ(AC_EINVAL, 28); /* WASI's numbers */
+    T_EQ(AC_ENOMEM, 48);
+#else
+    T_EQ(AC_EINVAL, 22);
+    T_EQ(AC_ENOMEM, 12);
+#endif
+    T_EQ(ac_posix_memalign(&p, 2, 16), AC_EINVAL);          /* not a multiple of sizeof(void *) */
+    T_EQ(ac_posix_memalign(&p, 24, 16), AC_EINVAL);         /* not a power of two */
+    T_EQ(ac_posix_memalign(&p, 64, SIZE_MAX - 8), AC_ENOMEM); /* ENOMEM */
     T_PTR(p, &p);                                    /* untouched on failure */
     T_EQ(ac_posix_memalign(&p, 64, 100), 0);
     T_EQ((uintptr_t)p % 64, 0);
@@ -358,7 +382,7 @@ static void calloc_zeroes(void) {
     unsigned char *b = ac_calloc(50, 10);
     T_PTR(b, a); /* the dirty block comes back, zeroed */
     for (size_t i = 0; i < 500; i++) T_EQ(b[i], 0);
-    T_EQ(ac_malloc_usable_size(b), 508);
+    T_EQ(ac_malloc_usable_size(b), USABLE(500));
     unsigned char *z = ac_calloc(0, 10);
     T_ASSERT(z);
     ac_free(z);
@@ -375,12 +399,12 @@ static void realloc_in_place_and_moving(void) {
     char *a2 = ac_realloc(a, 100000);
     T_PTR(a2, a);
     T_ASSERT(filled(a, 100, 1));
-    T_EQ(ac_malloc_usable_size(a), 100012);
+    T_EQ(ac_malloc_usable_size(a), USABLE(100000));
     /* shrinks in place; the tail goes back */
     T_PTR(ac_realloc(a, 50), a);
     T_ASSERT(filled(a, 50, 1));
     char *b = ac_malloc(200);
-    T_PTR(b, a + 64);
+    T_PTR(b, a + BLK(50));
     T_ASSERT(ac__heap_check());
     /* b blocks a: a moves, keeping its contents */
     char *c = ac_malloc(300);
@@ -391,7 +415,7 @@ static void realloc_in_place_and_moving(void) {
     T_ASSERT(ac__heap_check());
     /* into a free neighbour: free the block after a3, grow a3 into it */
     char *d = ac_malloc(1000), *e = ac_malloc(16);
-    T_PTR(d, a3 + 96);
+    T_PTR(d, a3 + BLK(80));
     ac_free(d);
     T_PTR(ac_realloc(a3, 900), a3);
     T_ASSERT(filled(a3, 50, 1));
@@ -513,7 +537,7 @@ static void stats_trip(void) {
 }
 
 static void static_buffer(void) {
-    static _Alignas(16) unsigned char buf[10000];
+    static _Alignas(64) unsigned char buf[10000];
     void *live = ac_malloc(10);
     T_ASSERT(!ac_heap_init_static(buf, sizeof buf)); /* blocks are live */
     ac_free(live);
@@ -526,11 +550,12 @@ static void static_buffer(void) {
         T_ASSERT((unsigned char *)p[n] >= buf && (unsigned char *)p[n] + 500 <= buf + sizeof buf);
         n++;
     }
+    T_EQ(BLK(500), 512);
     T_EQ(n, 19); /* 19 blocks of 512 bytes fit 9997 bytes less the start */
     T_ASSERT(ac__heap_check());
     while (n) ac_free(p[--n]);
     T_ASSERT(ac__heap_check());
-    T_PTR(ac_malloc(9900), buf + 16); /* all of it is one top again */
+    T_PTR(ac_malloc(9900), buf + AC__GRAIN); /* all of it is one top again */
 }
 
 /* ---- randomized against a shadow model ------------------------------------------------------ */
@@ -619,6 +644,82 @@ static void random_against_model(void) {
     T_EQ(in_use(), 0);
 }
 
+/* ---- walking ------------------------------------------------------------------------------ */
+
+typedef struct walk_log {
+    ac_walk_entry e[16];
+    size_t n;
+} walk_log;
+
+static bool log_entry(const ac_walk_entry *e, void *ctx) {
+    walk_log *log = ctx;
+    if (log->n < 16) log->e[log->n] = *e;
+    log->n++;
+    return true;
+}
+
+static bool stop_at_three(const ac_walk_entry *e, void *ctx) {
+    (void)e;
+    return ++*(size_t *)ctx < 3;
+}
+
+#define T_ENTRY(entry, k, a, b, r)                                                                 \
+    do {                                                                                           \
+        T_EQ((entry).kind, k);                                                                     \
+        T_EQ((entry).addr, (uintptr_t)(a));                                                        \
+        T_EQ((entry).bytes, b);                                                                    \
+        T_EQ((entry).requested, r);                                                                \
+    } while (0)
+
+static void walk_in_address_order(void) {
+    use_test_backend(0, 1, 16);
+    walk_log log = {{{0, 0, 0, 0}}, 0};
+    T_EQ(ac_heap_walk(log_entry, &log), 2); /* a fresh span: all of it is top */
+    T_ENTRY(log.e[0], AC_WALK_SPAN, arena + FIRST, PAGE - FIRST, 0);
+    T_ENTRY(log.e[1], AC_WALK_TOP, arena + FIRST, PAGE - FIRST, 0);
+    char *a = ac_malloc(10), *b = ac_malloc(100), *c = ac_malloc(40000);
+    ac_free(b);
+    tb.gap_next = 1;
+    char *d = ac_malloc(30000); /* the first span cannot hold it: a new span */
+    T_PTR(d, (char *)arena + 2 * PAGE + FIRST + HDR);
+    log.n = 0;
+    T_EQ(ac_heap_walk(log_entry, &log), 8);
+    char *first = a - HDR, *top1 = c - HDR + BLK(40000);
+    size_t piece = (size_t)((char *)arena + PAGE - HDR - top1); /* up to the fence */
+    T_ENTRY(log.e[0], AC_WALK_SPAN, first, PAGE - FIRST, 0); /* ends with its fence */
+    T_ENTRY(log.e[1], AC_WALK_USED, a, BLK(10), 10);
+    T_ENTRY(log.e[2], AC_WALK_FREE, b - HDR, BLK(100), 0);
+    T_ENTRY(log.e[3], AC_WALK_USED, c, BLK(40000), 40000);
+    T_ENTRY(log.e[4], AC_WALK_FREE, top1, piece, 0);
+    T_ENTRY(log.e[5], AC_WALK_SPAN, d - HDR, PAGE - FIRST, 0);
+    T_ENTRY(log.e[6], AC_WALK_USED, d, BLK(30000), 30000);
+    T_ENTRY(log.e[7], AC_WALK_TOP, d - HDR + BLK(30000), PAGE - FIRST - BLK(30000), 0);
+    size_t count = 0;
+    T_EQ(ac_heap_walk(stop_at_three, &count), 3);
+
+    ac_heap_info_t info;
+    ac_heap_info(&info);
+    T_EQ(info.spans, 2);
+    T_EQ(info.span_bytes, 2 * (PAGE - FIRST));
+    T_EQ(info.used_blocks, 3);
+    T_EQ(info.used_bytes, BLK(10) + BLK(40000) + BLK(30000));
+    T_EQ(info.free_blocks, 2);
+    T_EQ(info.free_bytes, BLK(100) + piece);
+    T_EQ(info.largest_free_bytes, piece);
+    T_EQ(info.top_bytes, PAGE - FIRST - BLK(30000));
+    T_EQ(info.large_used, 1);
+    T_EQ(info.large_free, 0);
+    T_ASSERT(ac_heap_check());
+    ac_free(a);
+    ac_free(c);
+    ac_free(d);
+    ac_heap_info(&info);
+    T_EQ(info.used_blocks, 0);
+    T_EQ(info.free_blocks, 1); /* the whole first span, less its fence */
+    T_EQ(info.free_bytes, PAGE - FIRST - HDR);
+    T_EQ(info.large_free, 1);
+}
+
 /* ---- the default backend -------------------------------------------------------------------- */
 
 static void default_backend(void) {
@@ -659,6 +760,7 @@ void suite_heap(void) {
         T_CASE(stats_trip),
         T_CASE(static_buffer),
         T_CASE(random_against_model),
+        T_CASE(walk_in_address_order),
         T_CASE(default_backend),
     };
     t_run_suite("heap", cases, T_COUNT(cases));

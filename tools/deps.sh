@@ -1,7 +1,7 @@
 #!/bin/sh
 # deps.sh - makes sure the Debian packages alloc_cat's build needs are here.
 #
-#   tools/deps.sh [core] [wasi] [pkgconfig] [emscripten] [...]
+#   tools/deps.sh [core] [wasi] [binaryen] [wabt] [emscripten] [real] [real-extra] [pkgconfig] [...]
 #
 # Each argument names a group of commands or files (see below). Whatever is
 # missing is installed with apt-get when running as root; otherwise the
@@ -29,8 +29,17 @@ for group in "${@:-core}"; do
         need_file /usr/lib/llvm-14/lib/clang/14.0.6/lib/wasi/libclang_rt.builtins-wasm32.a libclang-rt-14-dev-wasm32
         ;;
     pkgconfig) need_cmd pkg-config pkg-config ;;
-    emscripten) need_cmd emcc emscripten ;;
+    real)
+        # tests/real/run.sh: unmodified programs under LD_PRELOAD (sort is coreutils)
+        need_cmd python3 python3
+        ;;
+    real-extra)
+        # tests/real/run.sh runs these too when present, skips them otherwise
+        need_cmd sqlite3 sqlite3
+        need_cmd git git
+        ;;
     binaryen) need_cmd wasm-opt binaryen ;;
+    emscripten) need_file /usr/share/emscripten/system/lib/emmalloc.c emscripten ;;
     wabt) need_cmd wasm-objdump wabt ;;
     *)
         echo "deps.sh: unknown group '$group'" >&2

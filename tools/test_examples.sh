@@ -29,7 +29,7 @@ run() {
         p=0 f=1
     fi
     if [ "$f" -ne 0 ]; then
-        printf '%s\n' "$out" | tail -n 20
+        printf '%s\n' "$out" | tail -n 20 | cut -c1-300
         echo "--- $name: FAILED ($p passed, $f failed, exit status $status)"
     else
         echo "--- $name: $p passed"
@@ -38,7 +38,7 @@ run() {
     failed=$((failed + f))
 }
 
-wasi() { $NODE --no-warnings --no-turbo-fast-api-calls examples/run_wasi.mjs "$@"; }
+wasi() { $NODE --no-warnings --experimental-wasi-unstable-preview1 --no-turbo-fast-api-calls tools/run_wasi.mjs "$@"; }
 
 run "freestanding wasm32 (strings)" $NODE examples/freestanding/strings.mjs $EX/strings.wasm
 run "wasm32-wasi replacing dlmalloc" wasi $EX/replace_malloc.wasm
@@ -53,7 +53,7 @@ run "region over a static array" $EX/region_demo
 # The demo: the input is what its generator writes; every build prints the
 # report the JavaScript reference computes.
 run "demo input is reproducible" sh -c "$NODE examples/demo/gen_input.mjs | cmp - examples/demo/input.txt"
-run "demo: wasm32 builds = JavaScript reference" $NODE --no-warnings --no-turbo-fast-api-calls \
+run "demo: wasm32 builds = JavaScript reference" $NODE --no-warnings --experimental-wasi-unstable-preview1 --no-turbo-fast-api-calls \
     examples/demo/demo.mjs --quiet --runs 1 --report $EX/report.txt examples/demo/input.txt \
     "alloc_cat WASI=build/demo/wordfreq-alloc_cat.wasm" \
     "dlmalloc WASI=build/demo/wordfreq-dlmalloc.wasm" \
@@ -69,16 +69,15 @@ run "demo natively with alloc_cat = reference" sh -c \
 run "demo natively, standard input, alloc_cat stats" sh -c \
     "$EX/wordfreq-alloc_cat <examples/demo/input.txt 2>&1 >/dev/null | grep -q '^  live blocks  *34164  *2$'"
 
-# Emscripten: tested when emcc is here (Debian package emscripten).
+# Emscripten: tested when emcc is here (Debian package emscripten), with the
+# single-file drop-in (make dist).
 if command -v emcc >/dev/null 2>&1; then
     mkdir -p $EX/emscripten
     # Debian's emcc runs node with acorn from /usr/share/nodejs
     em_out=$EX/emscripten/em_malloc.js
     run "emscripten -sMALLOC=none (build)" env NODE_PATH=/usr/share/nodejs emcc -std=c11 -Wall -Wextra \
         -Wpedantic -Wconversion -Wshadow -Wmissing-prototypes -Werror -O2 -sMALLOC=none \
-        -sALLOW_MEMORY_GROWTH=1 -Iinclude examples/emscripten/em_malloc.c \
-        src/region.c src/format.c src/heap.c src/malloc.c src/backend_wasm.c src/backend_mmap.c \
-        src/backend_static.c -o $em_out
+        -sALLOW_MEMORY_GROWTH=1 -Idist examples/emscripten/em_malloc.c dist/alloc_cat.c -o $em_out
     run "emscripten -sMALLOC=none (run)" $NODE --no-experimental-fetch $em_out
 else
     echo "--- emscripten example skipped: emcc not found (apt-get install emscripten)"

@@ -149,7 +149,7 @@ async function runWasi(mod) {
     preopens: { '/input': dirname(input) },
     stdout, stderr, returnOnExit: true,
   });
-  const instance = await WebAssembly.instantiate(mod, wasi.getImportObject());
+  const instance = await WebAssembly.instantiate(mod, { wasi_snapshot_preview1: wasi.wasiImport });
   const t0 = performance.now();
   const status = wasi.start(instance);
   const ms = performance.now() - t0;

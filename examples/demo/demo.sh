@@ -38,7 +38,7 @@ fi
 mk $targets || { rm -f "$deps_log"; exit 1; }
 
 echo "== running under node ($($NODE --version)) on $input"
-$NODE --no-warnings --no-turbo-fast-api-calls --no-wasm-lazy-compilation --no-liftoff \
+$NODE --no-warnings --experimental-wasi-unstable-preview1 --no-turbo-fast-api-calls --no-wasm-lazy-compilation --no-liftoff \
     examples/demo/demo.mjs \
     --report build/demo/report.txt "$input" "$@"
 status=$?
@@ -49,6 +49,6 @@ if [ "$deps" -ne 0 ]; then
     echo "then run 'make demo' again."
 fi
 # METRICS ISSUE: once ac_heap_walk exists, the alloc_cat builds write the SVG
-# heap map (examples/demo/stats.c, wf_ac_snapshot); name its file here.
+# heap map (examples/demo/ac_report.c, wf_ac_snapshot); name its file here.
 rm -f "$deps_log"
 exit $status

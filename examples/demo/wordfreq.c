@@ -471,7 +471,7 @@ int wf_analyze(const char *text, size_t len, wf_out *out, void (*before_cleanup)
     }
     bool ok = scan(s, text, len) && report(s, out);
     /* every table is still live here: the alloc_cat builds take their stats
-     * snapshot (stats.c: wf_ac_snapshot) */
+     * snapshot (ac_report.c: wf_ac_snapshot) */
     if (before_cleanup) before_cleanup();
     table_free(&s->words);
     table_free(&s->pairs);

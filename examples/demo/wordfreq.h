@@ -50,7 +50,7 @@ void wf_out_free(wf_out *o);
 int wf_analyze(const char *text, size_t len, wf_out *out, void (*before_cleanup)(void));
 
 #ifdef WF_ALLOC_CAT
-/* alloc_cat builds: the before_cleanup hook and the stats report (stats.c). */
+/* alloc_cat builds: the before_cleanup hook and the stats report (ac_report.c). */
 void wf_ac_snapshot(void);
 void wf_ac_report(wf_out *o);
 #endif

@@ -2,8 +2,9 @@
  * em_malloc.c - alloc_cat as emscripten's malloc: -sMALLOC=none removes
  * emscripten's own allocator and alloc_cat's sources provide malloc & co.
  *
- *   emcc -O2 -sMALLOC=none -sALLOW_MEMORY_GROWTH=1 -Iinclude \
- *       examples/emscripten/em_malloc.c src/[a-z]*.c -o em_malloc.js
+ *   make dist
+ *   emcc -O2 -sMALLOC=none -sALLOW_MEMORY_GROWTH=1 -Idist \
+ *       examples/emscripten/em_malloc.c dist/alloc_cat.c -o em_malloc.js
  *   node --no-experimental-fetch em_malloc.js
  *
  * (--no-experimental-fetch: the JavaScript of emscripten 3.1.6, Debian 12's,

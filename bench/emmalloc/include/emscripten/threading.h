@@ -1,0 +1,1 @@
+/* emscripten/threading.h for the freestanding emmalloc build: single-threaded. */

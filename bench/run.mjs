@@ -1,0 +1,403 @@
+// run.mjs - runs the allocator benchmark and prints (and records) its tables.
+//
+//   node --no-liftoff --no-wasm-lazy-compilation --expose-gc bench/run.mjs \
+//     --dir build/bench --allocs "alloc_cat dlmalloc emmalloc bump" \
+//     [--native build/bench/native/bench_glibc] [--rounds 11] [--scale 100] \
+//     [--fill-max BYTES] [--budget BYTES] [--seed N] [--results bench/RESULTS.md] \
+//     [--skipped "msg; msg"] [--flags "..."] [--command "make bench"] [--smoke]
+//
+// `make bench` and `make bench-smoke` (bench/bench.mk) call it; the method is
+// in bench/README.md. In short:
+//  1. a validation pass runs every workload once per allocator with block
+//     checking on (patterns, alignment, calloc zeroes), each in a fresh
+//     instance; it also yields the pages and efficiency figures and the
+//     fill-until-NULL test (on the modules whose memory is capped);
+//  2. timed rounds run every workload without checking, allocators
+//     interleaved (the order rotates each round), each run in a fresh
+//     instance; the native glibc harness runs once per round too;
+//  3. speed is reported as the median over rounds of the ratio to dlmalloc
+//     in the same round (machine drift cancels out);
+//  4. code size is read from the size modules (code section after
+//     wasm-opt -Oz) minus the module without allocator.
+// With --smoke it prints one line per check and ends with
+// "N passed, N failed" (counted by tools/run_tests.sh), writes no results.
+import { readFileSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
+import { spawnSync, execFileSync } from 'node:child_process';
+import os from 'node:os';
+
+// ---- arguments ------------------------------------------------------------------
+
+const opt = {
+  dir: 'build/bench', allocs: 'alloc_cat dlmalloc emmalloc bump', native: '',
+  rounds: '11', scale: '100', 'fill-max': '33554432', budget: '', seed: '0',
+  results: '', skipped: '', flags: '', command: 'make bench', smoke: false,
+};
+for (let i = 2; i < process.argv.length; i++) {
+  const a = process.argv[i];
+  if (a === '--smoke') { opt.smoke = true; continue; }
+  if (!a.startsWith('--') || !(a.slice(2) in opt) || i + 1 >= process.argv.length) {
+    console.error(`run.mjs: bad argument '${a}' (see the header of bench/run.mjs)`);
+    process.exit(2);
+  }
+  opt[a.slice(2)] = process.argv[++i];
+}
+const allocs = opt.allocs.split(/[\s,]+/).filter(Boolean);
+const rounds = opt.smoke ? 1 : Math.max(1, Number(opt.rounds) | 0);
+const scale = Math.max(1, Number(opt.scale) | 0);
+const seed = Number(opt.seed) >>> 0;
+const fillMax = Number(opt['fill-max']);
+const gc = globalThis.gc ?? (() => {});
+const PAGE = 65536;
+
+// ---- checks (smoke mode counts them) ----------------------------------------------
+
+let passed = 0, failed = 0;
+const problems = [];
+function expect(ok, what) {
+  if (ok) passed++; else { failed++; problems.push(what); }
+  if (opt.smoke || !ok) console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
+  return ok;
+}
+
+// ---- wasm modules -------------------------------------------------------------------
+
+// Sections of a wasm binary: [{id, start, size}], and the function names of
+// the "name" custom section (empty if absent).
+function sections(buf) {
+  const out = [];
+  let p = 8;
+  const leb = () => { let r = 0, s = 0, b; do { b = buf[p++]; r |= (b & 0x7f) << s; s += 7; } while (b & 0x80); return r >>> 0; };
+  while (p < buf.length) {
+    const id = buf[p++];
+    const size = leb();
+    out.push({ id, start: p, size });
+    p += size;
+  }
+  return out;
+}
+function functionNames(buf) {
+  const names = new Set();
+  for (const s of sections(buf)) {
+    if (s.id !== 0) continue;
+    let p = s.start;
+    const end = s.start + s.size;
+    const leb = () => { let r = 0, sh = 0, b; do { b = buf[p++]; r |= (b & 0x7f) << sh; sh += 7; } while (b & 0x80); return r >>> 0; };
+    const nlen = leb();
+    const sname = buf.subarray(p, p + nlen).toString();
+    p += nlen;
+    if (sname !== 'name') continue;
+    while (p < end) {
+      const sub = buf[p++];
+      const len = leb();
+      const subEnd = p + len;
+      if (sub === 1) {
+        const count = leb();
+        for (let i = 0; i < count; i++) {
+          leb();
+          const l = leb();
+          names.add(buf.subarray(p, p + l).toString());
+          p += l;
+        }
+      }
+      p = subEnd;
+    }
+  }
+  return names;
+}
+function codeBytes(path) {
+  const s = sections(readFileSync(path)).find((x) => x.id === 10);
+  return s ? s.size : 0;
+}
+
+// Which functions prove a module holds the allocator it claims, and which
+// would betray another allocator (e.g. libc's dlmalloc next to alloc_cat).
+const identity = {
+  alloc_cat: { has: ['ac__heap_alloc'], not: ['dlmalloc', 'dlfree', 'emmalloc_free', 'bump'] },
+  dlmalloc: { has: ['dlmalloc', 'dlfree'], not: ['ac__heap_alloc', 'emmalloc_free', 'bump'] },
+  emmalloc: { has: ['emmalloc_free'], not: ['ac__heap_alloc', 'dlmalloc', 'dlfree', 'bump'] },
+  bump: { has: ['malloc'], not: ['ac__heap_alloc', 'dlmalloc', 'dlfree', 'emmalloc_free'] },
+};
+
+const modules = {};
+const fillModules = {};
+for (const a of allocs) {
+  for (const [kind, table] of [['speed', modules], ['fill', fillModules]]) {
+    const path = `${opt.dir}/${kind}/${a}.wasm`;
+    const buf = readFileSync(path);
+    const names = functionNames(buf);
+    const id = identity[a];
+    if (id) {
+      const missing = id.has.filter((n) => !names.has(n));
+      const foreign = id.not.filter((n) => names.has(n));
+      expect(missing.length === 0 && foreign.length === 0,
+        `${kind}/${a}.wasm holds ${a} only` +
+        (missing.length ? ` (missing: ${missing})` : '') + (foreign.length ? ` (foreign: ${foreign})` : ''));
+    }
+    table[a] = new WebAssembly.Module(buf);
+  }
+}
+
+function instantiate(mod) {
+  const ex = new WebAssembly.Instance(mod, { env: { bench_now: () => performance.now() } }).exports;
+  ex._initialize();
+  return ex;
+}
+
+// Workload names, from the harness itself.
+const workloads = (() => {
+  const ex = instantiate(modules[allocs[0]]);
+  const out = [];
+  const mem = () => new Uint8Array(ex.memory.buffer);
+  for (let i = 0; i < ex.bench_count(); i++) {
+    const p = ex.bench_name(i) >>> 0;
+    let e = p;
+    while (mem()[e]) e++;
+    out.push(Buffer.from(mem().subarray(p, e)).toString());
+  }
+  return out;
+})();
+const W = Object.fromEntries(workloads.map((n, i) => [n, i]));
+const mainWorkloads = workloads.filter((n) => !n.startsWith('growth-') && n !== 'fill');
+const growthWorkloads = workloads.filter((n) => n.startsWith('growth-'));
+const timedWorkloads = [...mainWorkloads, ...growthWorkloads];
+const STATUS = ['ok', 'NULL (out of memory)', 'misaligned block', 'block corrupted', 'calloc not zeroed', 'bad arguments', 'harness out of slots', 'trap'];
+
+// One workload in a fresh instance (a fresh heap).
+function run(mod, name, check) {
+  const ex = instantiate(mod);
+  let status;
+  try {
+    status = ex.bench_run(W[name], scale, check ? 1 : 0, seed);
+  } catch (e) {
+    status = 7; // a trap: out-of-bounds access, unreachable (a corrupted heap)
+  }
+  const r = {
+    status, ms: ex.bench_result(0), ops: ex.bench_result(1), peak: ex.bench_result(2),
+    failLive: ex.bench_result(3), failSize: ex.bench_result(4), allOps: ex.bench_result(6),
+    failBlocks: ex.bench_result(7), fragBase: ex.bench_result(8), fragLive: ex.bench_result(9), bytes: ex.memory.buffer.byteLength, heapBase: ex.bench_heap_base() >>> 0,
+  };
+  return r;
+}
+
+function runNative(check) {
+  const args = ['--scale', String(scale), '--seed', String(seed)];
+  if (check) args.push('--check');
+  const p = spawnSync(opt.native, args, { encoding: 'utf8' });
+  const rows = {};
+  for (const line of (p.stdout || '').split('\n')) if (line.trim()) { const r = JSON.parse(line); rows[r.name] = r; }
+  return { ok: p.status === 0, rows, stderr: p.stderr };
+}
+
+// ---- 1. validation pass (checking on) --------------------------------------------------
+
+const valid = {};   // valid[alloc][workload] = result
+const t0 = performance.now();
+for (const a of allocs) {
+  valid[a] = {};
+  for (const w of workloads) {
+    const r = run(w === 'fill' ? fillModules[a] : modules[a], w, true);
+    gc();
+    valid[a][w] = r;
+    expect(r.status === 0, `${a} ${w}: checked run ${STATUS[r.status] ?? r.status}` +
+      (r.status ? ` at op ${r.allOps}, request ${r.failSize} bytes, ${r.failLive} bytes live` : ''));
+  }
+}
+for (const w of workloads.filter((x) => x !== 'fill')) {
+  const ops = allocs.map((a) => valid[a][w].allOps);
+  expect(ops.every((x) => x === ops[0]), `${w}: every allocator saw the same ${ops[0]} calls (${ops.join(', ')})`);
+}
+let nativeValid = null;
+if (opt.native) {
+  nativeValid = runNative(true);
+  expect(nativeValid.ok, `native harness (glibc${opt.smoke ? ', ASan+UBSan' : ''}): checked runs` +
+    (nativeValid.ok ? '' : `: ${nativeValid.stderr.split('\n').slice(0, 5).join(' | ')}`));
+  for (const w of timedWorkloads) {
+    const r = nativeValid.rows[w];
+    expect(r && r.all_ops === valid[allocs[0]][w].allOps,
+      `native ${w}: the same ${valid[allocs[0]][w].allOps} calls as the wasm harness (${r ? r.all_ops : 'missing'})`);
+  }
+}
+
+// ---- 2. timed rounds --------------------------------------------------------------------
+
+const speed = {};  // speed[alloc][workload] = [ops per ms per round]
+for (const a of [...allocs, 'glibc']) speed[a] = Object.fromEntries(timedWorkloads.map((w) => [w, []]));
+const oom = {};    // oom[alloc][workload] = message (runs that hit NULL are left out)
+for (let round = 0; round < rounds; round++) {
+  const order = allocs.map((_, i) => allocs[(i + round) % allocs.length]);
+  for (const w of timedWorkloads) {
+    for (const a of order) {
+      const r = run(modules[a], w, false);
+      gc();
+      if (r.status !== 0) {
+        (oom[a] ??= {})[w] = STATUS[r.status] ?? String(r.status);
+        speed[a][w].push(NaN);
+      } else {
+        speed[a][w].push(r.ops / r.ms);
+      }
+    }
+  }
+  if (opt.native && !opt.smoke) {
+    const n = runNative(false);
+    for (const w of timedWorkloads) {
+      const r = n.rows[w];
+      speed.glibc[w].push(n.ok && r && r.status === 0 ? r.ops / r.ms : NaN);
+    }
+  }
+  if (!opt.smoke) process.stderr.write(`round ${round + 1}/${rounds} done (${((performance.now() - t0) / 1000).toFixed(0)} s)\n`);
+}
+const cols = [...allocs, ...(opt.native && !opt.smoke ? ['glibc'] : [])];
+const ref = allocs.includes('dlmalloc') ? 'dlmalloc' : allocs[0];
+
+function median(xs) {
+  const v = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  if (!v.length) return NaN;
+  const m = v.length >> 1;
+  return v.length & 1 ? v[m] : (v[m - 1] + v[m]) / 2;
+}
+const ratio = (a, w) => median(speed[a][w].map((x, i) => x / speed[ref][w][i]));
+
+// ---- 3. code size ----------------------------------------------------------------------------
+
+const size = {};
+const base = codeBytes(`${opt.dir}/size/none.oz.wasm`);
+for (const a of [...allocs, 'alloc_cat_lib']) {
+  const raw = codeBytes(`${opt.dir}/size/${a}.wasm`) - codeBytes(`${opt.dir}/size/none.wasm`);
+  const oz = codeBytes(`${opt.dir}/size/${a}.oz.wasm`);
+  size[a] = { oz, net: oz - base, raw };
+}
+if (opt.budget) {
+  const net = size.alloc_cat_lib.net;
+  expect(net <= Number(opt.budget),
+    `alloc_cat's net code size ${net} bytes is within the budget of ${opt.budget} (BENCH_SIZE_BUDGET_BYTES)`);
+}
+
+// ---- tables ----------------------------------------------------------------------------------
+
+const fmt = (x, d = 0) => Number.isFinite(x) ? x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d }) : 'n/a';
+const pct = (x) => Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : 'n/a';
+function table(head, rows) {
+  const line = (cells) => `| ${cells.join(' | ')} |`;
+  return [line(head), line(head.map((_, i) => (i ? '---:' : ':---'))), ...rows.map(line)].join('\n');
+}
+const label = (a) => (a === 'glibc' ? 'glibc (native)' : a);
+
+function speedCell(a, w) {
+  if (oom[a]?.[w]) return oom[a][w];
+  const r = ratio(a, w);
+  return `${a === ref ? '1' : r.toFixed(2)}× (${fmt(median(speed[a][w]))})`;
+}
+const speedRows = mainWorkloads.map((w) => [w, ...cols.map((a) => speedCell(a, w))]);
+const geo = (a) => {
+  const rs = mainWorkloads.map((w) => ratio(a, w)).filter(Number.isFinite);
+  return rs.length === mainWorkloads.length ? Math.exp(rs.reduce((s, x) => s + Math.log(x), 0) / rs.length) : NaN;
+};
+speedRows.push(['**geometric mean**', ...cols.map((a) => (Number.isFinite(geo(a)) ? `**${geo(a).toFixed(2)}×**` : 'n/a'))]);
+const speedTable = table(['workload', ...cols.map(label)], speedRows);
+
+const staticPages = (r) => Math.floor(r.heapBase / PAGE);
+const memRows = [...mainWorkloads, ...growthWorkloads].map((w) => [w, `${fmt(valid[allocs[0]][w].peak / 1024)} KiB`,
+  ...allocs.map((a) => {
+    const r = valid[a][w];
+    if (r.status !== 0) return STATUS[r.status];
+    return `${r.bytes / PAGE - staticPages(r)} / ${pct(r.peak / (r.bytes - r.heapBase))}`;
+  })]);
+const memTable = table(['workload', 'peak live', ...allocs], memRows);
+
+const fillRows = allocs.map((a) => {
+  const r = valid[a].fill;
+  const heap = fillMax - r.heapBase;
+  if (r.status !== 0) return [a, STATUS[r.status], '', '', '', '', ''];
+  return [a, `**${pct(r.failLive / heap)}**`, fmt(r.failLive), fmt(r.failBlocks), fmt(r.failSize), fmt(heap),
+    `**${pct(r.fragLive / heap)}**`];
+});
+const fillTable = table(['allocator', 'heap in use at first NULL', 'live bytes', 'live blocks', 'failed request',
+  'heap bytes', 'after freeing half: in use at NULL with 16-64 KiB blocks'], fillRows);
+
+const sizeRows = allocs.map((a) => [a, fmt(size[a].net), fmt(size[a].oz), fmt(size[a].raw)]);
+sizeRows.push(['alloc_cat (shipped build/wasm32/liballoc_cat.a)', `**${fmt(size.alloc_cat_lib.net)}**`, fmt(size.alloc_cat_lib.oz), fmt(size.alloc_cat_lib.raw)]);
+const sizeTable = table(['allocator', 'net code bytes', 'code section (-Oz)', 'net before wasm-opt'], sizeRows);
+
+const nsPerStep = (a, w) => median(speed[a][w].map((opsPerMs) => 2e6 / opsPerMs));
+const growthRatio = (a) => median(speed[a][growthWorkloads[0]].map((x, i) => x / speed[a][growthWorkloads.at(-1)][i]));
+const growthRows = cols.map((a) => [label(a), ...growthWorkloads.map((w) => (oom[a]?.[w] ? oom[a][w] : fmt(nsPerStep(a, w), 1))),
+  `${growthRatio(a).toFixed(2)}×`]);
+const growthTable = table(['allocator', ...growthWorkloads.map((w) => `${w.slice(7)} live: ns per free+malloc`), `${growthWorkloads.at(-1).slice(7)} / ${growthWorkloads[0].slice(7)}`], growthRows);
+
+const heapBase = valid[allocs[0]].random.heapBase;
+const text = `### Speed: ratio to ${ref} (median of per-round ratios) and ops per ms (median)
+
+Higher is faster. Allocator calls per millisecond, checking off; each cell is
+the median over ${rounds} round${rounds > 1 ? 's' : ''} of (ops/ms ÷ ${ref}'s ops/ms in the same round),
+then the median ops/ms in parentheses.${cols.includes('glibc') ? ' glibc runs natively (x86_64, gcc -O2): a reference, not a wasm peer.' : ''}
+
+${speedTable}
+
+### Memory: heap pages at the end / efficiency
+
+Pages = final \`memory.size\` minus the ${Math.floor(heapBase / PAGE)} pages below \`__heap_base\`
+(the harness's own static data, the same in every module); efficiency = peak
+live bytes ÷ (final memory bytes − \`__heap_base\`). Wasm memory never shrinks.
+
+${memTable}
+
+### Fill until NULL (memory capped at ${fmt(fillMax / 1048576)} MiB)
+
+Two thirds malloc (the realistic mix), one third free a random live block,
+until the first NULL; share of the heap (cap − \`__heap_base\`) live then.
+Then a random half of the live blocks is freed and blocks of 16..64 KiB are
+allocated until NULL: the last column is the share live at that point (how
+well freed small blocks merge back into large ones).
+
+${fillTable}
+
+### Code size (bytes)
+
+Code section of a module exporting malloc/free/calloc/realloc, after
+\`wasm-opt -Oz\`, minus the same module without allocator (${base} bytes: memcpy/memset/memmove).
+
+${sizeTable}
+
+### Cost growth: ns per free+malloc pair as live blocks grow
+
+Blocks of 8..1024 bytes; 100 000 timed steps (free a random live block,
+malloc a new one) after setup; medians over rounds. Last column: median of
+per-round ratios; 1.00× means flat.
+
+${growthTable}
+`;
+
+if (!opt.smoke) {
+  console.log(text);
+  const skipped = opt.skipped.split(';').map((s) => s.trim()).filter(Boolean);
+  for (const s of skipped) console.log(`bench: ${s}`);
+  if (opt.budget) console.log(`bench: alloc_cat net code size ${size.alloc_cat_lib.net} bytes, budget ${opt.budget}`);
+  if (opt.results) {
+    const sh = (cmd, args) => { try { return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim(); } catch { return 'n/a'; } };
+    const pkg = (p) => sh('dpkg-query', ['-W', '-f=${Version}', p]);
+    const cpu = (readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/) || [])[1] || os.arch();
+    const commit = sh('git', ['rev-parse', '--short', 'HEAD']);
+    const dirty = sh('git', ['status', '--porcelain', '--untracked-files=no']) ? ' (with uncommitted changes)' : '';
+    const md = `# Benchmark results
+
+Written by \`${opt.command}\` (bench/run.mjs); the method is in bench/README.md.
+
+- Date: ${new Date().toISOString().replace('T', ' ').slice(0, 16)} UTC
+- Command: \`${opt.command}\` (${rounds} rounds, scale ${scale}%, seed ${seed})
+- alloc_cat: commit ${commit}${dirty}
+- Machine: ${cpu}, ${os.cpus().length} cores (shared with other work: read the ratios, not absolute times)
+- node ${process.version} (${process.execArgv.join(' ')}), ${sh('clang', ['--version']).split('\n')[0]}
+- Packages: wasi-libc ${pkg('wasi-libc')}, emscripten ${pkg('emscripten')}, binaryen ${pkg('binaryen')}, libc6 (glibc) ${pkg('libc6')}, gcc ${pkg('gcc')}
+- Flags (every allocator compiled from source, and the harness): \`${opt.flags}\`; dlmalloc is wasi-libc's prebuilt object
+${skipped.map((s) => `- Skipped: ${s}\n`).join('')}
+${text}`;
+    writeFileSync(opt.results, md);
+    console.log(`bench: wrote ${opt.results}`);
+  }
+} else {
+  console.log(`${passed} passed, ${failed} failed`);
+}
+if (failed) {
+  if (!opt.smoke) console.log(`bench: ${failed} check(s) failed:\n  ${problems.join('\n  ')}`);
+  process.exitCode = 1;
+}
