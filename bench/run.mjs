@@ -192,6 +192,8 @@ function runNative(check) {
 
 const valid = {};   // valid[alloc][workload] = result
 const t0 = performance.now();
+const loadBefore = os.loadavg()[0];
+for (const s of opt.skipped.split(';').map((x) => x.trim()).filter(Boolean)) console.error(`bench: ${s}`);
 for (const a of allocs) {
   valid[a] = {};
   for (const w of workloads) {
@@ -249,13 +251,17 @@ for (let round = 0; round < rounds; round++) {
 const cols = [...allocs, ...(opt.native && !opt.smoke ? ['glibc'] : [])];
 const ref = allocs.includes('dlmalloc') ? 'dlmalloc' : allocs[0];
 
-function median(xs) {
+// Quantile q (0..1) of the finite values, interpolated; median = quantile 0.5.
+function quantile(xs, q) {
   const v = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
   if (!v.length) return NaN;
-  const m = v.length >> 1;
-  return v.length & 1 ? v[m] : (v[m - 1] + v[m]) / 2;
+  const pos = (v.length - 1) * q, lo = Math.floor(pos);
+  return lo + 1 < v.length ? v[lo] + (v[lo + 1] - v[lo]) * (pos - lo) : v[lo];
 }
-const ratio = (a, w) => median(speed[a][w].map((x, i) => x / speed[ref][w][i]));
+const median = (xs) => quantile(xs, 0.5);
+const ratios = (a, w) => speed[a][w].map((x, i) => x / speed[ref][w][i]);
+const ratio = (a, w) => median(ratios(a, w));
+const iqr = (xs) => (rounds >= 4 ? ` [${quantile(xs, 0.25).toFixed(2)}–${quantile(xs, 0.75).toFixed(2)}]` : '');
 
 // ---- 3. code size ----------------------------------------------------------------------------
 
@@ -284,8 +290,8 @@ const label = (a) => (a === 'glibc' ? 'glibc (native)' : a);
 
 function speedCell(a, w) {
   if (oom[a]?.[w]) return oom[a][w];
-  const r = ratio(a, w);
-  return `${a === ref ? '1' : r.toFixed(2)}× (${fmt(median(speed[a][w]))})`;
+  if (a === ref) return `1 (${fmt(median(speed[a][w]))})`;
+  return `${ratio(a, w).toFixed(2)}×${iqr(ratios(a, w))} (${fmt(median(speed[a][w]))})`;
 }
 const speedRows = mainWorkloads.map((w) => [w, ...cols.map((a) => speedCell(a, w))]);
 const geo = (a) => {
@@ -319,16 +325,16 @@ sizeRows.push(['alloc_cat (shipped build/wasm32/liballoc_cat.a)', `**${fmt(size.
 const sizeTable = table(['allocator', 'net code bytes', 'code section (-Oz)', 'net before wasm-opt'], sizeRows);
 
 const nsPerStep = (a, w) => median(speed[a][w].map((opsPerMs) => 2e6 / opsPerMs));
-const growthRatio = (a) => median(speed[a][growthWorkloads[0]].map((x, i) => x / speed[a][growthWorkloads.at(-1)][i]));
+const growthRatios = (a) => speed[a][growthWorkloads[0]].map((x, i) => x / speed[a][growthWorkloads.at(-1)][i]);
 const growthRows = cols.map((a) => [label(a), ...growthWorkloads.map((w) => (oom[a]?.[w] ? oom[a][w] : fmt(nsPerStep(a, w), 1))),
-  `${growthRatio(a).toFixed(2)}×`]);
+  `${median(growthRatios(a)).toFixed(2)}×${iqr(growthRatios(a))}`]);
 const growthTable = table(['allocator', ...growthWorkloads.map((w) => `${w.slice(7)} live: ns per free+malloc`), `${growthWorkloads.at(-1).slice(7)} / ${growthWorkloads[0].slice(7)}`], growthRows);
 
 const heapBase = valid[allocs[0]].random.heapBase;
 const text = `### Speed: ratio to ${ref} (median of per-round ratios) and ops per ms (median)
 
 Higher is faster. Allocator calls per millisecond, checking off; each cell is
-the median over ${rounds} round${rounds > 1 ? 's' : ''} of (ops/ms ÷ ${ref}'s ops/ms in the same round),
+the median over ${rounds} round${rounds > 1 ? 's' : ''} of (ops/ms ÷ ${ref}'s ops/ms in the same round)${rounds >= 4 ? ',\nthe interquartile range of those ratios in brackets,' : ''}
 then the median ops/ms in parentheses.${cols.includes('glibc') ? ' glibc runs natively (x86_64, gcc -O2): a reference, not a wasm peer.' : ''}
 
 ${speedTable}
@@ -362,7 +368,8 @@ ${sizeTable}
 
 Blocks of 8..1024 bytes; 100 000 timed steps (free a random live block,
 malloc a new one) after setup; medians over rounds. Last column: median of
-per-round ratios; 1.00× means flat.
+per-round ratios${rounds >= 4 ? ' [interquartile range]' : ''}; 1.00× means flat. Part of any growth is the
+memory hierarchy (100K blocks are ~15 MB): glibc's native figure shows it.
 
 ${growthTable}
 `;
@@ -385,7 +392,8 @@ Written by \`${opt.command}\` (bench/run.mjs); the method is in bench/README.md.
 - Date: ${new Date().toISOString().replace('T', ' ').slice(0, 16)} UTC
 - Command: \`${opt.command}\` (${rounds} rounds, scale ${scale}%, seed ${seed})
 - alloc_cat: commit ${commit}${dirty}
-- Machine: ${cpu}, ${os.cpus().length} cores (shared with other work: read the ratios, not absolute times)
+- Machine: ${cpu}, ${os.cpus().length} cores, load average ${loadBefore.toFixed(1)} at the start and ${os.loadavg()[0].toFixed(1)} at the end (shared with other work: read the ratios, not absolute times)
+- Duration: ${((performance.now() - t0) / 1000).toFixed(0)} s
 - node ${process.version} (${process.execArgv.join(' ')}), ${sh('clang', ['--version']).split('\n')[0]}
 - Packages: wasi-libc ${pkg('wasi-libc')}, emscripten ${pkg('emscripten')}, binaryen ${pkg('binaryen')}, libc6 (glibc) ${pkg('libc6')}, gcc ${pkg('gcc')}
 - Flags (every allocator compiled from source, and the harness): \`${opt.flags}\`; dlmalloc is wasi-libc's prebuilt object

@@ -338,6 +338,41 @@ void ac_stats_get(ac_stats_t *out);
 /** Starts a new trip: trip_peak_bytes becomes in_use_bytes. O(1). */
 void ac_stats_reset_trip(void);
 
+/**
+ * Writes a readable multi-line report of the heap into buf: the counters of
+ * ac_stats_get; the layout of ac_heap_info (spans, blocks in use and free,
+ * the largest free block, the top, large blocks); the efficiency, in-use
+ * bytes over the bytes obtained from the backend; and, in builds with
+ * AC_AUDIT_SIZES, every audit row that was ever non-empty (peak > 0), by
+ * request size and by alignment. Every line ends with '\n'; sizes are in
+ * bytes, with KiB, MiB, GiB or TiB in parentheses from 10 KiB on. Example:
+ *
+ *   alloc_cat heap
+ *     in use        250 bytes in 2 blocks
+ *     peak          300 bytes
+ *     trip peak     250 bytes
+ *     calls         3 allocs, 1 free
+ *     backend       65536 bytes (64.0 KiB), 1 page
+ *     efficiency    0.4% (in use / backend)
+ *     spans         1 span, 65524 bytes (64.0 KiB)
+ *     used blocks   2 blocks, 272 bytes
+ *     free blocks   1 block, 48 bytes, largest 48 bytes
+ *     top           65204 bytes (63.7 KiB)
+ *     large blocks  0 used, 0 free (32768 bytes and more)
+ *
+ * (malloc 100 and 200, free the 100, ac_stats_reset_trip, malloc 50, on a
+ * heap of one 64 KiB page; tests/test_stats.c checks these lines.) Audit
+ * builds go on with "audit by size" and "audit by alignment" tables, one
+ * line per row whose peak is not 0: live, peak and trip peak.
+ *
+ * Always NUL-terminated when len > 0, truncated to fit; buf may be NULL when
+ * len is 0. Returns the length of the full report without the NUL, like
+ * snprintf, so a caller can size its buffer. Uses no libc and never
+ * allocates: usable from destructors and exit paths. Takes the heap's lock
+ * once, so the report is one consistent snapshot. O(blocks).
+ */
+size_t ac_stats_format(char *buf, size_t len);
+
 /* ------------------------------------------------------------------------ */
 /* Looking inside the heap                                                  */
 /* ------------------------------------------------------------------------ */
@@ -422,6 +457,21 @@ typedef struct ac_audit_t {
  * AC_AUDIT_SIZES; otherwise zeroes *out and returns false. O(rows).
  */
 bool ac_audit_get(ac_audit_t *out);
+
+/* ---- for hosts reading a wasm instance's memory (js/alloc_cat.mjs) ---- */
+/*
+ * Each fills a static copy and returns its address, so that a host (e.g.
+ * JavaScript holding a wasm instance) can read the numbers without
+ * allocating inside the heap it observes. The copy is overwritten by the
+ * next call: not for concurrent use. O(1), except ac_heap_info_for_host
+ * (a walk, O(blocks)). On wasm32 the layouts are fixed: ac_stats_t is 40
+ * bytes (allocs and frees are 64-bit at offsets 16 and 24), ac_heap_info_t
+ * ten 32-bit words, ac_audit_t 273 rows of three 32-bit words.
+ */
+const ac_stats_t *ac_stats_for_host(void);
+const ac_heap_info_t *ac_heap_info_for_host(void);
+/** NULL in builds without AC_AUDIT_SIZES. */
+const ac_audit_t *ac_audit_for_host(void);
 
 /* ------------------------------------------------------------------------ */
 /* Misuse reports (build with -DAC_CHECKED=1)                               */

@@ -32,6 +32,21 @@ void ac__w_hex(ac__writer *w, uint64_t v); /* "0x" followed by lowercase hex */
 /* NUL-terminates (truncating if needed) and returns the full length. */
 size_t ac__w_finish(ac__writer *w);
 
+/* ---- the report (report.c) ------------------------------------------------- */
+/* What ac_stats_format prints, from numbers the caller gathered: shared by
+ * the heap (stats.c) and the metrics-only preload library, which has counters
+ * but no heap of its own. No libc, no allocation. */
+typedef struct ac__report {
+    const char *title;               /* first line */
+    const ac_stats_t *stats;         /* the counters */
+    const ac_heap_info_t *info;      /* NULL: no layout lines */
+    const ac_audit_row_t *by_size;   /* AC_AUDIT_SIZE_ROWS rows, or NULL */
+    const ac_audit_row_t *by_align;  /* AC_AUDIT_ALIGN_ROWS rows, or NULL */
+} ac__report;
+void ac__report_write(ac__writer *w, const ac__report *r);
+/* "N bytes", with " (X.Y KiB)" (or MiB, GiB) from 10 KiB on. */
+void ac__w_bytes(ac__writer *w, uint64_t bytes);
+
 /* ---- heap backends --------------------------------------------------------- */
 /* A backend hands the heap memory in 64 KiB pages. The heap starts with the
  * memory [begin, end) that is already there (on wasm: from __heap_base to the

@@ -5,8 +5,7 @@
  */
 #include "internal.h"
 
-void ac_stats_get(ac_stats_t *out) {
-    ac__lock();
+static void stats_locked(ac_stats_t *out) {
     out->in_use_bytes = ac__count.in_use;
     out->peak_bytes = ac__count.peak > ac__count.trip_peak ? ac__count.peak : ac__count.trip_peak;
     out->trip_peak_bytes = ac__count.trip_peak;
@@ -15,6 +14,11 @@ void ac_stats_get(ac_stats_t *out) {
     out->frees = ac__count.frees;
     out->heap_bytes = ac__count.heap_bytes;
     out->heap_pages = (ac__count.heap_bytes + AC_PAGE_BYTES - 1) / AC_PAGE_BYTES;
+}
+
+void ac_stats_get(ac_stats_t *out) {
+    ac__lock();
+    stats_locked(out);
     ac__unlock();
 }
 
@@ -86,5 +90,59 @@ bool ac_audit_get(ac_audit_t *out) {
 #else
     ac__memset(out, 0, sizeof *out);
     return false;
+#endif
+}
+
+/* ---- the report ------------------------------------------------------------- */
+
+size_t ac_stats_format(char *buf, size_t len) {
+    ac_stats_t s;
+    ac_heap_info_t info = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+    ac__report r = {"alloc_cat heap", &s, &info, NULL, NULL};
+    ac__writer w;
+    ac__w_init(&w, buf, len);
+    ac__lock();
+    stats_locked(&s);
+    ac__heap_walk(sum_entry, &info);
+#if defined(AC_AUDIT_SIZES) && AC_AUDIT_SIZES
+    r.by_size = ac__audit.by_size;
+    r.by_align = ac__audit.by_align;
+#endif
+    ac__report_write(&w, &r);
+    ac__unlock();
+    return ac__w_finish(&w);
+}
+
+/* ---- for hosts ---------------------------------------------------------------- */
+
+#ifdef __wasm32__
+/* js/alloc_cat.mjs reads these layouts. */
+_Static_assert(sizeof(ac_stats_t) == 40 && offsetof(ac_stats_t, allocs) == 16 &&
+                   offsetof(ac_stats_t, frees) == 24 && offsetof(ac_stats_t, heap_bytes) == 32,
+               "ac_stats_t layout read by js/alloc_cat.mjs");
+_Static_assert(sizeof(ac_heap_info_t) == 40, "ac_heap_info_t: ten 32-bit words");
+_Static_assert(sizeof(ac_audit_t) == (AC_AUDIT_SIZE_ROWS + AC_AUDIT_ALIGN_ROWS) * 12,
+               "ac_audit_t: rows of three 32-bit words");
+#endif
+
+const ac_stats_t *ac_stats_for_host(void) {
+    static ac_stats_t s;
+    ac_stats_get(&s);
+    return &s;
+}
+
+const ac_heap_info_t *ac_heap_info_for_host(void) {
+    static ac_heap_info_t info;
+    ac_heap_info(&info);
+    return &info;
+}
+
+const ac_audit_t *ac_audit_for_host(void) {
+#if defined(AC_AUDIT_SIZES) && AC_AUDIT_SIZES
+    static ac_audit_t audit;
+    ac_audit_get(&audit);
+    return &audit;
+#else
+    return NULL;
 #endif
 }

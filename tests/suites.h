@@ -4,9 +4,9 @@
 #define AC_TEST_SUITES_H
 
 #if defined(__wasm32__)
-#define AC_SUITES AC_SUITE(region) AC_SUITE(heap)
+#define AC_SUITES AC_SUITE(region) AC_SUITE(heap) AC_SUITE(stats) AC_SUITE(heapmap)
 #else
-#define AC_SUITES AC_SUITE(region) AC_SUITE(heap) AC_SUITE(threads)
+#define AC_SUITES AC_SUITE(region) AC_SUITE(heap) AC_SUITE(stats) AC_SUITE(heapmap) AC_SUITE(threads)
 #endif
 
 #define AC_SUITE(name) void suite_##name(void);

@@ -1,0 +1,118 @@
+// alloc_cat.mjs - reads alloc_cat's counters out of a wasm32 instance.
+//
+//   import { readStats, resetTrip } from './js/alloc_cat.mjs';
+//   const stats = readStats(instance);   // or instance.exports
+//
+// The module must export its memory and `ac_stats_for_host` (link with
+// -Wl,--export=ac_stats_for_host). Optional exports add fields:
+//   ac_heap_info_for_host  -> stats.heap   (the layout: a walk, O(blocks))
+//   ac_audit_for_host      -> stats.audit  (builds with -DAC_AUDIT_SIZES=1)
+//   ac_stats_reset_trip    -> resetTrip(instance) works
+//
+// Each *_for_host function fills a static struct inside the module and
+// returns its address; this module copies the numbers out. Nothing is
+// allocated inside the heap being observed, so reading never changes what
+// is read. The layouts are those of include/alloc_cat.h on wasm32 (checked
+// there by _Static_assert): 32-bit size_t, 64-bit allocs and frees.
+
+const STATS_FIELDS = [
+  // [name, byte offset, bytes]
+  ['in_use_bytes', 0, 4],
+  ['peak_bytes', 4, 4],
+  ['trip_peak_bytes', 8, 4],
+  ['live_blocks', 12, 4],
+  ['allocs', 16, 8],
+  ['frees', 24, 8],
+  ['heap_bytes', 32, 4],
+  ['heap_pages', 36, 4],
+];
+
+const HEAP_FIELDS = [
+  'spans', 'span_bytes', 'used_blocks', 'used_bytes', 'free_blocks', 'free_bytes',
+  'largest_free_bytes', 'top_bytes', 'large_used', 'large_free',
+];
+
+const AUDIT_SIZE_ROWS = 257; // 0..255 bytes exactly, row 256 = 256 and more
+const AUDIT_ALIGN_ROWS = 16; // 16 (and less), 32, ..., row 15 = 512 KiB and more
+const AUDIT_ROW_BYTES = 12;  // live, peak, trip_peak: three 32-bit words
+
+function exportsOf(source) {
+  const x = source && source.exports ? source.exports : source;
+  if (!x || !(x.memory instanceof WebAssembly.Memory)) {
+    throw new TypeError('alloc_cat: expected a wasm instance (or its exports) exporting memory');
+  }
+  return x;
+}
+
+function auditRows(view, base, count, key, value) {
+  const rows = [];
+  for (let i = 0; i < count; i++) {
+    const at = base + i * AUDIT_ROW_BYTES;
+    const peak = view.getUint32(at + 4, true);
+    if (peak === 0) continue; // never used: left out
+    rows.push({
+      [key]: value(i),
+      live: view.getUint32(at, true),
+      peak,
+      trip_peak: view.getUint32(at + 8, true),
+    });
+  }
+  return rows;
+}
+
+/**
+ * The counters of the alloc_cat heap inside a wasm instance, as a plain
+ * object with the field names of ac_stats_t (allocs and frees as Numbers),
+ * plus `efficiency` (in_use_bytes / heap_bytes, 0 for an empty heap), and
+ * `heap` (ac_heap_info_t) and `audit` when the module exports them.
+ * audit.by_size lists the rows that were ever used as
+ * { bytes, live, peak, trip_peak } (bytes 256 stands for 256 and more);
+ * audit.by_align as { align, ... } (16 stands for 16 and less, 524288 for
+ * 512 KiB and more).
+ */
+export function readStats(source) {
+  const x = exportsOf(source);
+  if (typeof x.ac_stats_for_host !== 'function') {
+    throw new TypeError('alloc_cat: the module does not export ac_stats_for_host '
+      + '(link with -Wl,--export=ac_stats_for_host)');
+  }
+  const statsAt = x.ac_stats_for_host() >>> 0;
+  const heapAt = typeof x.ac_heap_info_for_host === 'function' ? x.ac_heap_info_for_host() >>> 0 : 0;
+  const auditAt = typeof x.ac_audit_for_host === 'function' ? x.ac_audit_for_host() >>> 0 : 0;
+  // a view made after the calls: they never grow memory, but be safe
+  const view = new DataView(x.memory.buffer);
+
+  const out = {};
+  for (const [name, at, bytes] of STATS_FIELDS) {
+    out[name] = bytes === 8
+      ? Number(view.getBigUint64(statsAt + at, true))
+      : view.getUint32(statsAt + at, true);
+  }
+  out.efficiency = out.heap_bytes ? out.in_use_bytes / out.heap_bytes : 0;
+  if (heapAt) {
+    out.heap = {};
+    HEAP_FIELDS.forEach((name, i) => { out.heap[name] = view.getUint32(heapAt + 4 * i, true); });
+  }
+  if (auditAt) {
+    out.audit = {
+      by_size: auditRows(view, auditAt, AUDIT_SIZE_ROWS, 'bytes', (i) => i),
+      by_align: auditRows(view, auditAt + AUDIT_SIZE_ROWS * AUDIT_ROW_BYTES, AUDIT_ALIGN_ROWS,
+        'align', (i) => 16 * 2 ** i),
+    };
+  }
+  return out;
+}
+
+/** Starts a new trip (ac_stats_reset_trip); the module must export it. */
+export function resetTrip(source) {
+  const x = exportsOf(source);
+  if (typeof x.ac_stats_reset_trip !== 'function') {
+    throw new TypeError('alloc_cat: the module does not export ac_stats_reset_trip');
+  }
+  x.ac_stats_reset_trip();
+}
+
+/** The exports to pass to wasm-ld so that readStats sees everything. */
+export const LINK_EXPORTS = [
+  'ac_stats_for_host', 'ac_heap_info_for_host', 'ac_audit_for_host', 'ac_stats_reset_trip',
+];

@@ -1,0 +1,36 @@
+/*
+ * test_backend.c - see test_backend.h.
+ */
+#include "test_backend.h"
+
+#include "internal.h"
+
+static _Alignas(65536) unsigned char arena[T_ARENA_PAGES * 65536];
+
+typedef struct test_backend {
+    ac__backend b;
+    size_t limit_pages, used_pages, gap_pages;
+} test_backend;
+
+static test_backend tb;
+
+static char *grow(ac__backend *self, size_t pages) {
+    test_backend *t = (test_backend *)self;
+    if (pages > t->limit_pages || t->used_pages + t->gap_pages > t->limit_pages - pages)
+        return NULL;
+    char *m = (char *)arena + (t->used_pages + t->gap_pages) * T_PAGE;
+    t->used_pages += t->gap_pages + pages;
+    t->gap_pages = 0;
+    t->b.end = (char *)arena + t->used_pages * T_PAGE;
+    return m;
+}
+
+unsigned char *t_arena(void) { return arena; }
+
+void t_heap_fresh(size_t initial_pages, size_t limit_pages) {
+    tb = (test_backend){{grow, (char *)arena, (char *)arena + initial_pages * T_PAGE},
+                        limit_pages, initial_pages, 0};
+    ac__heap_reset_locked(&tb.b);
+}
+
+void t_heap_gap(size_t pages) { tb.gap_pages = pages; }

@@ -1,0 +1,25 @@
+/*
+ * test_backend.h - a heap backend for tests of what the heap reports: a
+ * static arena handed out page by page, with a page limit and gaps (memory
+ * someone else took, so that the heap starts a new span). Backend bytes are
+ * then exact.
+ */
+#ifndef AC_TEST_BACKEND_H
+#define AC_TEST_BACKEND_H
+
+#include <stddef.h>
+
+#define T_PAGE        ((size_t)65536)
+#define T_ARENA_PAGES 48
+
+/* The arena's first byte (64 KiB aligned). */
+unsigned char *t_arena(void);
+
+/* A fresh heap whose first `initial_pages` pages are there at once; it may
+ * grow to `limit_pages` pages, gaps included. */
+void t_heap_fresh(size_t initial_pages, size_t limit_pages);
+
+/* The next growth skips this many pages first. */
+void t_heap_gap(size_t pages);
+
+#endif

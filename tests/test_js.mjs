@@ -1,0 +1,152 @@
+// test_js.mjs - js/alloc_cat.mjs against wasm32 modules built with
+// alloc_cat (examples/js_stats.c, plain and with AC_AUDIT_SIZES): exact
+// counters through a scripted sequence driven from JavaScript.
+//
+//   node tests/test_js.mjs plain.wasm audit.wasm
+//
+// Ends with "N passed, N failed" like the C tests.
+import { readFileSync } from 'node:fs';
+import assert from 'node:assert/strict';
+import { readStats, resetTrip } from '../js/alloc_cat.mjs';
+
+const [plainPath, auditPath] = process.argv.slice(2);
+if (!plainPath || !auditPath) {
+  console.error('usage: node tests/test_js.mjs plain.wasm audit.wasm');
+  process.exit(2);
+}
+const plainBytes = readFileSync(plainPath);
+const auditBytes = readFileSync(auditPath);
+const load = async (bytes) => (await WebAssembly.instantiate(bytes, {})).instance;
+
+let passed = 0;
+let failed = 0;
+async function test(name, fn) {
+  process.stdout.write(`js.${name} ...`);
+  try {
+    await fn();
+    passed++;
+    console.log(' ok');
+  } catch (e) {
+    failed++;
+    console.log(`  FAILED\n    ${String(e.stack || e).split('\n').slice(0, 8).join('\n    ')}`);
+  }
+}
+
+// The span's first block: 12 mod 16, a word of room before it (heap.c).
+const firstBlock = (base) => ((base + 4 + 4 + 15) & ~15) - 4;
+
+await test('counters_exact', async () => {
+  const inst = await load(plainBytes);
+  const x = inst.exports;
+  const counters = (s) => [s.in_use_bytes, s.peak_bytes, s.trip_peak_bytes, s.live_blocks,
+    s.allocs, s.frees];
+  let s = readStats(inst);
+  assert.deepEqual(counters(s), [0, 0, 0, 0, 0, 0]);
+  assert.equal(s.heap_bytes, 0); // no heap before the first allocation
+  assert.equal(s.efficiency, 0);
+
+  const a = x.malloc(100);
+  const b = x.malloc(200);
+  x.free(a);
+  s = readStats(inst);
+  assert.deepEqual(counters(s), [200, 300, 300, 1, 2, 1]);
+  resetTrip(inst);
+  assert.deepEqual(counters(readStats(inst)), [200, 300, 200, 1, 2, 1]);
+  const c = x.malloc(50);
+  s = readStats(inst);
+  assert.deepEqual(counters(s), [250, 300, 250, 2, 3, 1]);
+
+  // the heap is the memory from __heap_base to the end
+  const base = x.__heap_base.value;
+  const end = x.memory.buffer.byteLength;
+  assert.equal(s.heap_bytes, end - base);
+  assert.equal(s.heap_pages, Math.ceil((end - base) / 65536));
+  assert.equal(s.efficiency, 250 / (end - base));
+  assert.equal(a - 4, firstBlock(base)); // the first block
+  assert.deepEqual(s.heap, {
+    spans: 1,
+    span_bytes: end - firstBlock(base),
+    used_blocks: 2,
+    used_bytes: 208 + 64,
+    free_blocks: 1,
+    free_bytes: 48, // c took the high end of a's 112 bytes
+    largest_free_bytes: 48,
+    top_bytes: end - firstBlock(base) - 112 - 208,
+    large_used: 0,
+    large_free: 0,
+  });
+
+  // beyond a page: memory grows, the backend bytes follow exactly
+  const big = x.malloc(200000);
+  s = readStats(inst);
+  const grown = x.memory.buffer.byteLength;
+  assert.ok(grown >= end + 3 * 65536);
+  assert.equal(s.heap_bytes, grown - base);
+  assert.equal(s.heap_pages, Math.ceil((grown - base) / 65536));
+  assert.deepEqual(counters(s), [200250, 200250, 200250, 3, 4, 1]);
+  assert.equal(s.heap.large_used, 1);
+  // realloc in place at the top: no alloc, no free; calloc counts the product
+  assert.equal(x.realloc(big, 230000), big);
+  const z = x.calloc(1000, 3);
+  assert.deepEqual(counters(readStats(inst)), [233250, 233250, 233250, 4, 5, 1]);
+  x.free(big);
+  x.free(b);
+  x.free(c);
+  x.free(z);
+  s = readStats(inst);
+  assert.deepEqual(counters(s), [0, 233250, 233250, 0, 5, 5]);
+  assert.equal(s.heap.used_blocks, 0);
+  assert.equal('audit' in s, false); // not an audit build
+});
+
+await test('reading_changes_nothing', async () => {
+  const inst = await load(plainBytes);
+  const x = inst.exports;
+  const p = x.malloc(1000);
+  const first = readStats(inst);
+  const again = readStats(inst.exports);
+  assert.deepEqual(again, first);
+  assert.equal(again.allocs, 1);
+  assert.equal(again.heap.used_blocks, 1);
+  x.free(p);
+});
+
+await test('audit_rows', async () => {
+  const inst = await load(auditBytes);
+  const x = inst.exports;
+  const z1 = x.malloc(0);
+  const z2 = x.malloc(0);
+  const big = x.malloc(300);
+  const three = x.calloc(1, 3);
+  let s = readStats(inst);
+  assert.deepEqual(s.audit.by_size, [
+    { bytes: 0, live: 2, peak: 2, trip_peak: 2 },
+    { bytes: 3, live: 1, peak: 1, trip_peak: 1 },
+    { bytes: 256, live: 1, peak: 1, trip_peak: 1 }, // 256 and more
+  ]);
+  assert.deepEqual(s.audit.by_align, [{ align: 16, live: 4, peak: 4, trip_peak: 4 }]);
+  x.free(z1);
+  resetTrip(inst);
+  x.free(big);
+  s = readStats(inst);
+  assert.deepEqual(s.audit.by_size, [
+    { bytes: 0, live: 1, peak: 2, trip_peak: 1 },
+    { bytes: 3, live: 1, peak: 1, trip_peak: 1 },
+    { bytes: 256, live: 0, peak: 1, trip_peak: 1 },
+  ]);
+  assert.deepEqual(s.audit.by_align, [{ align: 16, live: 2, peak: 4, trip_peak: 3 }]);
+  assert.deepEqual([s.in_use_bytes, s.live_blocks], [3, 2]);
+  x.free(z2);
+  x.free(three);
+});
+
+await test('bad_sources', async () => {
+  assert.throws(() => readStats({}), TypeError);
+  assert.throws(() => readStats(null), TypeError);
+  const memory = new WebAssembly.Memory({ initial: 1 });
+  assert.throws(() => readStats({ memory }), /ac_stats_for_host/);
+  assert.throws(() => resetTrip({ memory }), /ac_stats_reset_trip/);
+});
+
+console.log(`${passed} passed, ${failed} failed`);
+process.exitCode = failed ? 1 : 0;
