@@ -170,28 +170,48 @@ deps-wasi:
 # modules should be the same on every machine.
 DEMO_HDRS := examples/demo/wordfreq.h include/alloc_cat.h
 
-build/demo/wasi-ac/%.o: examples/demo/%.c $(DEMO_HDRS) | deps-wasi
-	@mkdir -p $(@D)
-	$(WASI_CC) $(EX_CFLAGS) -O2 -DWF_ALLOC_CAT -c $< -o $@
-build/demo/wasi-dl/%.o: examples/demo/%.c $(DEMO_HDRS) | deps-wasi
+# plain objects: the same program for every allocator
+build/demo/wasi/%.o: examples/demo/%.c $(DEMO_HDRS) | deps-wasi
 	@mkdir -p $(@D)
 	$(WASI_CC) $(EX_CFLAGS) -O2 -c $< -o $@
 build/demo/free/%.o: examples/demo/%.c $(DEMO_HDRS) | deps
 	@mkdir -p $(@D)
-	$(CC_CLANG) $(WASM) $(EX_CFLAGS) -O2 -DWF_ALLOC_CAT -c $< -o $@
+	$(CC_CLANG) $(WASM) $(EX_CFLAGS) -O2 -c $< -o $@
+# with alloc_cat's report and the SVG heap map (examples/demo/ac_report.c)
+build/demo/wasi-report/%.o: examples/demo/%.c $(DEMO_HDRS) | deps-wasi
+	@mkdir -p $(@D)
+	$(WASI_CC) $(EX_CFLAGS) -Itools -O2 -DWF_ALLOC_CAT -DWF_HEAPMAP -c $< -o $@
+build/demo/free-report/%.o: examples/demo/%.c $(DEMO_HDRS) | deps
+	@mkdir -p $(@D)
+	$(CC_CLANG) $(WASM) $(EX_CFLAGS) -Itools -O2 -DWF_ALLOC_CAT -DWF_HEAPMAP -c $< -o $@
+build/demo/heapmap.o: tools/heapmap.c tools/heapmap.h $(LIB_HDRS) | deps
+	@mkdir -p $(@D)
+	$(CC_CLANG) $(WASM) $(EX_CFLAGS) -Isrc -Itools -O2 -c $< -o $@
 
-# WASI, malloc from alloc_cat: its library comes before libc, so dlmalloc is never linked
-build/demo/wordfreq-alloc_cat.wasm: build/demo/wasi-ac/wordfreq.o build/demo/wasi-ac/main_hosted.o \
-		build/demo/wasi-ac/ac_report.o build/wasm32/liballoc_cat.a
+# The measured modules differ only in their malloc. WASI with alloc_cat: its
+# library comes before libc, so dlmalloc is never linked.
+build/demo/wordfreq-alloc_cat.wasm: build/demo/wasi/wordfreq.o build/demo/wasi/main_hosted.o \
+		build/wasm32/liballoc_cat.a
 	$(WASI_CC) $^ -Wl,--strip-all -o $@
 
 # WASI, malloc from wasi-libc (dlmalloc)
-build/demo/wordfreq-dlmalloc.wasm: build/demo/wasi-dl/wordfreq.o build/demo/wasi-dl/main_hosted.o
+build/demo/wordfreq-dlmalloc.wasm: build/demo/wasi/wordfreq.o build/demo/wasi/main_hosted.o
 	$(WASI_CC) $^ -Wl,--strip-all -o $@
 
 # no libc at all: alloc_cat alone, driven from JavaScript (examples/demo/demo.mjs)
 build/demo/wordfreq-freestanding.wasm: build/demo/free/wordfreq.o build/demo/free/main_free.o \
-		build/demo/free/ac_report.o build/wasm32/liballoc_cat.a
+		build/wasm32/liballoc_cat.a
+	$(CC_CLANG) $(WASM) -Wl,--no-entry $^ -Wl,--strip-all -o $@
+
+# the same with alloc_cat's report and the heap map: run once, not measured
+build/demo/wordfreq-alloc_cat-report.wasm: build/demo/wasi-report/wordfreq.o \
+		build/demo/wasi-report/main_hosted.o build/demo/wasi-report/ac_report.o \
+		build/demo/heapmap.o build/wasm32/liballoc_cat.a
+	$(WASI_CC) $^ -Wl,--strip-all -o $@
+
+build/demo/wordfreq-freestanding-report.wasm: build/demo/free-report/wordfreq.o \
+		build/demo/free-report/main_free.o build/demo/free-report/ac_report.o \
+		build/demo/heapmap.o build/wasm32/liballoc_cat.a
 	$(CC_CLANG) $(WASM) -Wl,--no-entry $^ -Wl,--strip-all -o $@
 
 demo: build/wasm32/liballoc_cat.a
@@ -247,7 +267,8 @@ EXAMPLES := build/native/liballoc_cat_preload.so $(EX)/static_link $(EX)/static_
             $(EX)/region_demo $(EX)/preload_check $(EX)/strings.wasm $(EX)/static_buffer.wasm \
             $(EX)/replace_malloc.wasm $(EX)/wordfreq-glibc $(EX)/wordfreq-alloc_cat \
             build/demo/wordfreq-alloc_cat.wasm build/demo/wordfreq-dlmalloc.wasm \
-            build/demo/wordfreq-freestanding.wasm
+            build/demo/wordfreq-freestanding.wasm build/demo/wordfreq-alloc_cat-report.wasm \
+            build/demo/wordfreq-freestanding-report.wasm
 
 .PHONY: examples
 examples: $(EXAMPLES)

@@ -1,65 +1,61 @@
 /*
- * ac_report.c - the demo's alloc_cat report, for the builds that use
- * alloc_cat: ac_stats_get() and ac_heap_info() while the word tables are
- * live, ac_stats_get() again at exit, formatted here by the demo itself.
+ * ac_report.c - what the demo's alloc_cat builds add: alloc_cat's own
+ * report (ac_stats_format) taken while the word tables are live, the
+ * counters at exit (ac_stats_get), and on request the SVG heap map of that
+ * same moment (builds with WF_HEAPMAP, linked with tools/heapmap.c).
  */
 #include "alloc_cat.h"
 #include "wordfreq.h"
+#ifdef WF_HEAPMAP
+#include "heapmap.h"
+#endif
 
-static ac_stats_t live;
-static ac_heap_info_t layout;
+void (*wf_ac_heapmap_sink)(const char *svg, size_t len);
+
+/* Static: the report must not allocate from the heap it describes. */
+static char report[4096];
+static size_t report_len;
+
+#ifdef WF_HEAPMAP
+/* The heap map needs memory outside the heap it draws (an allocation would
+ * be part of the picture): the wasm memory is grown for it directly, and
+ * the heap starts a new span if it grows later. Only the run that asks for
+ * the map does this, not the measured ones. */
+static char *scratch(size_t bytes) {
+    size_t pages = (bytes + 65535) / 65536;
+    size_t old = __builtin_wasm_memory_grow(0, pages);
+    return old == (size_t)-1 ? NULL : (char *)(old * 65536);
+}
+#endif
 
 void wf_ac_snapshot(void) {
-    ac_stats_get(&live);
-    ac_heap_info(&layout);
-    /* METRICS ISSUE: the SVG heap map goes here - the moment every table is
-     * live - once the metrics issue provides its writer (ac_heap_walk, which
-     * it would draw from, exists); then name its file in demo.sh. */
-}
-
-static void row(wf_out *o, const char *name, uint64_t a, uint64_t b) {
-    wf_out_str(o, name);
-    wf_out_udec(o, a, 14);
-    wf_out_udec(o, b, 14);
-    wf_out_str(o, "\n");
-}
-
-static void percent(wf_out *o, uint64_t part, uint64_t whole) {
-    uint64_t permille = whole ? part * 1000u / whole : 0;
-    wf_out_udec(o, permille / 10, 0);
-    wf_out_str(o, ".");
-    wf_out_udec(o, permille % 10, 0);
-    wf_out_str(o, " %");
+    report_len = ac_stats_format(report, sizeof report);
+    if (report_len >= sizeof report) report_len = sizeof report - 1;
+#ifdef WF_HEAPMAP
+    if (wf_ac_heapmap_sink) {
+        ac_heapmap_options opt = {"wordfreq (examples/demo) while its tables are live", 960, 96};
+        size_t len = ac_heapmap_svg(NULL, 0, &opt);
+        char *svg = scratch(len + 1);
+        if (svg) {
+            len = ac_heapmap_svg(svg, len + 1, &opt);
+            wf_ac_heapmap_sink(svg, len);
+        }
+    }
+#endif
 }
 
 void wf_ac_report(wf_out *o) {
-    ac_stats_t end;
+    ac_stats_t end; /* first: o's own buffer is not live yet */
     ac_stats_get(&end);
-    wf_out_str(o, "alloc_cat " AC_VERSION_STRING " stats (ac_stats_get)   tables live       at exit\n");
-    row(o, "  bytes in use              ", live.in_use_bytes, end.in_use_bytes);
-    row(o, "  live blocks               ", live.live_blocks, end.live_blocks);
-    row(o, "  allocations               ", live.allocs, end.allocs);
-    row(o, "  frees                     ", live.frees, end.frees);
-    row(o, "  peak bytes in use         ", live.peak_bytes, end.peak_bytes);
-    row(o, "  heap bytes from backend   ", live.heap_bytes, end.heap_bytes);
-    row(o, "  heap pages (64 KiB)       ", live.heap_pages, end.heap_pages);
-    wf_out_str(o, "  peak in use / heap bytes: ");
-    percent(o, end.peak_bytes, end.heap_bytes);
-    wf_out_str(o, "\nheap layout while the tables are live (ac_heap_info)\n  ");
-    wf_out_udec(o, layout.used_blocks, 0);
-    wf_out_str(o, " blocks in use: ");
-    wf_out_udec(o, layout.used_bytes, 0);
-    wf_out_str(o, " bytes with headers and rounding (");
-    percent(o, live.in_use_bytes, layout.used_bytes);
-    wf_out_str(o, " asked for)\n  ");
-    wf_out_udec(o, layout.free_blocks, 0);
-    wf_out_str(o, " free blocks: ");
-    wf_out_udec(o, layout.free_bytes, 0);
-    wf_out_str(o, " bytes, the largest ");
-    wf_out_udec(o, layout.largest_free_bytes, 0);
-    wf_out_str(o, "; top of the heap ");
-    wf_out_udec(o, layout.top_bytes, 0);
-    wf_out_str(o, " bytes; spans ");
-    wf_out_udec(o, layout.spans, 0);
-    wf_out_str(o, "\n");
+    wf_out_str(o, "alloc_cat's report (ac_stats_format) while the word tables are live:\n");
+    wf_out_mem(o, report, report_len);
+    wf_out_str(o, "at exit: ");
+    wf_out_udec(o, end.live_blocks, 0);
+    wf_out_str(o, " live blocks, ");
+    wf_out_udec(o, end.in_use_bytes, 0);
+    wf_out_str(o, " bytes in use; ");
+    wf_out_udec(o, end.allocs, 0);
+    wf_out_str(o, " allocs, ");
+    wf_out_udec(o, end.frees, 0);
+    wf_out_str(o, " frees\n");
 }

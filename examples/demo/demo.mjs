@@ -8,12 +8,17 @@
 // machine disturbs much less than wall time) and the wall time.
 //
 //   node --no-turbo-fast-api-calls --no-wasm-lazy-compilation --no-liftoff demo.mjs \
-//        [--runs N] [--report FILE] [--quiet] INPUT NAME=MODULE.wasm...
+//        [--runs N] [--report FILE] [--quiet]
+//        [--report-module NAME=MODULE.wasm [--heapmap SVG]] INPUT NAME=MODULE.wasm...
 //
 // A module whose name contains "no libc" is a freestanding one
 // (main_free.c); the others are WASI commands (main_hosted.c) that read
-// INPUT through a preopened directory. Exit status: 0 when every module ran
-// and every report matched, 1 otherwise.
+// INPUT through a preopened directory. The --report-module (the program
+// built with alloc_cat's report, examples/demo/ac_report.c) runs once, not
+// measured: its report must match too, and what it writes to stderr -
+// alloc_cat's report - is shown; with --heapmap it also writes the SVG heap
+// map of the moment its tables are complete. Exit status: 0 when every
+// module ran and every report matched, 1 otherwise.
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -24,6 +29,8 @@ import { WASI } from 'node:wasi';
 const args = process.argv.slice(2);
 let runs = 7;
 let reportFile = null;
+let heapmapFile = null;
+let reportModule = null;
 let quiet = false;
 const modules = [];
 let input = null;
@@ -31,7 +38,9 @@ for (let i = 0; i < args.length; i++) {
   const a = args[i];
   if (a === '--runs') runs = Math.max(1, Number(args[++i]) | 0);
   else if (a === '--report') reportFile = args[++i];
+  else if (a === '--heapmap') heapmapFile = resolve(args[++i]);
   else if (a === '--quiet') quiet = true;
+  else if (a === '--report-module') reportModule = args[++i];
   else if (input === null) input = resolve(a);
   else {
     const eq = a.indexOf('=');
@@ -40,7 +49,8 @@ for (let i = 0; i < args.length; i++) {
   }
 }
 if (input === null || modules.length === 0) {
-  console.error('usage: demo.mjs [--runs N] [--report FILE] [--quiet] INPUT NAME=MODULE.wasm...');
+  console.error('usage: demo.mjs [--runs N] [--report FILE] [--quiet] ' +
+    '[--report-module NAME=MODULE.wasm [--heapmap SVG]] INPUT NAME=MODULE.wasm...');
   process.exit(2);
 }
 const text = readFileSync(input);
@@ -141,16 +151,17 @@ function reference(bytes) {
 // ---- running the modules -----------------------------------------------------------
 const tmp = mkdtempSync(join(tmpdir(), 'alloc_cat-demo-'));
 
-async function runWasi(mod) {
+async function runWasi(mod, heapmap = null) {
   const outPath = join(tmp, 'out'), errPath = join(tmp, 'err');
   const stdout = openSync(outPath, 'w+'), stderr = openSync(errPath, 'w+');
-  const wasi = new WASI({
-    version: 'preview1',
-    args: ['wordfreq', '/input/' + basename(input)],
-    env: {},
-    preopens: { '/input': dirname(input) },
-    stdout, stderr, returnOnExit: true,
-  });
+  const preopens = { '/input': dirname(input) };
+  const args = ['wordfreq'];
+  if (heapmap) {
+    preopens['/heapmap'] = dirname(heapmap);
+    args.push('--heapmap', '/heapmap/' + basename(heapmap));
+  }
+  args.push('/input/' + basename(input));
+  const wasi = new WASI({ version: 'preview1', args, env: {}, preopens, stdout, stderr, returnOnExit: true });
   const instance = await WebAssembly.instantiate(mod, { wasi_snapshot_preview1: wasi.wasiImport });
   const t0 = performance.now(), c0 = process.cpuUsage();
   const status = wasi.start(instance);
@@ -162,12 +173,12 @@ async function runWasi(mod) {
     pages: instance.exports.memory.buffer.byteLength / 65536 };
 }
 
-async function runFreestanding(mod) {
-  const chunks = { 1: [], 2: [] };
+async function runFreestanding(mod, heapmap = null) {
+  const chunks = { 1: [], 2: [], 3: [] };
   let memory = null;
   const env = {
     wf_write(fd, ptr, len) {
-      chunks[fd === 2 ? 2 : 1].push(Buffer.from(new Uint8Array(memory.buffer, ptr, len)));
+      chunks[fd === 2 || fd === 3 ? fd : 1].push(Buffer.from(new Uint8Array(memory.buffer, ptr, len)));
     },
   };
   const instance = await WebAssembly.instantiate(mod, { env });
@@ -176,7 +187,8 @@ async function runFreestanding(mod) {
   const buf = instance.exports.wf_input(text.length);
   if (buf === 0) throw new Error('wf_input: out of memory');
   new Uint8Array(memory.buffer, buf, text.length).set(text);
-  const status = instance.exports.wf_main(buf, text.length);
+  const status = instance.exports.wf_main(buf, text.length, heapmap ? 1 : 0);
+  if (heapmap) writeFileSync(heapmap, Buffer.concat(chunks[3]));
   const cpu = process.cpuUsage(c0);
   const ms = performance.now() - t0, cpuMs = (cpu.user + cpu.system) / 1000;
   return { status, ms, cpuMs, out: Buffer.concat(chunks[1]), err: Buffer.concat(chunks[2]),
@@ -209,6 +221,31 @@ for (const r of results) {
   if (!r.out.equals(expected)) r.problems.push('report differs from the JavaScript reference');
   if (r.problems.length) ok = false;
 }
+// alloc_cat's report and the heap map: the report module, run once, not
+// measured (its reporting code is not part of the comparison).
+let extra = null;
+if (reportModule) {
+  const eq = reportModule.indexOf('=');
+  const name = reportModule.slice(0, eq), file = reportModule.slice(eq + 1);
+  const mod = await WebAssembly.compile(readFileSync(file));
+  if (heapmapFile) rmSync(heapmapFile, { force: true });
+  const one = name.includes('no libc') ? await runFreestanding(mod, heapmapFile) : await runWasi(mod, heapmapFile);
+  extra = { name, err: one.err, problems: [] };
+  if (one.status !== 0) extra.problems.push(`exit status ${one.status}`);
+  if (!one.out.equals(expected)) extra.problems.push('report differs from the JavaScript reference');
+  if (heapmapFile) {
+    let svg = '';
+    try { svg = readFileSync(heapmapFile, 'latin1'); } catch { /* checked below */ }
+    if (!svg.startsWith('<svg') || !svg.trimEnd().endsWith('</svg>')) {
+      extra.problems.push(`no heap map in ${heapmapFile}`);
+    } else {
+      const paths = (svg.match(/<path /g) || []).length;
+      extra.heapmap = `heap map while the tables are live: ${heapmapFile} ` +
+        `(${(svg.length / 1024).toFixed(0)} KiB, ${paths} spans and blocks; open it in a browser)`;
+    }
+  }
+  if (extra.problems.length) ok = false;
+}
 rmSync(tmp, { recursive: true, force: true });
 if (reportFile) writeFileSync(reportFile, results[0].out);
 
@@ -231,17 +268,19 @@ row(`CPU time, median of ${runs}`, results.map((r) => `${median(r.cpuTimes).toFi
 row(`wall time, best of ${runs}`, results.map((r) => `${best(r.times).toFixed(2)} ms`));
 row('report', results.map((r) => (r.problems.length ? 'MISMATCH' : 'same as reference')));
 for (const r of results) for (const p of r.problems) console.log(`${r.name}: ${p}`);
+if (extra) for (const p of extra.problems) console.log(`${extra.name}: ${p}`);
 const load = loadavg()[0], cores = cpus().length;
 if (load > cores / 2) {
   console.log(`(load average ${load.toFixed(1)} on ${cores} cores: other work shares the machine, times are noisy)`);
 }
 if (ok) {
-  console.log((results.length > 1 ? `all ${results.length} reports identical, and identical` : 'the report is identical') +
+  const n = results.length + (extra ? 1 : 0);
+  console.log((n > 1 ? `all ${n} reports identical, and identical` : 'the report is identical') +
     ` to the JavaScript reference (${expected.length} bytes; ${lines[lines.length - 2]})`);
 }
-const withStats = results.find((r) => r.err.length);
-if (withStats && !quiet) {
-  console.log(`\n--- ${withStats.name}: alloc_cat's own report (written by the program to stderr)`);
-  process.stdout.write(withStats.err.toString('latin1'));
+if (extra && !quiet) {
+  console.log(`\n--- ${extra.name} (the same program with alloc_cat's report, run once more): its stderr`);
+  process.stdout.write(extra.err.toString('latin1'));
+  if (extra.heapmap) console.log(extra.heapmap);
 }
 process.exitCode = ok ? 0 : 1;

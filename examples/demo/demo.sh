@@ -33,14 +33,19 @@ if [ "$deps" -eq 0 ]; then
     set -- "alloc_cat WASI=build/demo/wordfreq-alloc_cat.wasm" \
         "dlmalloc WASI=build/demo/wordfreq-dlmalloc.wasm" "$@"
     targets="build/demo/wordfreq-alloc_cat.wasm build/demo/wordfreq-dlmalloc.wasm $targets"
+    report="alloc_cat WASI + report=build/demo/wordfreq-alloc_cat-report.wasm"
+else
+    report="alloc_cat no libc + report=build/demo/wordfreq-freestanding-report.wasm"
 fi
+targets="$targets ${report#*=}"
 # shellcheck disable=SC2086
 mk $targets || { rm -f "$deps_log"; exit 1; }
 
 echo "== running under node ($($NODE --version)) on $input"
 $NODE --no-warnings --experimental-wasi-unstable-preview1 --no-turbo-fast-api-calls --no-wasm-lazy-compilation --no-liftoff \
     examples/demo/demo.mjs \
-    --report build/demo/report.txt "$input" "$@"
+    --report build/demo/report.txt --report-module "$report" --heapmap build/demo/heapmap.svg \
+    "$input" "$@"
 status=$?
 if [ "$deps" -ne 0 ]; then
     echo
@@ -48,7 +53,5 @@ if [ "$deps" -ne 0 ]; then
     sed -n 's/^deps.sh: run as root: *//p' "$deps_log" | sed 's/^/Add it with (as root):  /'
     echo "then run 'make demo' again."
 fi
-# METRICS ISSUE: once ac_heap_walk exists, the alloc_cat builds write the SVG
-# heap map (examples/demo/ac_report.c, wf_ac_snapshot); name its file here.
 rm -f "$deps_log"
 exit $status

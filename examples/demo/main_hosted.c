@@ -2,13 +2,17 @@
  * main_hosted.c - the demo program with a C library: WASI (wasi-libc, with
  * alloc_cat or with wasi-libc's own dlmalloc) and native.
  *
- *   wordfreq [FILE]     counts the words of FILE (default: standard input)
+ *   wordfreq [--heapmap SVG] [FILE]   counts the words of FILE (default:
+ *                                     standard input)
  *
  * The report goes to standard output. Builds with alloc_cat (WF_ALLOC_CAT)
- * then print alloc_cat's stats to standard error.
+ * then print alloc_cat's report to standard error, and those with
+ * WF_HEAPMAP write the heap map, as it is while the tables are live, to SVG
+ * when asked.
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "wordfreq.h"
 
@@ -35,8 +39,27 @@ static char *read_all(FILE *f, size_t *len) {
     return buf;
 }
 
+#ifdef WF_HEAPMAP
+static const char *heapmap_path;
+static int heapmap_failed;
+
+static void write_heapmap(const char *svg, size_t len) {
+    FILE *f = fopen(heapmap_path, "wb");
+    heapmap_failed = !f || fwrite(svg, 1, len, f) != len;
+    if (f && fclose(f) != 0) heapmap_failed = 1;
+}
+#endif
+
 int main(int argc, char **argv) {
-    const char *path = argc > 1 ? argv[1] : NULL;
+    int arg = 1;
+#ifdef WF_HEAPMAP
+    if (argc > 2 && strcmp(argv[1], "--heapmap") == 0) {
+        heapmap_path = argv[2];
+        wf_ac_heapmap_sink = write_heapmap;
+        arg = 3;
+    }
+#endif
+    const char *path = argc > arg ? argv[arg] : NULL;
     FILE *f = path ? fopen(path, "rb") : stdin;
     if (!f) {
         fprintf(stderr, "wordfreq: cannot open %s\n", path);
@@ -67,5 +90,11 @@ int main(int argc, char **argv) {
     wf_out_free(&stats);
 #endif
     if (rc) fprintf(stderr, "wordfreq: out of memory\n");
+#ifdef WF_HEAPMAP
+    if (heapmap_path && heapmap_failed) {
+        fprintf(stderr, "wordfreq: cannot write %s\n", heapmap_path);
+        rc = 2;
+    }
+#endif
     return rc;
 }

@@ -50,7 +50,11 @@ void wf_out_free(wf_out *o);
 int wf_analyze(const char *text, size_t len, wf_out *out, void (*before_cleanup)(void));
 
 #ifdef WF_ALLOC_CAT
-/* alloc_cat builds: the before_cleanup hook and the stats report (ac_report.c). */
+/* alloc_cat builds (ac_report.c): the before_cleanup hook, which takes
+ * alloc_cat's report and, when wf_ac_heapmap_sink is set (builds with
+ * WF_HEAPMAP), draws the SVG heap map and hands it to the sink; and the
+ * report itself with the counters at exit. */
+extern void (*wf_ac_heapmap_sink)(const char *svg, size_t len);
 void wf_ac_snapshot(void);
 void wf_ac_report(wf_out *o);
 #endif
