@@ -328,14 +328,18 @@ typedef struct ac_stats_t {
     size_t live_blocks;     /* blocks allocated and not yet freed */
     uint64_t allocs;        /* successful allocations (realloc moves count too) */
     uint64_t frees;         /* frees of live blocks (realloc moves count too) */
-    size_t heap_bytes;      /* bytes the heap has obtained from its backend */
+    size_t heap_bytes;      /* bytes the heap has obtained from its backend (on wasm32
+                               from __heap_base, so not a multiple of 64 KiB) */
     size_t heap_pages;      /* heap_bytes in 64 KiB pages, rounded up */
 } ac_stats_t;
 
 /** Fills *out with the current counters. O(1). */
 void ac_stats_get(ac_stats_t *out);
 
-/** Starts a new trip: trip_peak_bytes becomes in_use_bytes. O(1). */
+/**
+ * Starts a new trip: trip_peak_bytes becomes in_use_bytes (and each audit
+ * row's trip peak its live count). O(1); O(audit rows) with AC_AUDIT_SIZES.
+ */
 void ac_stats_reset_trip(void);
 
 /**
@@ -402,9 +406,10 @@ typedef bool (*ac_walk_fn)(const ac_walk_entry *entry, void *ctx);
 /**
  * Visits every span, block in use, free block and the top of the heap in
  * address order and returns how many entries it visited. Within a span the
- * entries are contiguous after a per-span overhead of at most 28 bytes (the
- * span link, alignment and, for spans closed by non-contiguous growth, a
- * 4-byte fence). Holds the heap's lock: the callback must not allocate or
+ * entries are contiguous, after a per-span overhead: the span link and
+ * alignment before the first block (at most 19 bytes, 35 in checked builds)
+ * and, for spans closed by non-contiguous growth, a fence at the end (4
+ * bytes, 8 in checked builds). Holds the heap's lock: the callback must not allocate or
  * free. An empty, never used heap has no entries. O(blocks).
  */
 size_t ac_heap_walk(ac_walk_fn fn, void *ctx);

@@ -399,7 +399,7 @@ static void audit(uint32_t h, bool add) {
 
 static unsigned align_row(size_t align) {
     unsigned row = 0;
-    while (row + 1 < AC_AUDIT_ALIGN_ROWS && ((size_t)GRAIN << row) < align) row++;
+    while (row + 1 < AC_AUDIT_ALIGN_ROWS && ((size_t)AC_MALLOC_ALIGN << row) < align) row++;
     return row;
 }
 #define AUDIT(h, add) audit(h, add)
@@ -455,7 +455,7 @@ static void *counted(char *b, size_t bytes, size_t align) {
 void *ac__heap_alloc(size_t bytes) {
     if (bytes > MAX_REQUEST) return NULL;
     char *b = block_alloc(bytes);
-    return b ? counted(b, bytes, GRAIN) : NULL;
+    return b ? counted(b, bytes, AC_MALLOC_ALIGN) : NULL;
 }
 
 void ac__heap_free(void *payload) {
@@ -515,7 +515,11 @@ bool ac__heap_resize_in_place(void *payload, size_t bytes) {
 }
 
 void *ac__heap_alloc_aligned(size_t bytes, size_t align) {
-    if (align <= GRAIN) return ac__heap_alloc(bytes);
+    if (align <= GRAIN) { /* every payload has that alignment */
+        if (bytes > MAX_REQUEST) return NULL;
+        char *b = block_alloc(bytes);
+        return b ? counted(b, bytes, align) : NULL;
+    }
     /* Payloads are 16-aligned, so an aligned one is at most align - 16
      * bytes in, and that lead is a whole block to give back. */
     if (align > MAX_REQUEST || bytes > MAX_REQUEST - align) return NULL;
