@@ -1,7 +1,7 @@
 #!/bin/sh
 # deps.sh - makes sure the Debian packages alloc_cat's build needs are here.
 #
-#   tools/deps.sh [core] [wasi] [binaryen] [wabt] [emscripten] [real] [real-extra] [...]
+#   tools/deps.sh [core] [wasi] [binaryen] [wabt] [emscripten] [real] [real-extra] [pkgconfig] [...]
 #
 # Each argument names a group of commands or files (see below). Whatever is
 # missing is installed with apt-get when running as root; otherwise the
@@ -28,6 +28,7 @@ for group in "${@:-core}"; do
         need_file /usr/lib/wasm32-wasi/libc.a wasi-libc
         need_file /usr/lib/llvm-14/lib/clang/14.0.6/lib/wasi/libclang_rt.builtins-wasm32.a libclang-rt-14-dev-wasm32
         ;;
+    pkgconfig) need_cmd pkg-config pkg-config ;;
     real)
         # tests/real/run.sh: unmodified programs under LD_PRELOAD (sort is coreutils)
         need_cmd python3 python3
