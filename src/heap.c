@@ -259,6 +259,7 @@ static char *best_fit(link_t l, size_t size) {
         if (have >= size && have < best_size) {
             best = at(l);
             best_size = have;
+            if (have == size) break; /* nothing fits better */
         }
     }
     return best;
