@@ -128,6 +128,23 @@ static void mem_noaccess(char *p, size_t n) {
 #endif
 }
 
+#if AC_CHECKED
+/* Whether the tools let us read [p, p + n): under ASan or valgrind the
+ * header of a block freed into a larger free block or the top is marked
+ * inaccessible, which itself tells that it is not a live block. */
+static bool mem_readable(char *p, size_t n) {
+    (void)p, (void)n;
+#if AC_ASAN
+    if (__asan_region_is_poisoned(p, n)) return false;
+#endif
+#if AC_VALGRIND
+    unsigned char vbits[HDR_BYTES];
+    if (n <= sizeof vbits && VALGRIND_GET_VBITS(p, vbits, n) == 3) return false;
+#endif
+    return true;
+}
+#endif
+
 static void mem_undefined(char *p, size_t n) {
     (void)p, (void)n;
 #if AC_ASAN
@@ -477,6 +494,7 @@ int ac__heap_block_error(const void *payload) {
     if (!H.backend || ((uintptr_t)p & (GRAIN - 1)) || p < H.backend->begin + HDR_BYTES ||
         p >= H.backend->end)
         return AC_ERROR_FOREIGN_POINTER;
+    if (!mem_readable(b, HDR_BYTES)) return AC_ERROR_DOUBLE_FREE;
     uint32_t magic = *word(b + 4) ^ (uint32_t)(uintptr_t)b, h = *word(b);
     if (magic == FREED_MAGIC) return AC_ERROR_DOUBLE_FREE;
     if (magic != LIVE_MAGIC || (h & F_FREE) || used_size(h) > (size_t)(H.backend->end - b))
@@ -600,7 +618,12 @@ size_t ac__heap_requested(const void *payload) {
 }
 
 size_t ac__heap_usable(const void *payload) {
-    return used_size(*word((char *)(uintptr_t)payload - HDR_BYTES)) - HDR_BYTES - CANARY_BYTES;
+#if AC_CHECKED
+    /* the canary sits right after the requested bytes */
+    return ac__heap_requested(payload);
+#else
+    return used_size(*word((char *)(uintptr_t)payload - HDR_BYTES)) - HDR_BYTES;
+#endif
 }
 
 #if AC_VALGRIND

@@ -16,7 +16,11 @@
  * 64 KiB-aligned span starts. */
 #define HDR       AC__HDR_BYTES
 #define BLK(n)    AC__BLOCK_BYTES(n)
-#define USABLE(n) (BLK(n) - AC__HDR_BYTES - AC__CANARY_BYTES)
+#if AC_CHECKED
+#define USABLE(n) ((size_t)(n)) /* the canary follows the requested bytes */
+#else
+#define USABLE(n) (BLK(n) - AC__HDR_BYTES)
+#endif
 #define FIRST     (AC__GRAIN - AC__HDR_BYTES)
 
 static _Alignas(65536) unsigned char arena[ARENA_PAGES * 65536];
