@@ -10,10 +10,21 @@
 
 extern char __heap_base;
 
+#ifdef __EMSCRIPTEN__
+/* emscripten's JavaScript keeps views of the memory (HEAPU8...) that a
+ * memory.grow detaches; this import (from emscripten's library.js) renews
+ * them. Build with -sMALLOC=none, and -sALLOW_MEMORY_GROWTH=1 to grow. */
+__attribute__((import_module("env"), import_name("emscripten_notify_memory_growth"))) void
+emscripten_notify_memory_growth(size_t memory_index);
+#endif
+
 static char *wasm_grow(ac__backend *self, size_t pages) {
     size_t old_pages = __builtin_wasm_memory_grow(0, pages);
     if (old_pages == (size_t)-1) return NULL;
     self->end = (char *)((old_pages + pages) * AC_PAGE_BYTES);
+#ifdef __EMSCRIPTEN__
+    emscripten_notify_memory_growth(0);
+#endif
     return (char *)(old_pages * AC_PAGE_BYTES);
 }
 

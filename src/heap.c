@@ -68,7 +68,8 @@
 #define CANARY_SEED 0x5ca1ab1eu
 #endif
 #define NBINS      64u
-#define BIN_SCAN   8u /* blocks looked at in a request's own bin */
+#define HIGH_SPLIT_BYTES 4096u /* blocks this large are cut from the high end */
+#define BIN_SCAN   16u /* blocks looked at in a bin for the best fit */
 
 /* Largest request: it and the block around it must fit the request bits. */
 #define MAX_REQUEST AC_MAX_REQUEST_BYTES
@@ -126,6 +127,23 @@ static void mem_noaccess(char *p, size_t n) {
     VALGRIND_MAKE_MEM_NOACCESS(p, n);
 #endif
 }
+
+#if AC_CHECKED
+/* Whether the tools let us read [p, p + n): under ASan or valgrind the
+ * header of a block freed into a larger free block or the top is marked
+ * inaccessible, which itself tells that it is not a live block. */
+static bool mem_readable(char *p, size_t n) {
+    (void)p, (void)n;
+#if AC_ASAN
+    if (__asan_region_is_poisoned(p, n)) return false;
+#endif
+#if AC_VALGRIND
+    unsigned char vbits[HDR_BYTES];
+    if (n <= sizeof vbits && VALGRIND_GET_VBITS(p, vbits, n) == 3) return false;
+#endif
+    return true;
+}
+#endif
 
 static void mem_undefined(char *p, size_t n) {
     (void)p, (void)n;
@@ -249,14 +267,31 @@ static bool bin_remove(char *b, size_t size) {
 }
 
 /* A free block of at least `size` bytes, or NULL. */
+/* The smallest of the first BIN_SCAN blocks of list l that holds `size`. */
+static char *best_fit(link_t l, size_t size) {
+    char *best = NULL;
+    size_t best_size = (size_t)-1;
+    for (unsigned k = 0; l && k < BIN_SCAN; l = *next_of(at(l)), k++) {
+        size_t have = free_size(*word(at(l)));
+        if (have >= size && have < best_size) {
+            best = at(l);
+            best_size = have;
+            if (have == size) break; /* nothing fits better */
+        }
+    }
+    return best;
+}
+
+/* A free block of at least `size` bytes, or NULL: the best of the
+ * request's own bin, else the spare, else the best of the first non-empty
+ * bin above (whose blocks all fit). */
 static char *bin_find(size_t size) {
-    unsigned i = bin_of(size), k = 0;
-    /* the last bin mixes all large sizes: look at all of it */
-    for (link_t l = H.bins[i]; l && (k < BIN_SCAN || i == NBINS - 1); l = *next_of(at(l)), k++)
-        if (free_size(*word(at(l))) >= size) return at(l);
+    unsigned i = bin_of(size);
+    char *b = best_fit(H.bins[i], size);
+    if (b) return b;
     if (H.spare && free_size(*word(H.spare)) >= size) return H.spare;
     uint64_t above = H.bitmap & (~(uint64_t)1 << i);
-    return above ? at(H.bins[__builtin_ctzll(above)]) : NULL;
+    return above ? best_fit(H.bins[__builtin_ctzll(above)], size) : NULL;
 }
 
 /* ---- spans and growth ------------------------------------------------------------ */
@@ -384,16 +419,24 @@ static char *block_alloc(size_t bytes) {
         size_t rest = free_size(*word(b)) - size;
         bin_remove(b, rest + size);
         if (rest) {
-            /* the rest becomes the spare, the next small requests' first
-             * stop (splitting it costs no list work); an older spare goes
-             * to its bin */
+            /* The rest becomes the spare, the next requests' first stop
+             * (splitting it costs no list work); an older spare goes to its
+             * bin. Small blocks come from the low end, so that blocks
+             * allocated one after the other are neighbours in that order;
+             * large ones from the high end: for a buffer that grows step by
+             * step while the previous one is freed, that keeps the heap
+             * within 2.5x of the buffer where low-end cuts need 3x. */
             if (H.spare) bin_insert(H.spare, free_size(*word(H.spare)));
-            free_block_at(b, rest);
-            H.spare = b;
-            flags = F_PREVFREE;
+            char *spare = b + size;
+            if (size >= HIGH_SPLIT_BYTES) {
+                spare = b;
+                b += rest;
+                flags = F_PREVFREE;
+            }
+            free_block_at(spare, rest);
+            H.spare = spare;
         }
-        b += rest;
-        *word(b + size) &= ~F_PREVFREE;
+        *word(b + size) &= ~F_PREVFREE; /* a spare's header has it clear anyway */
     } else {
         if (!top_room(size)) return NULL;
         b = H.top;
@@ -451,6 +494,7 @@ int ac__heap_block_error(const void *payload) {
     if (!H.backend || ((uintptr_t)p & (GRAIN - 1)) || p < H.backend->begin + HDR_BYTES ||
         p >= H.backend->end)
         return AC_ERROR_FOREIGN_POINTER;
+    if (!mem_readable(b, HDR_BYTES)) return AC_ERROR_DOUBLE_FREE;
     uint32_t magic = *word(b + 4) ^ (uint32_t)(uintptr_t)b, h = *word(b);
     if (magic == FREED_MAGIC) return AC_ERROR_DOUBLE_FREE;
     if (magic != LIVE_MAGIC || (h & F_FREE) || used_size(h) > (size_t)(H.backend->end - b))
@@ -574,7 +618,12 @@ size_t ac__heap_requested(const void *payload) {
 }
 
 size_t ac__heap_usable(const void *payload) {
-    return used_size(*word((char *)(uintptr_t)payload - HDR_BYTES)) - HDR_BYTES - CANARY_BYTES;
+#if AC_CHECKED
+    /* the canary sits right after the requested bytes */
+    return ac__heap_requested(payload);
+#else
+    return used_size(*word((char *)(uintptr_t)payload - HDR_BYTES)) - HDR_BYTES;
+#endif
 }
 
 #if AC_VALGRIND

@@ -16,7 +16,11 @@
  * 64 KiB-aligned span starts. */
 #define HDR       AC__HDR_BYTES
 #define BLK(n)    AC__BLOCK_BYTES(n)
-#define USABLE(n) (BLK(n) - AC__HDR_BYTES - AC__CANARY_BYTES)
+#if AC_CHECKED
+#define USABLE(n) ((size_t)(n)) /* the canary follows the requested bytes */
+#else
+#define USABLE(n) (BLK(n) - AC__HDR_BYTES)
+#endif
 #define FIRST     (AC__GRAIN - AC__HDR_BYTES)
 
 static _Alignas(65536) unsigned char arena[ARENA_PAGES * 65536];
@@ -151,18 +155,20 @@ static void merging(void) {
 
 static void size_classes_and_splitting(void) {
     use_test_backend(0, 2, 8);
-    /* a large free block serves a smaller request from its high end and
-     * keeps the rest, free, where it was */
+    /* a large free block serves a smaller request from its low end; the
+     * rest becomes the spare, which serves the next requests in order */
     char *big = ac_malloc(4000), *guard = ac_malloc(10);
     ac_free(big);
     char *small = ac_malloc(100);
-    T_PTR(small, big + BLK(4000) - BLK(100));
+    T_PTR(small, big);
     char *rest = ac_malloc(3000); /* from the remainder, not from the top */
-    T_PTR(rest, big + BLK(4000) - BLK(100) - BLK(3000));
+    T_PTR(rest, big + BLK(100));
     /* what is left is an exact fit */
-    T_PTR(ac_malloc(BLK(4000) - BLK(100) - BLK(3000) - HDR - AC__CANARY_BYTES), big);
+    char *last = ac_malloc(BLK(4000) - BLK(100) - BLK(3000) - HDR - AC__CANARY_BYTES);
+    T_PTR(last, big + BLK(100) + BLK(3000));
+    T_ASSERT(rest < guard);
     T_ASSERT(ac__heap_check());
-    ac_free(big);
+    ac_free(last);
     T_ASSERT(ac__heap_check());
     ac_free(small);
     ac_free(rest);

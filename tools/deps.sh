@@ -1,7 +1,7 @@
 #!/bin/sh
 # deps.sh - makes sure the Debian packages alloc_cat's build needs are here.
 #
-#   tools/deps.sh [core] [wasi] [binaryen] [wabt] [emscripten] [real] [real-extra] [...]
+#   tools/deps.sh [core] [wasi] [binaryen] [wabt] [emscripten] [real] [real-extra] [pkgconfig] [...]
 #
 # Each argument names a group of commands or files (see below). Whatever is
 # missing is installed with apt-get when running as root; otherwise the
@@ -36,6 +36,7 @@ for group in "${@:-core}"; do
         need_cmd valgrind valgrind
         need_file /usr/include/valgrind/memcheck.h valgrind
         ;;
+    pkgconfig) need_cmd pkg-config pkg-config ;;
     real)
         # tests/real/run.sh: unmodified programs under LD_PRELOAD (sort is coreutils)
         need_cmd python3 python3

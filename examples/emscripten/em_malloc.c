@@ -1,0 +1,69 @@
+/*
+ * em_malloc.c - alloc_cat as emscripten's malloc: -sMALLOC=none removes
+ * emscripten's own allocator and alloc_cat's sources provide malloc & co.
+ *
+ *   make dist
+ *   emcc -O2 -sMALLOC=none -sALLOW_MEMORY_GROWTH=1 -Idist \
+ *       examples/emscripten/em_malloc.c dist/alloc_cat.c -o em_malloc.js
+ *   node --no-experimental-fetch em_malloc.js
+ *
+ * (--no-experimental-fetch: the JavaScript of emscripten 3.1.6, Debian 12's,
+ * tries fetch() for the .wasm file under node 18 and later.)
+ * Checks that the program's and the C library's allocations land in
+ * alloc_cat and that printing still works after the memory has grown past
+ * emscripten's initial 16 MiB. Ends with "N passed, N failed".
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc_cat.h"
+
+static int passed, failed;
+#define CHECK(cond, ...)                                                                           \
+    do {                                                                                           \
+        if (cond) {                                                                                \
+            passed++;                                                                              \
+        } else {                                                                                   \
+            failed++;                                                                              \
+            printf("FAIL line %d: %s: ", __LINE__, #cond);                                         \
+            printf(__VA_ARGS__);                                                                   \
+            printf("\n");                                                                          \
+        }                                                                                          \
+    } while (0)
+
+static ac_stats_t stats(void) {
+    ac_stats_t s;
+    ac_stats_get(&s);
+    return s;
+}
+
+int main(void) {
+    ac_stats_t s0 = stats();
+    char *volatile d = strdup("emscripten"); /* volatile: the compiler may not drop it */
+    CHECK(d && stats().allocs == s0.allocs + 1 && stats().in_use_bytes == s0.in_use_bytes + 11,
+          "strdup inside emscripten's libc uses alloc_cat");
+    free(d);
+
+    size_t pages = __builtin_wasm_memory_size(0);
+    char *blocks[48];
+    int ok = 1;
+    for (int i = 0; i < 48; i++) {
+        blocks[i] = malloc(1 << 20);
+        ok &= blocks[i] != NULL;
+        if (blocks[i]) memset(blocks[i], i, 1 << 20);
+    }
+    CHECK(ok && __builtin_wasm_memory_size(0) > pages, "48 MiB: the memory grew from %zu pages",
+          pages);
+    for (int i = 0; ok && i < 48; i++) ok &= blocks[i][12345] == (char)i;
+    CHECK(ok, "every block kept its bytes");
+    for (int i = 0; i < 48; i++) free(blocks[i]);
+    CHECK(stats().live_blocks == s0.live_blocks, "all freed");
+
+    /* if the memory growth had not renewed emscripten's views of the
+     * memory, this line would not be printed */
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed ? 1 : 0;
+}

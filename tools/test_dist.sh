@@ -1,0 +1,47 @@
+#!/bin/sh
+# test_dist.sh - the single-file drop-in builds the examples on its own: the
+# two files of dist/ are copied to an empty directory and each example is
+# compiled against them alone (no -Iinclude, no src/), natively with gcc and
+# clang and for wasm32 (freestanding and WASI), then run.
+# Ends with "N passed, N failed".
+#
+#   tools/test_dist.sh        (after make dist and make examples)
+set -u
+cd "$(dirname "$0")/.."
+NODE=${NODE:-node}
+W="-std=c11 -Wall -Wextra -Wpedantic -Wconversion -Wshadow -Wmissing-prototypes -Werror"
+WASM="--target=wasm32 -mbulk-memory -ffreestanding -nostdlib"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cp dist/alloc_cat.c dist/alloc_cat.h "$tmp"/
+passed=0
+failed=0
+
+check() { # name command...: the command's success is one check
+    name=$1
+    shift
+    if out=$("$@" 2>&1); then
+        passed=$((passed + 1))
+        echo "--- $name: ok"
+    else
+        failed=$((failed + 1))
+        printf '%s\n' "$out" | tail -n 15
+        echo "--- $name: FAILED"
+    fi
+}
+D="-I$tmp"
+check "gcc: alloc_cat.c compiles alone" gcc $W -O2 -c "$tmp/alloc_cat.c" -o "$tmp/gcc.o"
+check "clang: alloc_cat.c compiles alone" clang $W -O2 -c "$tmp/alloc_cat.c" -o "$tmp/clang.o"
+check "clang wasm32: compiles alone, no libc" clang $WASM $W -O2 -c "$tmp/alloc_cat.c" -o "$tmp/w.o"
+check "gcc, standard names: compiles" gcc $W -O2 -DAC_EXPORT_STD_NAMES=1 -c "$tmp/alloc_cat.c" -o "$tmp/std.o"
+
+check "native static link example (gcc)" sh -c "gcc $W -O2 $D examples/native/static_link.c $tmp/alloc_cat.c -lpthread -o $tmp/sl && $tmp/sl | grep -qE '^[0-9]+ passed, 0 failed$'"
+check "native static link example (clang)" sh -c "clang $W -O2 $D examples/native/static_link.c $tmp/alloc_cat.c -lpthread -o $tmp/slc && $tmp/slc | grep -qE '^[0-9]+ passed, 0 failed$'"
+check "static buffer example, native" sh -c "gcc $W -O2 $D examples/embedded/static_buffer.c $tmp/alloc_cat.c -lpthread -o $tmp/sb && $tmp/sb | grep -qE '^[0-9]+ passed, 0 failed$'"
+check "static buffer example, wasm32" sh -c "clang $WASM $W -O2 $D -Wl,--no-entry examples/embedded/static_buffer.c $tmp/alloc_cat.c -o $tmp/sb.wasm && $NODE examples/embedded/static_buffer.mjs $tmp/sb.wasm | grep -qE '^[0-9]+ passed, 0 failed$'"
+check "freestanding wasm32 example" sh -c "clang $WASM $W -O2 $D -Wl,--no-entry examples/freestanding/strings.c $tmp/alloc_cat.c -o $tmp/s.wasm && $NODE examples/freestanding/strings.mjs $tmp/s.wasm | grep -qE '^[0-9]+ passed, 0 failed$'"
+check "wasm32-wasi example replacing dlmalloc" sh -c "clang --target=wasm32-wasi --sysroot=/usr $W -O2 $D examples/wasi/replace_malloc.c $tmp/alloc_cat.c -o $tmp/r.wasm && $NODE --no-warnings --experimental-wasi-unstable-preview1 --no-turbo-fast-api-calls tools/run_wasi.mjs $tmp/r.wasm | grep -qE '^[0-9]+ passed, 0 failed$'"
+check "demo program, alloc_cat as malloc: the report glibc's malloc gives" sh -c "gcc $W -O2 $D -DWF_ALLOC_CAT -DAC_EXPORT_STD_NAMES=1 examples/demo/wordfreq.c examples/demo/main_hosted.c examples/demo/ac_report.c $tmp/alloc_cat.c -lpthread -o $tmp/wf && build/examples/wordfreq-glibc examples/demo/input.txt >$tmp/ref.txt && $tmp/wf examples/demo/input.txt 2>/dev/null | cmp - $tmp/ref.txt"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

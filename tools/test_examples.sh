@@ -1,0 +1,95 @@
+#!/bin/sh
+# test_examples.sh - runs every example built by `make examples` and the
+# demo's cross-checks; ends with "N passed, N failed" (checks summed over the
+# examples that report their own, one check for each of the others).
+#
+#   tools/test_examples.sh            (make test runs it after make examples)
+set -u
+cd "$(dirname "$0")/.."
+NODE=${NODE:-node}
+EX=build/examples
+passed=0
+failed=0
+
+# Runs a command; its "N passed, N failed" line is added to the totals, or,
+# when it prints none, its exit status counts as one check.
+run() {
+    name=$1
+    shift
+    out=$("$@" 2>&1)
+    status=$?
+    line=$(printf '%s\n' "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed' | tail -n 1)
+    if [ -n "$line" ]; then
+        p=${line%% passed*}
+        f=$(echo "$line" | sed -E 's/^[0-9]+ passed, ([0-9]+) failed.*/\1/')
+        if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+    elif [ "$status" -eq 0 ]; then
+        p=1 f=0
+    else
+        p=0 f=1
+    fi
+    if [ "$f" -ne 0 ]; then
+        printf '%s\n' "$out" | tail -n 20 | cut -c1-300
+        echo "--- $name: FAILED ($p passed, $f failed, exit status $status)"
+    else
+        echo "--- $name: $p passed"
+    fi
+    passed=$((passed + p))
+    failed=$((failed + f))
+}
+
+wasi() { $NODE --no-warnings --experimental-wasi-unstable-preview1 --no-turbo-fast-api-calls tools/run_wasi.mjs "$@"; }
+
+run "freestanding wasm32 (strings)" $NODE examples/freestanding/strings.mjs $EX/strings.wasm
+run "wasm32-wasi replacing dlmalloc" wasi $EX/replace_malloc.wasm
+run "native static link" $EX/static_link
+run "native static link, 8 MiB heap" env ALLOC_CAT_MMAP_HEAP_SIZE=8M $EX/static_link
+run "native LD_PRELOAD" env LD_PRELOAD=build/native/liballoc_cat_preload.so $EX/preload_check
+run "native without LD_PRELOAD sees no alloc_cat" sh -c "! $EX/preload_check >/dev/null"
+run "static buffer, native" $EX/static_buffer
+run "static buffer, wasm32" $NODE examples/embedded/static_buffer.mjs $EX/static_buffer.wasm
+run "region over a static array" $EX/region_demo
+
+# The demo: the input is what its generator writes; every build prints the
+# report the JavaScript reference computes.
+run "demo input is reproducible" sh -c "$NODE examples/demo/gen_input.mjs | cmp - examples/demo/input.txt"
+demo() { $NODE --no-warnings --experimental-wasi-unstable-preview1 --no-turbo-fast-api-calls \
+    examples/demo/demo.mjs --quiet --runs 1 "$@"; }
+run "demo: wasm32 builds = JavaScript reference, WASI heap map" demo --report $EX/report.txt \
+    --report-module "alloc_cat WASI + report=build/demo/wordfreq-alloc_cat-report.wasm" \
+    --heapmap $EX/heapmap-wasi.svg examples/demo/input.txt \
+    "alloc_cat WASI=build/demo/wordfreq-alloc_cat.wasm" \
+    "dlmalloc WASI=build/demo/wordfreq-dlmalloc.wasm" \
+    "alloc_cat no libc=build/demo/wordfreq-freestanding.wasm"
+run "demo: without libc, report module and heap map" demo \
+    --report-module "alloc_cat no libc + report=build/demo/wordfreq-freestanding-report.wasm" \
+    --heapmap $EX/heapmap-free.svg examples/demo/input.txt \
+    "alloc_cat no libc=build/demo/wordfreq-freestanding.wasm"
+run "demo natively with glibc malloc = reference" sh -c \
+    "$EX/wordfreq-glibc examples/demo/input.txt | cmp - $EX/report.txt"
+run "demo natively with alloc_cat = reference" sh -c \
+    "$EX/wordfreq-alloc_cat examples/demo/input.txt 2>/dev/null | cmp - $EX/report.txt"
+# Live blocks while the tables are built: 3 per word (entry, key, line array:
+# 1176 words), 2 per pair (15313), 2 slot arrays, the state, 3 strings, the
+# histogram, the input, the report and glibc's stdin buffer = 34164; at exit
+# only glibc's stdin and stdout buffers are left.
+run "demo natively, standard input, alloc_cat's report" sh -c \
+    "$EX/wordfreq-alloc_cat <examples/demo/input.txt 2>&1 >/dev/null | grep -q '^  in use .* in 34164 blocks$' &&
+     $EX/wordfreq-alloc_cat <examples/demo/input.txt 2>&1 >/dev/null | grep -q '^at exit: 2 live blocks,'"
+
+# Emscripten: tested when emcc is here (Debian package emscripten), with the
+# single-file drop-in (make dist).
+if command -v emcc >/dev/null 2>&1; then
+    mkdir -p $EX/emscripten
+    # Debian's emcc runs node with acorn from /usr/share/nodejs
+    em_out=$EX/emscripten/em_malloc.js
+    run "emscripten -sMALLOC=none (build)" env NODE_PATH=/usr/share/nodejs emcc -std=c11 -Wall -Wextra \
+        -Wpedantic -Wconversion -Wshadow -Wmissing-prototypes -Werror -O2 -sMALLOC=none \
+        -sALLOW_MEMORY_GROWTH=1 -Idist examples/emscripten/em_malloc.c dist/alloc_cat.c -o $em_out
+    run "emscripten -sMALLOC=none (run)" $NODE --no-experimental-fetch $em_out
+else
+    echo "--- emscripten example skipped: emcc not found (apt-get install emscripten)"
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
