@@ -420,7 +420,6 @@ build/test/metrics/metrics_prog: tests/metrics_prog.c include/alloc_cat.h | deps
 #   make valgrind                the native tests, the fuzz corpus and a short soak
 #                                under valgrind's memcheck
 #   make fuzz-coverage           line coverage of src/ by the fuzz corpus
-#   make repro                   reproducers of open bugs (fail until fixed)
 #
 # make test adds (RELIAB_RUNS): the checked-build tests, ASan and memcheck
 # catching a use-after-free, the seed corpus replayed, short soaks (gcc, ASan,
@@ -461,10 +460,9 @@ build/test/soak-asan/soak_model: $(RELIAB_INPUTS) tests/soak_model.c | deps
 	$(CC_CLANG) $(TEST_CFLAGS) -O1 $(SAN_FLAGS) $(LIB_SRCS) tests/soak_model.c -lpthread -o $@
 
 # The checked build (AC_CHECKED) of the target also provokes misuse and expects
-# each report. It runs without ASan for now: in a checked ASan build the misuse
-# checks read poisoned memory (tests/repro/checked_asan_double_free.c).
+# each report.
 FUZZ_CHECKED_SECONDS ?= 20
-FUZZ_CHECKED_FLAGS := -fsanitize=fuzzer,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_CHECKED_FLAGS := $(FUZZ_FLAGS)
 
 build/fuzz-checked/fuzz_heap: $(RELIAB_INPUTS) $(FUZZ_SRCS) | deps deps-fuzz
 	@mkdir -p $(@D)
@@ -487,9 +485,11 @@ fuzz-checked: build/fuzz-checked/fuzz_heap
 soak: build/test/soak/soak_model
 	build/test/soak/soak_model $(SOAK_SEEDS) $(SOAK_FIRST) $(SOAK_OPS)
 
-VALGRIND_BINS := build/test/gcc-O2/tests build/test/fuzz-replay/replay build/test/soak/soak_model
+VALGRIND_BINS := build/test/gcc-O2/tests build/test/checked-gcc/tests build/test/fuzz-replay/replay \
+                 build/test/soak/soak_model
 VALGRIND_RUNS := \
 	"valgrind: native tests (gcc -O2)=$(VALGRIND_RUN) build/test/gcc-O2/tests" \
+	"valgrind: native tests, checked (gcc -O2)=$(VALGRIND_RUN) build/test/checked-gcc/tests" \
 	"valgrind: fuzz seed corpus=$(VALGRIND_RUN) build/test/fuzz-replay/replay tests/fuzz/corpus" \
 	"valgrind: soak, 4 seeds=$(VALGRIND_RUN) build/test/soak/soak_model 4 1000 3000"
 
@@ -526,6 +526,9 @@ RELIAB_BINS := build/fuzz/fuzz_heap build/fuzz-checked/fuzz_heap \
                build/test/tools/tool_uaf $(VALGRIND_BINS)
 RELIAB_RUNS := \
 	"checked (AC_CHECKED, gcc -O2)=build/test/checked-gcc/tests" \
+	"regress: checked double free under ASan=build/regress/checked_tools_double_free-asan" \
+	"regress: checked double free under valgrind=$(VALGRIND_RUN) build/regress/checked_tools_double_free" \
+	"regress: checked usable size=build/regress/checked_usable_size" \
 	"checked: default hook per kind=build/test/misuse/misuse_default" \
 	"use-after-free caught by ASan and valgrind=tools/run_tool_tests.sh build/test/tools/tool_uaf-asan build/test/tools/tool_uaf" \
 	"fuzz seed corpus replay (gcc -O2)=build/test/fuzz-replay/replay tests/fuzz/corpus" \
@@ -535,26 +538,20 @@ RELIAB_RUNS := \
 	"soak model, 8 seeds (checked, gcc -O2)=build/test/soak-checked/soak_model 8 9001 6000" \
 	$(VALGRIND_RUNS) \
 	"libFuzzer $(FUZZ_SECONDS) s (clang ASan+UBSan)=tools/run_fuzz.sh build/fuzz/fuzz_heap $(FUZZ_SECONDS) tests/fuzz/corpus build/fuzz" \
-	"libFuzzer $(FUZZ_CHECKED_SECONDS) s (checked, clang UBSan)=tools/run_fuzz.sh build/fuzz-checked/fuzz_heap $(FUZZ_CHECKED_SECONDS) tests/fuzz/corpus build/fuzz-checked"
+	"libFuzzer $(FUZZ_CHECKED_SECONDS) s (checked, clang ASan+UBSan)=tools/run_fuzz.sh build/fuzz-checked/fuzz_heap $(FUZZ_CHECKED_SECONDS) tests/fuzz/corpus build/fuzz-checked"
 test: $(RELIAB_BINS) | deps-fuzz deps-valgrind
 
-# ---- reproducers of open bugs (not in make test: they fail until fixed) ----------
+# ---- regressions of bugs found here (run by make test) ----------------------------
 
-REPRO_BINS := build/repro/checked_asan_double_free-asan build/repro/checked_asan_double_free \
-              build/repro/checked_usable_size
-build/repro/checked_asan_double_free-asan: tests/repro/checked_asan_double_free.c $(RELIAB_INPUTS) | deps
+REGRESS_BINS := build/regress/checked_tools_double_free-asan build/regress/checked_tools_double_free \
+                build/regress/checked_usable_size
+build/regress/checked_tools_double_free-asan: tests/regress/checked_tools_double_free.c $(RELIAB_INPUTS) | deps
 	@mkdir -p $(@D)
 	$(CC_CLANG) $(TEST_CFLAGS) -O1 -DAC_CHECKED=1 $(SAN_FLAGS) $(LIB_SRCS) $< -lpthread -o $@
-build/repro/%: tests/repro/%.c $(RELIAB_INPUTS) | deps
+build/regress/%: tests/regress/%.c $(RELIAB_INPUTS) | deps
 	@mkdir -p $(@D)
 	$(CC_GCC) $(TEST_CFLAGS) -O2 -DAC_CHECKED=1 $(LIB_SRCS) $< -lpthread -o $@
-
-.PHONY: repro
-repro: $(REPRO_BINS) | deps-valgrind
-	@tools/run_tests.sh \
-		"repro: checked double free under ASan=build/repro/checked_asan_double_free-asan" \
-		"repro: checked double free under valgrind=$(VALGRIND_RUN) build/repro/checked_asan_double_free" \
-		"repro: checked usable size=build/repro/checked_usable_size"
+test: $(REGRESS_BINS)
 
 # ---- fuzzing coverage ----------------------------------------------------------------
 # Line and region coverage of the library by a corpus (the inputs the fuzzer

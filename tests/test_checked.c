@@ -11,17 +11,6 @@
 #include "internal.h"
 #include "suites.h"
 
-#if defined(__SANITIZE_ADDRESS__)
-#define T_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define T_ASAN 1
-#endif
-#endif
-#ifndef T_ASAN
-#define T_ASAN 0
-#endif
-
 static _Alignas(16) unsigned char buf[65536];
 static ac__backend backend;
 
@@ -137,10 +126,8 @@ static void double_free(void) {
 }
 
 /* A double free of a block whose memory merged with its neighbours or the
- * top, where the engine marks it inaccessible. Not under ASan: there the
- * check itself reads poisoned memory and ASan stops the program (see
- * tests/repro/checked_asan_double_free.c). */
-#if !T_ASAN
+ * top, where the engine marks it inaccessible for ASan and memcheck: the
+ * check must not read it (tests/regress/checked_tools_double_free.c). */
 static void double_free_after_merging(void) {
     fresh();
     t_str msg;
@@ -165,7 +152,6 @@ static void double_free_after_merging(void) {
     T_REPORT(3, AC_ERROR_DOUBLE_FREE, x, &msg, before);
     ac_free(guard);
 }
-#endif
 
 static void foreign_pointer(void) {
     fresh();
@@ -342,9 +328,7 @@ void suite_checked(void) {
     static const t_case cases[] = {
 #if AC_CHECKED
         T_CASE(double_free),
-#if !T_ASAN
         T_CASE(double_free_after_merging),
-#endif
         T_CASE(foreign_pointer),
         T_CASE(size_mismatch),
         T_CASE(overflow),
@@ -352,9 +336,5 @@ void suite_checked(void) {
         T_CASE(no_report_for_correct_use),
     };
     t_run_suite("checked", cases, T_COUNT(cases));
-#if AC_CHECKED && T_ASAN
-    t_puts("checked.double_free_after_merging: not run under ASan, where the check reads "
-           "poisoned memory (tests/repro/checked_asan_double_free.c)\n");
-#endif
     ac_set_error_hook(NULL, NULL);
 }

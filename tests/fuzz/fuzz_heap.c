@@ -856,20 +856,15 @@ static void op_stats(input *in) {
 
 /* Writes the bytes between the request and ac_malloc_usable_size(): they
  * are the caller's, so nothing may notice (the heap check, the other
- * blocks' contents, the stats). Not in checked builds, where the canary
- * sits right after the request, inside what ac_malloc_usable_size()
- * reports: see tests/repro/checked_usable_size.c. */
+ * blocks' contents, the stats; in checked builds, the canary check:
+ * tests/regress/checked_usable_size.c). */
 static void op_usable_tail(input *in) {
-#if !AC_CHECKED
     long i = pick(in, u8(in) & 1 ? K_LAYOUT : K_MALLOC);
     if (i < 0) return;
     block *b = &live[i];
     size_t usable = ac_malloc_usable_size(b->p);
     CHECK(usable >= b->size);
     memset(b->p + b->size, 0x5a ^ (int)(b->id & 0xff), usable - b->size);
-#else
-    (void)in;
-#endif
 }
 
 /* Checked builds: misuse that must be reported, and then change nothing. */
