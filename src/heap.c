@@ -570,9 +570,6 @@ bool ac__heap_resize_in_place(void *payload, size_t bytes) {
     *word(b) = (h & ~REQ_MASK) | (uint32_t)bytes;
     AUDIT(*word(b), true);
     count_in_use(bytes, requested(h));
-#if AC_CHECKED
-    set_canary(b);
-#endif
 #if AC_VALGRIND
     /* memcheck treats a resize to 0 bytes as a bad free: re-register instead */
     if (bytes) {
@@ -581,6 +578,12 @@ bool ac__heap_resize_in_place(void *payload, size_t bytes) {
         VALGRIND_FREELIKE_BLOCK(payload, 0);
         VALGRIND_MALLOCLIKE_BLOCK(payload, 0, 0, 0);
     }
+#endif
+#if AC_CHECKED
+    /* after the resize above, which marks a shrunk block's old tail (where
+     * the new canary goes) inaccessible */
+    mem_defined(b + HDR_BYTES + bytes, CANARY_BYTES);
+    set_canary(b);
 #endif
     free_tail(b + want, size - want, spare);
     return true;
