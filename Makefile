@@ -486,9 +486,12 @@ fuzz-checked: build/fuzz-checked/fuzz_heap
 soak: build/test/soak/soak_model
 	build/test/soak/soak_model $(SOAK_SEEDS) $(SOAK_FIRST) $(SOAK_OPS)
 
-VALGRIND_BINS := build/test/gcc-O2/tests build/test/fuzz-replay/replay build/test/soak/soak_model
+VALGRIND_BINS := build/test/gcc-O2/tests build/test/checked-gcc/tests build/test/fuzz-replay/replay \
+                 build/test/fuzz-replay-checked/replay build/test/soak/soak_model
 VALGRIND_RUNS := \
 	"valgrind: native tests (gcc -O2)=$(VALGRIND_RUN) build/test/gcc-O2/tests" \
+	"valgrind: native tests, checked (gcc -O2)=$(VALGRIND_RUN) build/test/checked-gcc/tests" \
+	"valgrind: fuzz seed corpus, checked=$(VALGRIND_RUN) build/test/fuzz-replay-checked/replay tests/fuzz/corpus" \
 	"valgrind: fuzz seed corpus=$(VALGRIND_RUN) build/test/fuzz-replay/replay tests/fuzz/corpus" \
 	"valgrind: soak, 4 seeds=$(VALGRIND_RUN) build/test/soak/soak_model 4 1000 3000"
 
@@ -528,6 +531,7 @@ RELIAB_RUNS := \
 	"regress: checked double free under ASan=build/regress/checked_tools_double_free-asan" \
 	"regress: checked double free under valgrind=$(VALGRIND_RUN) build/regress/checked_tools_double_free" \
 	"regress: checked usable size=build/regress/checked_usable_size" \
+	"regress: checked resize in place under valgrind=$(VALGRIND_RUN) build/regress/checked_valgrind_resize" \
 	"checked: default hook per kind=build/test/misuse/misuse_default" \
 	"use-after-free caught by ASan and valgrind=tools/run_tool_tests.sh build/test/tools/tool_uaf-asan build/test/tools/tool_uaf" \
 	"fuzz seed corpus replay (gcc -O2)=build/test/fuzz-replay/replay tests/fuzz/corpus" \
@@ -543,7 +547,7 @@ test: $(RELIAB_BINS) | deps-fuzz deps-valgrind
 # ---- regressions of bugs found here (run by make test) ----------------------------
 
 REGRESS_BINS := build/regress/checked_tools_double_free-asan build/regress/checked_tools_double_free \
-                build/regress/checked_usable_size
+                build/regress/checked_usable_size build/regress/checked_valgrind_resize
 build/regress/checked_tools_double_free-asan: tests/regress/checked_tools_double_free.c $(RELIAB_INPUTS) | deps
 	@mkdir -p $(@D)
 	$(CC_CLANG) $(TEST_CFLAGS) -O1 -DAC_CHECKED=1 $(SAN_FLAGS) $(LIB_SRCS) $< -lpthread -o $@
@@ -554,16 +558,15 @@ test: $(REGRESS_BINS)
 
 # ---- reproducers of open bugs (not in make test: they fail until fixed) ----------
 
-REPRO_BINS := build/repro/checked_valgrind_resize build/test/checked-gcc/tests
+REPRO_BINS := build/repro/valgrind_usable_after_shrink
 build/repro/%: tests/repro/%.c $(RELIAB_INPUTS) | deps
 	@mkdir -p $(@D)
-	$(CC_GCC) $(TEST_CFLAGS) -O2 -DAC_CHECKED=1 $(LIB_SRCS) $< -lpthread -o $@
+	$(CC_GCC) $(TEST_CFLAGS) -O2 $(LIB_SRCS) $< -lpthread -o $@
 
 .PHONY: repro
 repro: $(REPRO_BINS) | deps-valgrind
 	@tools/run_tests.sh \
-		"repro: checked resize in place under valgrind=$(VALGRIND_RUN) build/repro/checked_valgrind_resize" \
-		"repro: checked tests under valgrind=$(VALGRIND_RUN) build/test/checked-gcc/tests"
+		"repro: usable tail after an in-place shrink, under valgrind=$(VALGRIND_RUN) build/repro/valgrind_usable_after_shrink"
 
 # ---- fuzzing coverage ----------------------------------------------------------------
 # Line and region coverage of the library by a corpus (the inputs the fuzzer
