@@ -584,6 +584,9 @@ bool ac__heap_resize_in_place(void *payload, size_t bytes) {
      * the new canary goes) inaccessible */
     mem_defined(b + HDR_BYTES + bytes, CANARY_BYTES);
     set_canary(b);
+#else
+    /* and the usable bytes after the requested ones stay the caller's */
+    mem_undefined((char *)payload + bytes, want - HDR_BYTES - bytes);
 #endif
     free_tail(b + want, size - want, spare);
     return true;
