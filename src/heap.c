@@ -69,6 +69,7 @@
 #endif
 #define NBINS      64u
 #define HIGH_SPLIT_BYTES 4096u /* blocks this large are cut from the high end */
+#define SPARE_LIMIT 512u /* only splits for smaller requests make a spare (as dlmalloc) */
 #define BIN_SCAN   16u /* blocks looked at in a bin for the best fit */
 
 /* Largest request: it and the block around it must fit the request bits. */
@@ -419,22 +420,28 @@ static char *block_alloc(size_t bytes) {
         size_t rest = free_size(*word(b)) - size;
         bin_remove(b, rest + size);
         if (rest) {
-            /* The rest becomes the spare, the next requests' first stop
-             * (splitting it costs no list work); an older spare goes to its
-             * bin. Small blocks come from the low end, so that blocks
+            /* After a small request the rest becomes the spare, the next
+             * requests' first stop (splitting it costs no list work); an
+             * older spare goes to its bin. After a larger one the rest goes
+             * to its bin: spares made of large blocks cost pages. Small
+             * blocks come from the low end, so that blocks
              * allocated one after the other are neighbours in that order;
              * large ones from the high end: for a buffer that grows step by
              * step while the previous one is freed, that keeps the heap
              * within 2.5x of the buffer where low-end cuts need 3x. */
-            if (H.spare) bin_insert(H.spare, free_size(*word(H.spare)));
-            char *spare = b + size;
+            char *rest_at = b + size;
             if (size >= HIGH_SPLIT_BYTES) {
-                spare = b;
+                rest_at = b;
                 b += rest;
                 flags = F_PREVFREE;
             }
-            free_block_at(spare, rest);
-            H.spare = spare;
+            if (size < SPARE_LIMIT) {
+                if (H.spare) bin_insert(H.spare, free_size(*word(H.spare)));
+                free_block_at(rest_at, rest);
+                H.spare = rest_at;
+            } else {
+                bin_insert(rest_at, rest);
+            }
         }
         *word(b + size) &= ~F_PREVFREE; /* a spare's header has it clear anyway */
     } else {
