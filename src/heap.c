@@ -172,8 +172,10 @@ ac__counters ac__count;
  * for speed it is inlined (a call per malloc and free costs ~20% there). */
 #if defined(__OPTIMIZE_SIZE__)
 #define SIZE_NOINLINE __attribute__((noinline))
+#define SPEED_INLINE
 #else
 #define SIZE_NOINLINE
+#define SPEED_INLINE __attribute__((always_inline)) inline
 #endif
 
 /* In-use bytes change: only the trip's high-water mark is kept up to date
@@ -246,7 +248,7 @@ static void free_block_at(char *b, size_t size) {
     *word(b + size - 4) = (uint32_t)size;
 }
 
-static void bin_insert(char *b, size_t size) {
+SPEED_INLINE static void bin_insert(char *b, size_t size) {
     unsigned i = bin_of(size);
     link_t first = H.bins[i];
     free_block_at(b, size);
@@ -258,7 +260,7 @@ static void bin_insert(char *b, size_t size) {
 }
 
 /* Takes a free block off its list; true if it was the spare (on none). */
-static bool bin_remove(char *b, size_t size) {
+SPEED_INLINE static bool bin_remove(char *b, size_t size) {
     if (b == H.spare) {
         H.spare = NULL;
         return true;
@@ -377,7 +379,7 @@ static bool top_room(size_t size) {
  * set (it absorbed the spare) or if it absorbs the spare here. With size 0
  * it only tells the next block that the block before it is in use. Does not
  * count: callers keep the stats. */
-static void free_tail(char *t, size_t size, bool spare) {
+SPEED_INLINE static void free_tail(char *t, size_t size, bool spare) {
     char *n = t + size;
     if (n == H.top) {
         H.top = t;
@@ -403,7 +405,7 @@ static void free_tail(char *t, size_t size, bool spare) {
 
 /* Frees the `size` bytes at b, whose header tells whether the block before
  * is free: merges both ways. */
-static void block_release(char *b, size_t size) {
+SPEED_INLINE static void block_release(char *b, size_t size) {
     bool spare = false;
     if (*word(b) & F_PREVFREE) {
         size_t before = *word(b - 4);
