@@ -68,7 +68,7 @@
 #define CANARY_SEED 0x5ca1ab1eu
 #endif
 #define NBINS      64u
-#define HIGH_SPLIT_BYTES 4096u /* blocks this large are cut from the high end */
+#define HIGH_SPLIT_BYTES 2048u /* blocks this large are cut from the high end */
 #define SPARE_LIMIT 512u /* only splits for smaller requests make a spare (as dlmalloc) */
 #define BIN_SCAN   16u /* blocks looked at in a bin for the best fit */
 
@@ -433,8 +433,8 @@ static char *block_alloc(size_t bytes) {
             /* After a small request the rest becomes the spare, the next
              * requests' first stop (splitting it costs no list work); an
              * older spare goes to its bin. After a larger one the rest goes
-             * to its bin: spares made of large blocks cost pages. Small
-             * blocks come from the low end, so that blocks
+             * to its bin: spares made of large blocks cost pages. Blocks
+             * under 2 KiB come from the low end, so that blocks
              * allocated one after the other are neighbours in that order;
              * large ones from the high end: for a buffer that grows step by
              * step while the previous one is freed, that keeps the heap

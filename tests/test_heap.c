@@ -161,17 +161,25 @@ static void size_classes_and_splitting(void) {
     ac_free(big);
     char *small = ac_malloc(100);
     T_PTR(small, big);
-    char *rest = ac_malloc(3000); /* from the remainder, not from the top */
+    char *rest = ac_malloc(1000); /* from the remainder, not from the top */
     T_PTR(rest, big + BLK(100));
     /* what is left is an exact fit */
-    char *last = ac_malloc(BLK(4000) - BLK(100) - BLK(3000) - HDR - AC__CANARY_BYTES);
-    T_PTR(last, big + BLK(100) + BLK(3000));
+    char *last = ac_malloc(BLK(4000) - BLK(100) - BLK(1000) - HDR - AC__CANARY_BYTES);
+    T_PTR(last, big + BLK(100) + BLK(1000));
     T_ASSERT(rest < guard);
     T_ASSERT(ac__heap_check());
     ac_free(last);
-    T_ASSERT(ac__heap_check());
     ac_free(small);
     ac_free(rest);
+    T_ASSERT(ac__heap_check());
+
+    /* blocks of 2 KiB and more are cut from the high end of a free block,
+     * next to what follows it; the rest stays free where it was */
+    char *large = ac_malloc(3000);
+    T_PTR(large, big + BLK(4000) - BLK(3000));
+    T_PTR(ac_malloc(BLK(4000) - BLK(3000) - HDR - AC__CANARY_BYTES), big);
+    ac_free(large);
+    ac_free(big);
     ac_free(guard);
     T_ASSERT(ac__heap_check());
     T_EQ(in_use(), 0);
