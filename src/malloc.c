@@ -206,10 +206,13 @@ static void *alloc_aligned(size_t size, size_t align) {
     return p ? p : failed(AC_ENOMEM);
 }
 
-/* Resize keeping `align`: in place if possible, else allocate, copy, free. */
-static void *resize_aligned(void *ptr, size_t old_size, size_t size, size_t align) {
+/* Resize keeping `align`: in place if possible, else allocate, copy, free.
+ * Always inlined, so that realloc (align 16, a constant) does not pull in
+ * the aligned allocation path. */
+__attribute__((always_inline)) static inline void *
+resize(void *ptr, size_t old_size, size_t size, size_t align, const char *where) {
     LOCK();
-    int bad = misuse(ptr, old_size, align, "ac_resize");
+    int bad = misuse(ptr, old_size, align, where);
     if (bad) {
         UNLOCK();
         report(bad, ptr);
@@ -217,7 +220,7 @@ static void *resize_aligned(void *ptr, size_t old_size, size_t size, size_t alig
     }
     void *q = ptr;
     if (!ac__heap_resize_in_place(ptr, size)) {
-        q = ac__heap_alloc_aligned(size, align);
+        q = align > AC_MALLOC_ALIGN ? ac__heap_alloc_aligned(size, align) : ac__heap_alloc(size);
         if (q) {
             size_t old = ac__heap_requested(ptr);
             ac__memcpy(q, ptr, old < size ? old : size);
@@ -230,24 +233,7 @@ static void *resize_aligned(void *ptr, size_t old_size, size_t size, size_t alig
 
 void *ac_realloc(void *ptr, size_t size) {
     if (!ptr) return ac_malloc(size);
-    LOCK();
-    int bad = misuse(ptr, ANY_SIZE, 1, "realloc");
-    if (bad) {
-        UNLOCK();
-        report(bad, ptr);
-        return NULL;
-    }
-    void *q = ptr;
-    if (!ac__heap_resize_in_place(ptr, size)) {
-        q = ac__heap_alloc(size);
-        if (q) {
-            size_t old = ac__heap_requested(ptr);
-            ac__memcpy(q, ptr, old < size ? old : size);
-            ac__heap_free(ptr);
-        }
-    }
-    UNLOCK();
-    return q ? q : failed(AC_ENOMEM);
+    return resize(ptr, ANY_SIZE, size, AC_MALLOC_ALIGN, "realloc");
 }
 
 void *ac_aligned_alloc(size_t alignment, size_t size) { return alloc_aligned(size, alignment); }
@@ -295,7 +281,7 @@ void ac_dealloc(void *ptr, size_t size, size_t align) {
 void *ac_resize(void *ptr, size_t old_size, size_t align, size_t new_size) {
     if (!is_pow2(align)) return failed(AC_EINVAL);
     if (!ptr) return alloc_aligned(new_size, align);
-    return resize_aligned(ptr, old_size, new_size, align);
+    return resize(ptr, old_size, new_size, align, "ac_resize");
 }
 
 /* ---- static buffer ------------------------------------------------------------------ */
