@@ -67,14 +67,15 @@ static void size_mismatch_free_sized(void) {
 static void overflow(void) {
     char *p = ac_malloc(40);
     tell(p);
-    memset(p, 'x', 41); /* one byte too many */
+    memset(p, 'x', 40);
+    p[40] = (char)~p[40]; /* one byte too many, and surely a different one */
     ac_free(p);
 }
 
 static void overflow_realloc(void) {
     char *p = ac_malloc(40);
     tell(p);
-    p[42] = 1;
+    p[42] = (char)~p[42]; /* a constant could equal the canary's byte (1 in 256) */
     char *q = ac_realloc(p, 400);
     (void)q;
 }
