@@ -17,9 +17,10 @@ WARN  := -Wall -Wextra -Wpedantic -Wconversion -Wshadow -Wmissing-prototypes -We
 INC   := -Iinclude
 WASM  := --target=wasm32 -ffreestanding -nostdlib -mbulk-memory
 
-LIB_SRCS  := src/region.c src/format.c src/heap.c src/malloc.c src/backend_wasm.c \
+# src/heap.c is compiled as part of src/malloc.c (one translation unit).
+LIB_SRCS  := src/region.c src/format.c src/malloc.c src/backend_wasm.c \
              src/backend_mmap.c src/backend_static.c src/stats.c src/report.c
-LIB_HDRS  := include/alloc_cat.h src/internal.h
+LIB_HDRS  := include/alloc_cat.h src/internal.h src/heap.c
 TEST_SRCS := tests/harness.c tests/test_region.c tests/test_heap.c tests/test_stats.c \
              tests/test_backend.c tests/test_heapmap.c tools/heapmap.c tests/test_checked.c
 NATIVE_TEST_SRCS := $(TEST_SRCS) tests/test_threads.c
@@ -280,7 +281,7 @@ examples: $(EXAMPLES)
 dist: dist/alloc_cat.c
 
 dist/alloc_cat.c: $(LIB_SRCS) $(LIB_HDRS) tools/amalgamate.sh
-	@tools/amalgamate.sh dist $(LIB_SRCS)
+	@tools/amalgamate.sh dist $(LIB_SRCS:src/malloc.c=src/heap.c src/malloc.c)
 dist/alloc_cat.h: dist/alloc_cat.c
 
 # ---- install: make install [PREFIX=/usr/local] [DESTDIR=] ---------------------------
@@ -340,10 +341,12 @@ build/test/wasm32-checked/tests.wasm: $(TEST_INPUTS) | deps
 # alloc_cat's net code size (bytes of the code section after wasm-opt -Oz, a
 # module exporting malloc/free/calloc/realloc minus one without allocator,
 # measured on build/wasm32/liballoc_cat.a): the smoke test fails above this.
-# Measured 1811 on 2026-11-26 (1588 before the spare block and bounded best fit,
-# which buy about 2x on FIFO churn and the pages of the growth workloads); the
-# budget is that plus ~2%. Lower it as the engine shrinks.
-BENCH_SIZE_BUDGET_BYTES := 1850
+# Measured 1885 on 2026-11-26: 1588 before the spare block and bounded best
+# fit (about 2x on FIFO churn, and the pages of the growth workloads), 1811
+# with them, 1885 with the short cuts for small requests (FIFO churn from
+# 0.84x to 0.95x dlmalloc). The budget is that plus ~2%. Lower it as the
+# engine shrinks.
+BENCH_SIZE_BUDGET_BYTES := 1920
 include bench/bench.mk
 
 # ---- metrics: heap map example (native and wasm32) ------------------------------
@@ -588,5 +591,5 @@ fuzz-coverage: build/fuzz-cov/replay
 	@mkdir -p $(FUZZ_CORPUS)
 	@LLVM_PROFILE_FILE=build/fuzz-cov/replay.profraw build/fuzz-cov/replay tests/fuzz/corpus $(FUZZ_CORPUS) | tail -n 2
 	@llvm-profdata merge -o build/fuzz-cov/replay.profdata build/fuzz-cov/replay.profraw
-	@llvm-cov report build/fuzz-cov/replay -instr-profile=build/fuzz-cov/replay.profdata $(LIB_SRCS)
+	@llvm-cov report build/fuzz-cov/replay -instr-profile=build/fuzz-cov/replay.profdata $(LIB_SRCS) src/heap.c
 	@echo "lines never run: llvm-cov show build/fuzz-cov/replay -instr-profile=build/fuzz-cov/replay.profdata src/heap.c"

@@ -112,10 +112,10 @@ function codeBytes(path) {
 // Which functions prove a module holds the allocator it claims, and which
 // would betray another allocator (e.g. libc's dlmalloc next to alloc_cat).
 const identity = {
-  alloc_cat: { has: ['ac__heap_alloc'], not: ['dlmalloc', 'dlfree', 'emmalloc_free', 'bump'] },
-  dlmalloc: { has: ['dlmalloc', 'dlfree'], not: ['ac__heap_alloc', 'emmalloc_free', 'bump'] },
-  emmalloc: { has: ['emmalloc_free'], not: ['ac__heap_alloc', 'dlmalloc', 'dlfree', 'bump'] },
-  bump: { has: ['malloc'], not: ['ac__heap_alloc', 'dlmalloc', 'dlfree', 'emmalloc_free'] },
+  alloc_cat: { has: ['ac_malloc'], not: ['dlmalloc', 'dlfree', 'emmalloc_free', 'bump'] },
+  dlmalloc: { has: ['dlmalloc', 'dlfree'], not: ['ac_malloc', 'emmalloc_free', 'bump'] },
+  emmalloc: { has: ['emmalloc_free'], not: ['ac_malloc', 'dlmalloc', 'dlfree', 'bump'] },
+  bump: { has: ['malloc'], not: ['ac_malloc', 'dlmalloc', 'dlfree', 'emmalloc_free'] },
 };
 
 const modules = {};

@@ -1,5 +1,6 @@
 /*
  * heap.c - the heap engine behind the malloc family and the layout API.
+ * It is compiled as part of malloc.c (#include), not on its own.
  *
  * It keeps the seed's spirit - a bump pointer at the heap's end plus free
  * lists - and makes every operation O(1) with boundary tags and size-class
@@ -80,6 +81,16 @@ _Static_assert(GRAIN >= HDR_BYTES + 3u * sizeof(uint32_t), "a free block holds h
 _Static_assert(AC_MALLOC_ALIGN <= GRAIN, "payloads are grain-aligned");
 
 typedef uint32_t link_t;
+
+/* Built for size (-Os, -Oz), the counting and a few small helpers are shared functions; built
+ * for speed it is inlined (a call per malloc and free costs ~20% there). */
+#if defined(__OPTIMIZE_SIZE__)
+#define SIZE_NOINLINE __attribute__((noinline))
+#define SPEED_INLINE
+#else
+#define SIZE_NOINLINE
+#define SPEED_INLINE __attribute__((always_inline)) inline
+#endif
 
 /* ---- tool annotations (native) ------------------------------------------------ */
 /* Under ASan or valgrind, free memory is marked inaccessible so that a
@@ -168,15 +179,6 @@ static void mem_defined(char *p, size_t n) {
 
 ac__counters ac__count;
 
-/* Built for size (-Os, -Oz), the counting is one shared function; built
- * for speed it is inlined (a call per malloc and free costs ~20% there). */
-#if defined(__OPTIMIZE_SIZE__)
-#define SIZE_NOINLINE __attribute__((noinline))
-#define SPEED_INLINE
-#else
-#define SIZE_NOINLINE
-#define SPEED_INLINE __attribute__((always_inline)) inline
-#endif
 
 /* In-use bytes change: only the trip's high-water mark is kept up to date
  * here (the all-time one is folded in when a trip is reset or read), to
@@ -237,7 +239,7 @@ static unsigned bin_of(size_t size) {
 
 /* Writes a free block's header and footer (and, in checked builds, its
  * freed mark); whether it goes on a list is the caller's business. */
-static void free_block_at(char *b, size_t size) {
+SIZE_NOINLINE static void free_block_at(char *b, size_t size) {
     mem_defined(b, HDR_BYTES + 8);
     mem_defined(b + size - 4, 4);
     mem_noaccess(b + HDR_BYTES + 8, size - HDR_BYTES - 12);
@@ -421,8 +423,25 @@ SPEED_INLINE static void block_release(char *b, size_t size) {
 static char *block_alloc(size_t bytes) {
     size_t size = size_for(bytes);
     uint32_t flags = 0;
-    char *b = bin_find(size);
+    char *b = H.spare;
+    if (size < SPARE_LIMIT) {
+        /* Short cuts for small requests: the head of their own bin (below
+         * SPARE_LIMIT a bin holds one size: no search, no split), else the
+         * low end of the spare, whose rest stays the spare (no list work). */
+        link_t head = H.bins[size / GRAIN];
+        if (head) {
+            b = at(head);
+            goto take;
+        }
+        if (b && free_size(*word(b)) > size) {
+            H.spare = b + size;
+            free_block_at(H.spare, free_size(*word(b)) - size);
+            goto found;
+        }
+    }
+    b = bin_find(size);
     if (b) {
+    take:;
         /* Split from the high end: the rest stays where it is, free, and
          * the block lands next to what follows. For a buffer that grows
          * step by step while the previous one is freed, this keeps the heap
@@ -459,6 +478,7 @@ static char *block_alloc(size_t bytes) {
         b = H.top;
         H.top += size;
     }
+found:
     mem_undefined(b, size);
     *word(b) = flags | (uint32_t)bytes;
     return b;

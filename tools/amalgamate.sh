@@ -56,6 +56,7 @@ HEAD
         printf '\n/* ======== %s ======== */\n' "$f"
         awk '
             /^#include "internal.h"$/ { next }
+            /^#include "heap.c"$/ { next }
             /^#define _DEFAULT_SOURCE/ { next }
             {
                 print

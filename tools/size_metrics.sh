@@ -14,7 +14,7 @@ set -u
 out=${1:-build/size}
 mkdir -p "$out"
 CC=${CC_CLANG:-clang}
-SRCS="src/region.c src/format.c src/heap.c src/malloc.c src/backend_wasm.c src/backend_mmap.c
+SRCS="src/region.c src/format.c src/malloc.c src/backend_wasm.c src/backend_mmap.c
       src/backend_static.c src/stats.c src/report.c"
 MALLOC="malloc free calloc realloc"
 have_opt=0
