@@ -233,7 +233,9 @@ static unsigned bin_of(size_t size) {
     size_t n = size / GRAIN;
     if (n < 32) return (unsigned)n;
     unsigned e = 31u - (unsigned)__builtin_clz((unsigned)(n < 0x7fffffffu ? n : 0x7fffffffu));
-    unsigned b = 32u + (e - 5u) * 4u + (unsigned)((n >> (e - 2u)) & 3u);
+    /* 32 + (e - 5) * 4 + the two bits after the leading one: n >> (e - 2)
+     * is 4..7, those bits plus 4 */
+    unsigned b = 4u * e + 8u + (unsigned)(n >> (e - 2u));
     return b < NBINS ? b : NBINS - 1u;
 }
 
@@ -283,13 +285,15 @@ SPEED_INLINE static bool bin_remove(char *b, size_t size) {
 /* The smallest of the first BIN_SCAN blocks of list l that holds `size`. */
 static char *best_fit(link_t l, size_t size) {
     char *best = NULL;
-    size_t best_size = (size_t)-1;
-    for (unsigned k = 0; l && k < BIN_SCAN; l = *next_of(at(l)), k++) {
-        size_t have = free_size(*word(at(l)));
-        if (have >= size && have < best_size) {
+    /* The best's bytes beyond `size`. Unsigned: for a block too small, the
+     * difference wraps to at least -size, which is the starting value. */
+    size_t slack = 0 - size;
+    for (unsigned k = BIN_SCAN; l && k; l = *next_of(at(l)), k--) {
+        size_t d = free_size(*word(at(l))) - size;
+        if (d < slack) {
             best = at(l);
-            best_size = have;
-            if (have == size) break; /* nothing fits better */
+            slack = d;
+            if (!d) break; /* nothing fits better */
         }
     }
     return best;
@@ -405,11 +409,11 @@ SPEED_INLINE static void free_tail(char *t, size_t size, bool spare) {
     }
 }
 
-/* Frees the `size` bytes at b, whose header tells whether the block before
- * is free: merges both ways. */
-SPEED_INLINE static void block_release(char *b, size_t size) {
+/* Frees the `size` bytes at b, whose header h tells whether the block
+ * before is free: merges both ways. */
+SPEED_INLINE static void block_release(char *b, uint32_t h, size_t size) {
     bool spare = false;
-    if (*word(b) & F_PREVFREE) {
+    if (h & F_PREVFREE) {
         size_t before = *word(b - 4);
         b -= before;
         spare = bin_remove(b, before);
@@ -574,10 +578,11 @@ void ac__heap_free(void *payload) {
 #if AC_CHECKED
     *word(b + 4) = FREED_MAGIC ^ (uint32_t)(uintptr_t)b;
 #endif
-    AUDIT(*word(b), false);
-    count_in_use(0, requested(*word(b)));
+    uint32_t h = *word(b);
+    AUDIT(h, false);
+    count_in_use(0, requested(h));
     ac__count.frees++;
-    block_release(b, used_size(*word(b)));
+    block_release(b, h, used_size(h));
 }
 
 bool ac__heap_resize_in_place(void *payload, size_t bytes) {
@@ -647,7 +652,7 @@ void *ac__heap_alloc_aligned(size_t bytes, size_t align) {
          * may merge backwards) */
         size_t lead = align - misalign;
         *word(b + lead) = 0;
-        block_release(b, lead);
+        block_release(b, *word(b), lead);
         b += lead;
         size -= lead;
     }
