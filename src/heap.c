@@ -252,6 +252,12 @@ SIZE_NOINLINE static void free_block_at(char *b, size_t size) {
     *word(b + size - 4) = (uint32_t)size;
 }
 
+/* Makes [b, b + size) the spare: free, on no list. */
+SIZE_NOINLINE static void spare_at(char *b, size_t size) {
+    free_block_at(b, size);
+    H.spare = b;
+}
+
 SPEED_INLINE static void bin_insert(char *b, size_t size) {
     unsigned i = bin_of(size);
     link_t first = H.bins[i];
@@ -402,8 +408,7 @@ SPEED_INLINE static void free_tail(char *t, size_t size, bool spare) {
         if (!size) return;
     }
     if (spare) {
-        free_block_at(t, size);
-        H.spare = t;
+        spare_at(t, size);
     } else {
         bin_insert(t, size);
     }
@@ -438,8 +443,7 @@ static char *block_alloc(size_t bytes) {
             goto take;
         }
         if (b && free_size(*word(b)) > size) {
-            H.spare = b + size;
-            free_block_at(H.spare, free_size(*word(b)) - size);
+            spare_at(b + size, free_size(*word(b)) - size);
             goto found;
         }
     }
@@ -470,8 +474,7 @@ static char *block_alloc(size_t bytes) {
             }
             if (size < SPARE_LIMIT) {
                 if (H.spare) bin_insert(H.spare, free_size(*word(H.spare)));
-                free_block_at(rest_at, rest);
-                H.spare = rest_at;
+                spare_at(rest_at, rest);
             } else {
                 bin_insert(rest_at, rest);
             }
