@@ -288,8 +288,9 @@ SPEED_INLINE static bool bin_remove(char *b, size_t size) {
 }
 
 /* A free block of at least `size` bytes, or NULL. */
-/* The smallest of the first BIN_SCAN blocks of list l that holds `size`. */
-static char *best_fit(link_t l, size_t size) {
+/* The smallest of the first BIN_SCAN blocks of a bin that holds `size`. */
+static char *best_fit(unsigned bin, size_t size) {
+    link_t l = H.bins[bin];
     char *best = NULL;
     /* The best's bytes beyond `size`. Unsigned: for a block too small, the
      * difference wraps to at least -size, which is the starting value. */
@@ -310,11 +311,11 @@ static char *best_fit(link_t l, size_t size) {
  * bin above (whose blocks all fit). */
 static char *bin_find(size_t size) {
     unsigned i = bin_of(size);
-    char *b = best_fit(H.bins[i], size);
+    char *b = best_fit(i, size);
     if (b) return b;
     if (H.spare && free_size(*word(H.spare)) >= size) return H.spare;
     uint64_t above = H.bitmap & (~(uint64_t)1 << i);
-    return above ? best_fit(H.bins[__builtin_ctzll(above)], size) : NULL;
+    return above ? best_fit((unsigned)__builtin_ctzll(above), size) : NULL;
 }
 
 /* ---- spans and growth ------------------------------------------------------------ */
