@@ -287,7 +287,6 @@ SPEED_INLINE static bool bin_remove(char *b, size_t size) {
     return false;
 }
 
-/* A free block of at least `size` bytes, or NULL. */
 /* The smallest of the first BIN_SCAN blocks of a bin that holds `size`. */
 static char *best_fit(unsigned bin, size_t size) {
     link_t l = H.bins[bin];
@@ -316,72 +315,6 @@ static char *bin_find(size_t size) {
     if (H.spare && free_size(*word(H.spare)) >= size) return H.spare;
     uint64_t above = H.bitmap & (~(uint64_t)1 << i);
     return above ? best_fit((unsigned)__builtin_ctzll(above), size) : NULL;
-}
-
-/* ---- spans and growth ------------------------------------------------------------ */
-
-/* First block position at or after p, with its payload grain-aligned and
- * one word of room before it for the span link. */
-static char *first_block_at(char *p) {
-    uintptr_t a = ((uintptr_t)p + 4u + HDR_BYTES + GRAIN - 1u) & ~(uintptr_t)(GRAIN - 1u);
-    return p + (a - HDR_BYTES - (uintptr_t)p);
-}
-
-static void span_start(char *p, char *end) {
-    char *first = first_block_at(p);
-    mem_defined(first - 4, 4);
-    mem_noaccess(first, (size_t)(end - first));
-    *word(first - 4) = H.last_span ? link_of(H.last_span) : 0u;
-    H.last_span = first;
-    H.top = first;
-    H.end = end;
-}
-
-/* H is all zero here: at program start, or after ac__heap_reset(). */
-static void heap_init(ac__backend *backend) {
-    H.backend = backend ? backend : ac__default_backend();
-    char *begin = H.backend->begin, *end = H.backend->end;
-    ac__count.heap_bytes = (size_t)(end - begin);
-#ifndef __wasm32__
-    H.base = begin;
-#endif
-    /* Memory already there (on wasm, from __heap_base to the initial
-     * memory size) is the first span, unless it is too small to matter. */
-    if (end - begin >= (ptrdiff_t)(4 * GRAIN)) span_start(begin, end);
-}
-
-/* The current span's top becomes a free block and its last word a fence. */
-static void span_close(void) {
-    char *fence = H.end - HDR_BYTES;
-    size_t rest = (size_t)(fence - H.top);
-    mem_defined(fence, HDR_BYTES);
-    *word(fence) = FENCE;
-    if (rest) {
-        bin_insert(H.top, rest);
-        *word(fence) |= F_PREVFREE;
-    }
-}
-
-/* Makes [top, top + size) plus the word after it available, growing the
- * backend by whole pages. False when the backend refuses: nothing changed. */
-static bool top_room(size_t size) {
-    if (!H.backend) heap_init(NULL);
-    for (;;) {
-        ptrdiff_t missing = (ptrdiff_t)(size + HDR_BYTES) - (H.end - H.top);
-        if (missing <= 0) return true;
-        size_t pages = ((size_t)missing + AC_PAGE_BYTES - 1) / AC_PAGE_BYTES;
-        char *m = H.backend->grow(H.backend, pages);
-        if (!m) return false;
-        ac__count.heap_bytes += pages * AC_PAGE_BYTES;
-        char *end = m + pages * AC_PAGE_BYTES;
-        if (m == H.end) {
-            mem_noaccess(m, (size_t)(end - m));
-            H.end = end;
-        } else {
-            if (H.last_span) span_close();
-            span_start(m, end);
-        }
-    }
 }
 
 /* ---- the engine ------------------------------------------------------------------- */
@@ -426,6 +359,68 @@ SPEED_INLINE static void block_release(char *b, uint32_t h, size_t size) {
         size += before;
     }
     free_tail(b, size, spare);
+}
+
+/* ---- spans and growth ------------------------------------------------------------ */
+
+/* First block position at or after p, with its payload grain-aligned and
+ * one word of room before it for the span link. */
+static char *first_block_at(char *p) {
+    uintptr_t a = ((uintptr_t)p + 4u + HDR_BYTES + GRAIN - 1u) & ~(uintptr_t)(GRAIN - 1u);
+    return p + (a - HDR_BYTES - (uintptr_t)p);
+}
+
+static void span_start(char *p, char *end) {
+    char *first = first_block_at(p);
+    mem_defined(first - 4, 4);
+    mem_noaccess(first, (size_t)(end - first));
+    *word(first - 4) = H.last_span ? link_of(H.last_span) : 0u;
+    H.last_span = first;
+    H.top = first;
+    H.end = end;
+}
+
+/* H is all zero here: at program start, or after ac__heap_reset(). */
+static void heap_init(ac__backend *backend) {
+    H.backend = backend ? backend : ac__default_backend();
+    char *begin = H.backend->begin, *end = H.backend->end;
+    ac__count.heap_bytes = (size_t)(end - begin);
+#ifndef __wasm32__
+    H.base = begin;
+#endif
+    /* Memory already there (on wasm, from __heap_base to the initial
+     * memory size) is the first span, unless it is too small to matter. */
+    if (end - begin >= (ptrdiff_t)(4 * GRAIN)) span_start(begin, end);
+}
+
+/* The current span's top becomes a free block and its last word a fence. */
+static void span_close(void) {
+    char *fence = H.end - HDR_BYTES;
+    mem_defined(fence, HDR_BYTES);
+    *word(fence) = FENCE;
+    free_tail(H.top, (size_t)(fence - H.top), false);
+}
+
+/* Makes [top, top + size) plus the word after it available, growing the
+ * backend by whole pages. False when the backend refuses: nothing changed. */
+static bool top_room(size_t size) {
+    if (!H.backend) heap_init(NULL);
+    for (;;) {
+        ptrdiff_t missing = (ptrdiff_t)(size + HDR_BYTES) - (H.end - H.top);
+        if (missing <= 0) return true;
+        size_t pages = ((size_t)missing + AC_PAGE_BYTES - 1) / AC_PAGE_BYTES;
+        char *m = H.backend->grow(H.backend, pages);
+        if (!m) return false;
+        ac__count.heap_bytes += pages * AC_PAGE_BYTES;
+        char *end = m + pages * AC_PAGE_BYTES;
+        if (m == H.end) {
+            mem_noaccess(m, (size_t)(end - m));
+            H.end = end;
+        } else {
+            if (H.last_span) span_close();
+            span_start(m, end);
+        }
+    }
 }
 
 /* Takes a block for `bytes` from the bins or the top; sets its header.
