@@ -225,6 +225,10 @@ static size_t block_size(uint32_t h) { return (h & F_FREE) ? free_size(h) : used
 
 static link_t *next_of(char *b) { return word(b + HDR_BYTES); }
 static link_t *prev_of(char *b) { return word(b + HDR_BYTES + 4); }
+/* The prev link of bin i's first block: i * 4 + 1, odd, which a link to a
+ * block never is (blocks start at 12 mod 16, or 24 mod 32 in checked builds,
+ * and natively `base` is GRAIN-aligned). */
+static link_t bin_mark(unsigned i) { return (link_t)i * 4 + 1; }
 /* An in-use header for a piece of exactly `size` bytes about to be freed. */
 
 /* ---- bins ---------------------------------------------------------------------- */
@@ -263,24 +267,24 @@ SPEED_INLINE static void bin_insert(char *b, size_t size) {
     link_t first = H.bins[i];
     free_block_at(b, size);
     *next_of(b) = first;
-    *prev_of(b) = 0;
+    *prev_of(b) = bin_mark(i);
     if (first) *prev_of(at(first)) = link_of(b);
     H.bins[i] = link_of(b);
     H.bitmap |= (uint64_t)1 << i;
 }
 
 /* Takes a free block off its list; true if it was the spare (on none). */
-SPEED_INLINE static bool bin_remove(char *b, size_t size) {
+SPEED_INLINE static bool bin_remove(char *b) {
     if (b == H.spare) {
         H.spare = NULL;
         return true;
     }
     link_t n = *next_of(b), p = *prev_of(b);
-    if (p) {
+    if (!(p & 1)) {
         *next_of(at(p)) = n;
-    } else {
-        unsigned i = bin_of(size);
-        H.bins[i] = n;
+    } else { /* the first of bin i: p - 1 is where bins[i] is in H.bins */
+        unsigned i = p / 4;
+        *(link_t *)(void *)((char *)H.bins + (p - 1)) = n;
         if (!n) H.bitmap &= ~((uint64_t)1 << i);
     }
     if (n) *prev_of(at(n)) = p;
@@ -335,7 +339,7 @@ SPEED_INLINE static void free_tail(char *t, size_t size, bool spare) {
     uint32_t nh = *word(n);
     if (nh & F_FREE) {
         size_t after = free_size(nh);
-        spare |= bin_remove(n, after);
+        spare |= bin_remove(n);
         size += after;
     } else {
         *word(n) = size ? nh | F_PREVFREE : nh & ~F_PREVFREE;
@@ -355,7 +359,7 @@ SPEED_INLINE static void block_release(char *b, uint32_t h, size_t size) {
     if (h & F_PREVFREE) {
         size_t before = *word(b - 4);
         b -= before;
-        spare = bin_remove(b, before);
+        spare = bin_remove(b);
         size += before;
     }
     free_tail(b, size, spare);
@@ -386,7 +390,7 @@ static void heap_init(ac__backend *backend) {
     char *begin = H.backend->begin, *end = H.backend->end;
     ac__count.heap_bytes = (size_t)(end - begin);
 #ifndef __wasm32__
-    H.base = begin;
+    H.base = begin - ((uintptr_t)begin & (GRAIN - 1)); /* links to blocks are even: bin_mark() */
 #endif
     /* Memory already there (on wasm, from __heap_base to the initial
      * memory size) is the first span, unless it is too small to matter. */
@@ -451,7 +455,7 @@ static char *block_alloc(size_t bytes) {
          * step by step while the previous one is freed, this keeps the heap
          * within 2.5x of the buffer where low-end splitting needs 3x. */
         size_t rest = free_size(*word(b)) - size;
-        bin_remove(b, rest + size);
+        bin_remove(b);
         if (rest) {
             /* After a small request the rest becomes the spare, the next
              * requests' first stop (splitting it costs no list work); an
@@ -601,7 +605,7 @@ bool ac__heap_resize_in_place(void *payload, size_t bytes) {
             uint32_t nh = *word(n);
             size_t after = free_size(nh);
             if (!(nh & F_FREE) || size + after < want) return false;
-            spare = bin_remove(n, after);
+            spare = bin_remove(n);
             size += after;
         }
         mem_undefined(n, want - old);
@@ -742,7 +746,7 @@ bool ac__heap_check(void) {
     /* every free block is on the bin of its size, once, with good links */
     size_t listed = 0;
     for (unsigned i = 0; i < NBINS; i++) {
-        link_t back = 0;
+        link_t back = bin_mark(i);
         if (!H.bins[i] != !(H.bitmap & ((uint64_t)1 << i))) return false;
         for (link_t l = H.bins[i]; l; back = l, l = *next_of(at(l))) {
             char *b = at(l);
