@@ -219,7 +219,16 @@ static size_t size_for(size_t bytes) {
     return (bytes + HDR_BYTES + CANARY_BYTES + GRAIN - 1) & ~(size_t)(GRAIN - 1);
 }
 static size_t requested(uint32_t h) { return h & REQ_MASK; }
-static size_t used_size(uint32_t h) { return size_for(requested(h)); }
+static size_t used_size(uint32_t h) {
+#if !AC_AUDIT_SIZES && !AC_CHECKED
+    /* one mask for the flags and the rounding: adding to a request of at
+     * most MAX_REQUEST does not carry into the flags */
+    _Static_assert(MAX_REQUEST + HDR_BYTES + GRAIN - 1 <= VALUE_MASK, "no carry");
+    return (h + HDR_BYTES + GRAIN - 1) & (VALUE_MASK & ~(GRAIN - 1));
+#else
+    return size_for(requested(h));
+#endif
+}
 static size_t free_size(uint32_t h) { return (size_t)(h & VALUE_MASK) * GRAIN; }
 static size_t block_size(uint32_t h) { return (h & F_FREE) ? free_size(h) : used_size(h); }
 
