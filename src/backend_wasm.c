@@ -28,10 +28,9 @@ static char *wasm_grow(ac__backend *self, size_t pages) {
     return (char *)(old_pages * AC_PAGE_BYTES);
 }
 
-static ac__backend wasm_backend = {wasm_grow, 0, 0};
+static ac__backend wasm_backend = {wasm_grow, &__heap_base, 0};
 
 ac__backend *ac__default_backend(void) {
-    wasm_backend.begin = &__heap_base;
     wasm_backend.end = (char *)(__builtin_wasm_memory_size(0) * AC_PAGE_BYTES);
     return &wasm_backend;
 }

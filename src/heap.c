@@ -180,10 +180,12 @@ static void mem_defined(char *p, size_t n) {
 ac__counters ac__count;
 
 
-/* In-use bytes change: only the trip's high-water mark is kept up to date
- * here (the all-time one is folded in when a trip is reset or read), to
- * keep the hot paths short. */
-SIZE_NOINLINE static void count_in_use(size_t add, size_t sub) {
+/* In-use bytes change, and `calls` (allocs or frees; NULL for a resize)
+ * counts one more: only the trip's high-water mark is kept up to date here
+ * (the all-time one is folded in when a trip is reset or read), to keep the
+ * hot paths short. */
+SIZE_NOINLINE static void count_in_use(size_t add, size_t sub, uint64_t *calls) {
+    if (calls) ++*calls;
     size_t u = ac__count.in_use + add - sub;
     ac__count.in_use = u;
     if (u > ac__count.trip_peak) ac__count.trip_peak = u;
@@ -219,12 +221,25 @@ static size_t size_for(size_t bytes) {
     return (bytes + HDR_BYTES + CANARY_BYTES + GRAIN - 1) & ~(size_t)(GRAIN - 1);
 }
 static size_t requested(uint32_t h) { return h & REQ_MASK; }
-static size_t used_size(uint32_t h) { return size_for(requested(h)); }
+static size_t used_size(uint32_t h) {
+#if !AC_AUDIT_SIZES && !AC_CHECKED
+    /* one mask for the flags and the rounding: adding to a request of at
+     * most MAX_REQUEST does not carry into the flags */
+    _Static_assert(MAX_REQUEST + HDR_BYTES + GRAIN - 1 <= VALUE_MASK, "no carry");
+    return (h + HDR_BYTES + GRAIN - 1) & (VALUE_MASK & ~(GRAIN - 1));
+#else
+    return size_for(requested(h));
+#endif
+}
 static size_t free_size(uint32_t h) { return (size_t)(h & VALUE_MASK) * GRAIN; }
 static size_t block_size(uint32_t h) { return (h & F_FREE) ? free_size(h) : used_size(h); }
 
 static link_t *next_of(char *b) { return word(b + HDR_BYTES); }
 static link_t *prev_of(char *b) { return word(b + HDR_BYTES + 4); }
+/* The prev link of bin i's first block: i * 4 + 1, odd, which a link to a
+ * block never is (blocks start at 12 mod 16, or 24 mod 32 in checked builds,
+ * and natively `base` is GRAIN-aligned). */
+static link_t bin_mark(unsigned i) { return (link_t)i * 4 + 1; }
 /* An in-use header for a piece of exactly `size` bytes about to be freed. */
 
 /* ---- bins ---------------------------------------------------------------------- */
@@ -233,7 +248,9 @@ static unsigned bin_of(size_t size) {
     size_t n = size / GRAIN;
     if (n < 32) return (unsigned)n;
     unsigned e = 31u - (unsigned)__builtin_clz((unsigned)(n < 0x7fffffffu ? n : 0x7fffffffu));
-    unsigned b = 32u + (e - 5u) * 4u + (unsigned)((n >> (e - 2u)) & 3u);
+    /* 32 + (e - 5) * 4 + the two bits after the leading one: n >> (e - 2)
+     * is 4..7, those bits plus 4 */
+    unsigned b = 4u * e + 8u + (unsigned)(n >> (e - 2u));
     return b < NBINS ? b : NBINS - 1u;
 }
 
@@ -250,46 +267,54 @@ SIZE_NOINLINE static void free_block_at(char *b, size_t size) {
     *word(b + size - 4) = (uint32_t)size;
 }
 
+/* Makes [b, b + size) the spare: free, on no list. */
+SIZE_NOINLINE static void spare_at(char *b, size_t size) {
+    free_block_at(b, size);
+    H.spare = b;
+}
+
 SPEED_INLINE static void bin_insert(char *b, size_t size) {
     unsigned i = bin_of(size);
     link_t first = H.bins[i];
     free_block_at(b, size);
     *next_of(b) = first;
-    *prev_of(b) = 0;
+    *prev_of(b) = bin_mark(i);
     if (first) *prev_of(at(first)) = link_of(b);
     H.bins[i] = link_of(b);
     H.bitmap |= (uint64_t)1 << i;
 }
 
 /* Takes a free block off its list; true if it was the spare (on none). */
-SPEED_INLINE static bool bin_remove(char *b, size_t size) {
+SPEED_INLINE static bool bin_remove(char *b) {
     if (b == H.spare) {
         H.spare = NULL;
         return true;
     }
     link_t n = *next_of(b), p = *prev_of(b);
-    if (p) {
+    if (!(p & 1)) {
         *next_of(at(p)) = n;
-    } else {
-        unsigned i = bin_of(size);
-        H.bins[i] = n;
+    } else { /* the first of bin i: p - 1 is where bins[i] is in H.bins */
+        unsigned i = p / 4;
+        *(link_t *)(void *)((char *)H.bins + (p - 1)) = n;
         if (!n) H.bitmap &= ~((uint64_t)1 << i);
     }
     if (n) *prev_of(at(n)) = p;
     return false;
 }
 
-/* A free block of at least `size` bytes, or NULL. */
-/* The smallest of the first BIN_SCAN blocks of list l that holds `size`. */
-static char *best_fit(link_t l, size_t size) {
+/* The smallest of the first BIN_SCAN blocks of a bin that holds `size`. */
+static char *best_fit(unsigned bin, size_t size) {
+    link_t l = H.bins[bin];
     char *best = NULL;
-    size_t best_size = (size_t)-1;
-    for (unsigned k = 0; l && k < BIN_SCAN; l = *next_of(at(l)), k++) {
-        size_t have = free_size(*word(at(l)));
-        if (have >= size && have < best_size) {
+    /* The best's bytes beyond `size`. Unsigned: for a block too small, the
+     * difference wraps to at least -size, which is the starting value. */
+    size_t slack = 0 - size;
+    for (unsigned k = BIN_SCAN; l && k; l = *next_of(at(l)), k--) {
+        size_t d = free_size(*word(at(l))) - size;
+        if (d < slack) {
             best = at(l);
-            best_size = have;
-            if (have == size) break; /* nothing fits better */
+            slack = d;
+            if (!d) break; /* nothing fits better */
         }
     }
     return best;
@@ -300,11 +325,55 @@ static char *best_fit(link_t l, size_t size) {
  * bin above (whose blocks all fit). */
 static char *bin_find(size_t size) {
     unsigned i = bin_of(size);
-    char *b = best_fit(H.bins[i], size);
+    char *b = best_fit(i, size);
     if (b) return b;
     if (H.spare && free_size(*word(H.spare)) >= size) return H.spare;
     uint64_t above = H.bitmap & (~(uint64_t)1 << i);
-    return above ? best_fit(H.bins[__builtin_ctzll(above)], size) : NULL;
+    return above ? best_fit((unsigned)__builtin_ctzll(above), size) : NULL;
+}
+
+/* ---- the engine ------------------------------------------------------------------- */
+
+/* Frees [t, t + size), which follows a block in use, merging it with what
+ * comes next: the top, a free block, or a block in use (which learns that
+ * the block before it is free). The result becomes the spare if `spare` is
+ * set (it absorbed the spare) or if it absorbs the spare here. With size 0
+ * it only tells the next block that the block before it is in use. Does not
+ * count: callers keep the stats. */
+SPEED_INLINE static void free_tail(char *t, size_t size, bool spare) {
+    char *n = t + size;
+    if (n == H.top) {
+        H.top = t;
+        mem_noaccess(t, size);
+        return;
+    }
+    uint32_t nh = *word(n);
+    if (nh & F_FREE) {
+        size_t after = free_size(nh);
+        spare |= bin_remove(n);
+        size += after;
+    } else {
+        *word(n) = size ? nh | F_PREVFREE : nh & ~F_PREVFREE;
+        if (!size) return;
+    }
+    if (spare) {
+        spare_at(t, size);
+    } else {
+        bin_insert(t, size);
+    }
+}
+
+/* Frees the `size` bytes at b, whose header h tells whether the block
+ * before is free: merges both ways. */
+SPEED_INLINE static void block_release(char *b, uint32_t h, size_t size) {
+    bool spare = false;
+    if (h & F_PREVFREE) {
+        size_t before = *word(b - 4);
+        b -= before;
+        spare = bin_remove(b);
+        size += before;
+    }
+    free_tail(b, size, spare);
 }
 
 /* ---- spans and growth ------------------------------------------------------------ */
@@ -332,7 +401,7 @@ static void heap_init(ac__backend *backend) {
     char *begin = H.backend->begin, *end = H.backend->end;
     ac__count.heap_bytes = (size_t)(end - begin);
 #ifndef __wasm32__
-    H.base = begin;
+    H.base = begin - ((uintptr_t)begin & (GRAIN - 1)); /* links to blocks are even: bin_mark() */
 #endif
     /* Memory already there (on wasm, from __heap_base to the initial
      * memory size) is the first span, unless it is too small to matter. */
@@ -342,13 +411,9 @@ static void heap_init(ac__backend *backend) {
 /* The current span's top becomes a free block and its last word a fence. */
 static void span_close(void) {
     char *fence = H.end - HDR_BYTES;
-    size_t rest = (size_t)(fence - H.top);
     mem_defined(fence, HDR_BYTES);
     *word(fence) = FENCE;
-    if (rest) {
-        bin_insert(H.top, rest);
-        *word(fence) |= F_PREVFREE;
-    }
+    free_tail(H.top, (size_t)(fence - H.top), false);
 }
 
 /* Makes [top, top + size) plus the word after it available, growing the
@@ -373,51 +438,6 @@ static bool top_room(size_t size) {
     }
 }
 
-/* ---- the engine ------------------------------------------------------------------- */
-
-/* Frees [t, t + size), which follows a block in use, merging it with what
- * comes next: the top, a free block, or a block in use (which learns that
- * the block before it is free). The result becomes the spare if `spare` is
- * set (it absorbed the spare) or if it absorbs the spare here. With size 0
- * it only tells the next block that the block before it is in use. Does not
- * count: callers keep the stats. */
-SPEED_INLINE static void free_tail(char *t, size_t size, bool spare) {
-    char *n = t + size;
-    if (n == H.top) {
-        H.top = t;
-        mem_noaccess(t, size);
-        return;
-    }
-    uint32_t nh = *word(n);
-    if (nh & F_FREE) {
-        size_t after = free_size(nh);
-        spare |= bin_remove(n, after);
-        size += after;
-    } else {
-        *word(n) = size ? nh | F_PREVFREE : nh & ~F_PREVFREE;
-        if (!size) return;
-    }
-    if (spare) {
-        free_block_at(t, size);
-        H.spare = t;
-    } else {
-        bin_insert(t, size);
-    }
-}
-
-/* Frees the `size` bytes at b, whose header tells whether the block before
- * is free: merges both ways. */
-SPEED_INLINE static void block_release(char *b, size_t size) {
-    bool spare = false;
-    if (*word(b) & F_PREVFREE) {
-        size_t before = *word(b - 4);
-        b -= before;
-        spare = bin_remove(b, before);
-        size += before;
-    }
-    free_tail(b, size, spare);
-}
-
 /* Takes a block for `bytes` from the bins or the top; sets its header.
  * Does not count. NULL when the backend refuses to grow. */
 static char *block_alloc(size_t bytes) {
@@ -434,8 +454,7 @@ static char *block_alloc(size_t bytes) {
             goto take;
         }
         if (b && free_size(*word(b)) > size) {
-            H.spare = b + size;
-            free_block_at(H.spare, free_size(*word(b)) - size);
+            spare_at(b + size, free_size(*word(b)) - size);
             goto found;
         }
     }
@@ -447,7 +466,7 @@ static char *block_alloc(size_t bytes) {
          * step by step while the previous one is freed, this keeps the heap
          * within 2.5x of the buffer where low-end splitting needs 3x. */
         size_t rest = free_size(*word(b)) - size;
-        bin_remove(b, rest + size);
+        bin_remove(b);
         if (rest) {
             /* After a small request the rest becomes the spare, the next
              * requests' first stop (splitting it costs no list work); an
@@ -466,8 +485,7 @@ static char *block_alloc(size_t bytes) {
             }
             if (size < SPARE_LIMIT) {
                 if (H.spare) bin_insert(H.spare, free_size(*word(H.spare)));
-                free_block_at(rest_at, rest);
-                H.spare = rest_at;
+                spare_at(rest_at, rest);
             } else {
                 bin_insert(rest_at, rest);
             }
@@ -552,8 +570,7 @@ static void *counted(char *b, size_t bytes, size_t align) {
     set_canary(b);
 #endif
     AUDIT(*word(b), true);
-    count_in_use(bytes, 0);
-    ac__count.allocs++;
+    count_in_use(bytes, 0, &ac__count.allocs);
 #if AC_VALGRIND
     VALGRIND_MALLOCLIKE_BLOCK(b + HDR_BYTES, bytes, 0, 0);
 #endif
@@ -574,10 +591,10 @@ void ac__heap_free(void *payload) {
 #if AC_CHECKED
     *word(b + 4) = FREED_MAGIC ^ (uint32_t)(uintptr_t)b;
 #endif
-    AUDIT(*word(b), false);
-    count_in_use(0, requested(*word(b)));
-    ac__count.frees++;
-    block_release(b, used_size(*word(b)));
+    uint32_t h = *word(b);
+    AUDIT(h, false);
+    count_in_use(0, requested(h), &ac__count.frees);
+    block_release(b, h, used_size(h));
 }
 
 bool ac__heap_resize_in_place(void *payload, size_t bytes) {
@@ -597,7 +614,7 @@ bool ac__heap_resize_in_place(void *payload, size_t bytes) {
             uint32_t nh = *word(n);
             size_t after = free_size(nh);
             if (!(nh & F_FREE) || size + after < want) return false;
-            spare = bin_remove(n, after);
+            spare = bin_remove(n);
             size += after;
         }
         mem_undefined(n, want - old);
@@ -606,7 +623,7 @@ bool ac__heap_resize_in_place(void *payload, size_t bytes) {
     AUDIT(h, false);
     *word(b) = (h & ~REQ_MASK) | (uint32_t)bytes;
     AUDIT(*word(b), true);
-    count_in_use(bytes, requested(h));
+    count_in_use(bytes, requested(h), NULL);
 #if AC_VALGRIND
     /* memcheck treats a resize to 0 bytes as a bad free: re-register instead */
     if (bytes) {
@@ -647,7 +664,7 @@ void *ac__heap_alloc_aligned(size_t bytes, size_t align) {
          * may merge backwards) */
         size_t lead = align - misalign;
         *word(b + lead) = 0;
-        block_release(b, lead);
+        block_release(b, *word(b), lead);
         b += lead;
         size -= lead;
     }
@@ -738,7 +755,7 @@ bool ac__heap_check(void) {
     /* every free block is on the bin of its size, once, with good links */
     size_t listed = 0;
     for (unsigned i = 0; i < NBINS; i++) {
-        link_t back = 0;
+        link_t back = bin_mark(i);
         if (!H.bins[i] != !(H.bitmap & ((uint64_t)1 << i))) return false;
         for (link_t l = H.bins[i]; l; back = l, l = *next_of(at(l))) {
             char *b = at(l);

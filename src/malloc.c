@@ -196,7 +196,8 @@ void ac_free(void *ptr) { free_checked(ptr, ANY_SIZE, 1, "free"); }
 
 void *ac_calloc(size_t count, size_t size) {
     size_t bytes;
-    if (__builtin_mul_overflow(count, size, &bytes)) return failed(AC_ENOMEM);
+    /* on overflow, a request malloc refuses (NULL, ENOMEM) */
+    if (__builtin_mul_overflow(count, size, &bytes)) bytes = (size_t)-1;
     void *p = ac_malloc(bytes);
     if (p) ac__memset(p, 0, bytes);
     return p;
