@@ -330,8 +330,44 @@ const growthRows = cols.map((a) => [label(a), ...growthWorkloads.map((w) => (oom
   `${median(growthRatios(a)).toFixed(2)}×${iqr(growthRatios(a))}`]);
 const growthTable = table(['allocator', ...growthWorkloads.map((w) => `${w.slice(7)} live: ns per free+malloc`), `${growthWorkloads.at(-1).slice(7)} / ${growthWorkloads[0].slice(7)}`], growthRows);
 
+// ---- the performance targets (issue 8), judged on this run --------------------------------
+// Code <= 1000 net bytes; speed geomean >= 1.2x and every workload >= 0.9x
+// dlmalloc; pages <= dlmalloc's on every workload and fill >= 95%. The
+// reasons for any miss are kept by hand in bench/LIMITS.md, included below.
+function targetsText() {
+  if (!allocs.includes('alloc_cat') || ref !== 'dlmalloc') return '';
+  const verdict = (ok) => (ok ? 'met' : '**not met**');
+  const net = size.alloc_cat_lib.net;
+  const g = geo('alloc_cat');
+  const slowest = mainWorkloads.map((w) => [w, ratio('alloc_cat', w)]).sort((x, y) => x[1] - y[1])[0];
+  const pageRows = [...mainWorkloads, ...growthWorkloads].map((w) => {
+    const pages = (a) => valid[a][w].bytes / PAGE - staticPages(valid[a][w]);
+    return [w, pages('alloc_cat'), pages('dlmalloc')];
+  });
+  const worse = pageRows.filter(([, ac, dl]) => ac > dl);
+  const fillShare = valid.alloc_cat.fill.failLive / (fillMax - valid.alloc_cat.fill.heapBase);
+  const rows = [
+    ['code: net bytes of malloc/free/calloc/realloc', '≤ 1,000', fmt(net),
+      net <= 1000 ? 'met' : `**not met**: ${fmt(net - 1000)} bytes over (+${((net / 1000 - 1) * 100).toFixed(0)}%)`],
+    ['speed: geometric mean vs dlmalloc', '≥ 1.20×', `${g.toFixed(2)}×`,
+      g >= 1.2 ? 'met' : `**not met**: ${((1.2 / g - 1) * 100).toFixed(0)}% short`],
+    ['speed: slowest workload vs dlmalloc', '≥ 0.90×', `${slowest[1].toFixed(2)}× (${slowest[0]})`, verdict(slowest[1] >= 0.9)],
+    ['pages: final pages ≤ dlmalloc on every workload', `${pageRows.length} of ${pageRows.length}`,
+      `${pageRows.length - worse.length} of ${pageRows.length}`,
+      worse.length ? `**not met**: ${worse.map(([w, ac, dl]) => `${w} ${ac} vs ${dl}`).join(', ')}` : 'met'],
+    ['pages: fill until NULL', '≥ 95%', pct(fillShare), verdict(fillShare >= 0.95)],
+  ];
+  let limits = '';
+  try { limits = `\n${readFileSync(new URL('LIMITS.md', import.meta.url), 'utf8').trim()}\n`; } catch { /* optional */ }
+  return `### Targets (issue 8), judged on this run
+
+${table(['target', 'goal', 'alloc_cat', 'verdict'], rows)}
+${limits}
+`;
+}
+
 const heapBase = valid[allocs[0]].random.heapBase;
-const text = `### Speed: ratio to ${ref} (median of per-round ratios) and ops per ms (median)
+const text = `${targetsText()}### Speed: ratio to ${ref} (median of per-round ratios) and ops per ms (median)
 
 Higher is faster. Allocator calls per millisecond, checking off; each cell is
 the median over ${rounds} round${rounds > 1 ? 's' : ''} of (ops/ms ÷ ${ref}'s ops/ms in the same round)${rounds >= 4 ? ',\nthe interquartile range of those ratios in brackets,' : ''}
