@@ -231,7 +231,18 @@ static size_t size_for(size_t bytes) {
 }
 static bool is_free(uint32_t h) { return !(h & F_USED); }
 static size_t requested(uint32_t h) { return h >> REQ_SHIFT; }
-static size_t used_size(uint32_t h) { return size_for(requested(h)); }
+/* A constant the compiler cannot see through. Clang narrows a mask that
+ * follows a right shift to the bits the shift can leave set (-16 becomes
+ * 0x7ffffff0): a 5-byte wasm constant instead of a 1-byte one. */
+static size_t opaque(size_t x) {
+#if defined(__wasm__) && defined(__clang__)
+    __asm__("" : "+r"(x));
+#endif
+    return x;
+}
+static size_t used_size(uint32_t h) {
+    return (requested(h) + HDR_BYTES + CANARY_BYTES + GRAIN - 1) & opaque(~(size_t)(GRAIN - 1));
+}
 static size_t free_size(uint32_t h) { return h; }
 static size_t block_size(uint32_t h) { return is_free(h) ? free_size(h) : used_size(h); }
 
