@@ -360,13 +360,13 @@ SPEED_INLINE static void free_tail(char *t, size_t size, bool spare) {
         return;
     }
     uint32_t nh = *word(n);
-    if (is_free(nh)) {
+    if (!is_free(nh)) {
+        *word(n) = size ? nh | F_PREVFREE : nh & ~F_PREVFREE;
+        if (!size) return;
+    } else {
         size_t after = free_size(nh);
         spare |= bin_remove(n);
         size += after;
-    } else {
-        *word(n) = size ? nh | F_PREVFREE : nh & ~F_PREVFREE;
-        if (!size) return;
     }
     if (spare) {
         spare_at(t, size);
