@@ -454,7 +454,7 @@ static bool top_room(size_t size) {
  * Does not count. NULL when the backend refuses to grow. */
 static char *block_alloc(size_t bytes) {
     size_t size = size_for(bytes);
-    uint32_t flags = F_USED;
+    uint32_t flags = 0;
     char *b = H.spare;
     if (size < SPARE_LIMIT) {
         /* Short cuts for small requests: the head of their own bin (below
@@ -495,7 +495,7 @@ static char *block_alloc(size_t bytes) {
             if (size >= HIGH_SPLIT_BYTES) {
                 rest_at = b;
                 b += rest;
-                flags = F_USED | F_PREVFREE;
+                flags = F_PREVFREE;
             }
             if (size < SPARE_LIMIT) {
                 if (H.spare) bin_insert(H.spare, free_size(*word(H.spare)));
@@ -512,7 +512,7 @@ static char *block_alloc(size_t bytes) {
     }
 found:
     mem_undefined(b, size);
-    *word(b) = flags | (uint32_t)bytes << REQ_SHIFT;
+    *word(b) = flags | F_USED | (uint32_t)bytes << REQ_SHIFT;
     return b;
 }
 
