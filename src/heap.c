@@ -8,19 +8,22 @@
  *
  * Blocks. Every block starts with one 32-bit header word and is a multiple
  * of 16 bytes; block starts are 12 mod 16, so payloads (header + 4) are
- * 16-aligned:
+ * 16-aligned. The flags sit in the two low bits (small masks: short wasm
+ * constants):
  *
- *   in use:  [ 0 | P | requested bytes (30 bits) ] payload ...
- *   free:    [ 1 | P | size / 16       (30 bits) ] next | prev | ... | size
- *             31  30                                 +4     +8         last word
+ *   in use:  [ requested bytes (30 bits) | P | 1 ] payload ...
+ *   free:    [ size in bytes             | 0 | 0 ] next | prev | ... | size
+ *              31                          1   0     +4     +8         last word
  *
- * P is set when the block just before is free; only then is that block's
- * last word (its footer, the size in bytes) valid, which is what makes
- * merging with the previous block O(1). An in-use block stores what was
- * asked for, so its size is (requested + 4) rounded up to 16 (16 at least:
- * room for a free block's header, links and footer) and the stats count
- * requested bytes exactly. Free links are 32-bit offsets from `base` (0 on
- * wasm32, the start of the backend's memory natively).
+ * Bit 0 (U) is set in use. A free block's size is a multiple of 16 and its P
+ * is always clear (no two free blocks touch), so its header is its size,
+ * like its footer. P is set when the block just before is free; only then is
+ * that block's last word (its footer, the size in bytes) valid, which is
+ * what makes merging with the previous block O(1). An in-use block stores
+ * what was asked for, so its size is (requested + 4) rounded up to 16 (16 at
+ * least: room for a free block's header, links and footer) and the stats
+ * count requested bytes exactly. Free links are 32-bit offsets from `base`
+ * (0 on wasm32, the start of the backend's memory natively).
  *
  * Spans. The heap is one or more spans of memory from the backend. The
  * current span ends in the top: [top, end) is never a block, it is the bump
@@ -45,21 +48,24 @@
  */
 #include "internal.h"
 
-#define F_FREE     0x80000000u
-#define F_PREVFREE 0x40000000u
-#define VALUE_MASK 0x3fffffffu
-#define FENCE      VALUE_MASK /* an in-use header no request can have */
+#define F_USED     1u /* the block is in use; a free block's header is its size */
+#define F_PREVFREE 2u /* the block before is free */
 #ifndef AC_AUDIT_SIZES
 #define AC_AUDIT_SIZES 0
 #endif
 #if AC_AUDIT_SIZES
-/* Audit builds keep the alignment row of an in-use block in its header:
- * requests get 26 bits, the row 4. */
-#define REQ_MASK    0x03ffffffu
-#define ALIGN_SHIFT 26u
+/* Audit builds keep the alignment row of an in-use block in its header,
+ * bits 2..5: requests get the 26 bits above. */
+#define ALIGN_SHIFT 2u
+#define REQ_SHIFT   6u
 #else
-#define REQ_MASK VALUE_MASK
+#define REQ_SHIFT 2u
 #endif
+/* The bits of an in-use header below the request: flags (and audit row). */
+#define LOW_BITS ((1u << REQ_SHIFT) - 1u)
+/* An in-use header no request can have (all request bits set); P may be
+ * set on it like on any block. */
+#define FENCE (~F_PREVFREE)
 #define HDR_BYTES    AC__HDR_BYTES
 #define GRAIN        AC__GRAIN
 #define CANARY_BYTES AC__CANARY_BYTES
@@ -73,9 +79,12 @@
 #define SPARE_LIMIT 512u /* only splits for smaller requests make a spare (as dlmalloc) */
 #define BIN_SCAN   16u /* blocks looked at in a bin for the best fit */
 
-/* Largest request: it and the block around it must fit the request bits. */
+/* Largest request: it must fit the request bits, with room to spare for
+ * the fence; the block around it is at most 1 GiB. */
 #define MAX_REQUEST AC_MAX_REQUEST_BYTES
-_Static_assert(AC_MAX_REQUEST_BYTES == REQ_MASK - 32u, "public limit matches");
+_Static_assert(AC_MAX_REQUEST_BYTES == (0xffffffffu >> REQ_SHIFT) - 32u, "public limit matches");
+_Static_assert(AC__BLOCK_BYTES(MAX_REQUEST) <= 0x40000000u, "block sizes fit 32 bits");
+_Static_assert(GRAIN % 4u == 0, "a free block's header has its flag bits clear");
 
 _Static_assert(GRAIN >= HDR_BYTES + 3u * sizeof(uint32_t), "a free block holds header, 2 links, footer");
 _Static_assert(AC_MALLOC_ALIGN <= GRAIN, "payloads are grain-aligned");
@@ -220,19 +229,22 @@ static link_t link_of(char *b) { return (link_t)(b - H.base); }
 static size_t size_for(size_t bytes) {
     return (bytes + HDR_BYTES + CANARY_BYTES + GRAIN - 1) & ~(size_t)(GRAIN - 1);
 }
-static size_t requested(uint32_t h) { return h & REQ_MASK; }
-static size_t used_size(uint32_t h) {
-#if !AC_AUDIT_SIZES && !AC_CHECKED
-    /* one mask for the flags and the rounding: adding to a request of at
-     * most MAX_REQUEST does not carry into the flags */
-    _Static_assert(MAX_REQUEST + HDR_BYTES + GRAIN - 1 <= VALUE_MASK, "no carry");
-    return (h + HDR_BYTES + GRAIN - 1) & (VALUE_MASK & ~(GRAIN - 1));
-#else
-    return size_for(requested(h));
+static bool is_free(uint32_t h) { return !(h & F_USED); }
+static size_t requested(uint32_t h) { return h >> REQ_SHIFT; }
+/* A constant the compiler cannot see through. Clang narrows a mask that
+ * follows a right shift to the bits the shift can leave set (-16 becomes
+ * 0x7ffffff0): a 5-byte wasm constant instead of a 1-byte one. */
+static size_t opaque(size_t x) {
+#if defined(__wasm__) && defined(__clang__)
+    __asm__("" : "+r"(x));
 #endif
+    return x;
 }
-static size_t free_size(uint32_t h) { return (size_t)(h & VALUE_MASK) * GRAIN; }
-static size_t block_size(uint32_t h) { return (h & F_FREE) ? free_size(h) : used_size(h); }
+static size_t used_size(uint32_t h) {
+    return (requested(h) + HDR_BYTES + CANARY_BYTES + GRAIN - 1) & opaque(~(size_t)(GRAIN - 1));
+}
+static size_t free_size(uint32_t h) { return h; }
+static size_t block_size(uint32_t h) { return is_free(h) ? free_size(h) : used_size(h); }
 
 static link_t *next_of(char *b) { return word(b + HDR_BYTES); }
 static link_t *prev_of(char *b) { return word(b + HDR_BYTES + 4); }
@@ -263,7 +275,7 @@ SIZE_NOINLINE static void free_block_at(char *b, size_t size) {
 #if AC_CHECKED
     *word(b + 4) = FREED_MAGIC ^ (uint32_t)(uintptr_t)b;
 #endif
-    *word(b) = F_FREE | (uint32_t)(size / GRAIN);
+    *word(b) = (uint32_t)size;
     *word(b + size - 4) = (uint32_t)size;
 }
 
@@ -348,13 +360,13 @@ SPEED_INLINE static void free_tail(char *t, size_t size, bool spare) {
         return;
     }
     uint32_t nh = *word(n);
-    if (nh & F_FREE) {
+    if (!is_free(nh)) {
+        *word(n) = size ? nh | F_PREVFREE : nh & ~F_PREVFREE;
+        if (!size) return;
+    } else {
         size_t after = free_size(nh);
         spare |= bin_remove(n);
         size += after;
-    } else {
-        *word(n) = size ? nh | F_PREVFREE : nh & ~F_PREVFREE;
-        if (!size) return;
     }
     if (spare) {
         spare_at(t, size);
@@ -447,8 +459,10 @@ static char *block_alloc(size_t bytes) {
     if (size < SPARE_LIMIT) {
         /* Short cuts for small requests: the head of their own bin (below
          * SPARE_LIMIT a bin holds one size: no search, no split), else the
-         * low end of the spare, whose rest stays the spare (no list work). */
-        link_t head = H.bins[size / GRAIN];
+         * low end of the spare, whose rest stays the spare (no list work).
+         * The head is H.bins[size / GRAIN], read at byte offset size / 4
+         * (/ 8 in checked builds), a multiple of 4 as it is: no mask. */
+        link_t head = *(link_t *)(void *)((char *)H.bins + size / (GRAIN / sizeof(link_t)));
         if (head) {
             b = at(head);
             goto take;
@@ -498,7 +512,7 @@ static char *block_alloc(size_t bytes) {
     }
 found:
     mem_undefined(b, size);
-    *word(b) = flags | (uint32_t)bytes;
+    *word(b) = flags | F_USED | (uint32_t)bytes << REQ_SHIFT;
     return b;
 }
 
@@ -519,7 +533,7 @@ static void audit_row(ac_audit_row_t *row, bool add) {
 static void audit(uint32_t h, bool add) {
     size_t bytes = requested(h);
     audit_row(&ac__audit.by_size[bytes < 256 ? bytes : 256], add);
-    audit_row(&ac__audit.by_align[(h & VALUE_MASK) >> ALIGN_SHIFT], add);
+    audit_row(&ac__audit.by_align[(h & LOW_BITS) >> ALIGN_SHIFT], add);
 }
 
 static unsigned align_row(size_t align) {
@@ -552,7 +566,7 @@ int ac__heap_block_error(const void *payload) {
     if (!mem_readable(b, HDR_BYTES)) return AC_ERROR_DOUBLE_FREE;
     uint32_t magic = *word(b + 4) ^ (uint32_t)(uintptr_t)b, h = *word(b);
     if (magic == FREED_MAGIC) return AC_ERROR_DOUBLE_FREE;
-    if (magic != LIVE_MAGIC || (h & F_FREE) || used_size(h) > (size_t)(H.backend->end - b))
+    if (magic != LIVE_MAGIC || is_free(h) || used_size(h) > (size_t)(H.backend->end - b))
         return AC_ERROR_FOREIGN_POINTER;
     return canary_intact(b) ? 0 : AC_ERROR_OVERFLOW;
 }
@@ -613,7 +627,7 @@ bool ac__heap_resize_in_place(void *payload, size_t bytes) {
             /* take the free block that follows; the rest is freed below */
             uint32_t nh = *word(n);
             size_t after = free_size(nh);
-            if (!(nh & F_FREE) || size + after < want) return false;
+            if (!is_free(nh) || size + after < want) return false;
             spare = bin_remove(n);
             size += after;
         }
@@ -621,7 +635,7 @@ bool ac__heap_resize_in_place(void *payload, size_t bytes) {
     }
     /* the same block, new size: the flags and alignment row stay */
     AUDIT(h, false);
-    *word(b) = (h & ~REQ_MASK) | (uint32_t)bytes;
+    *word(b) = (h & LOW_BITS) | (uint32_t)bytes << REQ_SHIFT;
     AUDIT(*word(b), true);
     count_in_use(bytes, requested(h), NULL);
 #if AC_VALGRIND
@@ -663,12 +677,12 @@ void *ac__heap_alloc_aligned(size_t bytes, size_t align) {
         /* the aligned block starts `lead` bytes in; the lead is freed (it
          * may merge backwards) */
         size_t lead = align - misalign;
-        *word(b + lead) = 0;
+        *word(b + lead) = F_USED; /* in use for now: learns that the lead is free */
         block_release(b, *word(b), lead);
         b += lead;
         size -= lead;
     }
-    *word(b) = (*word(b) & F_PREVFREE) | (uint32_t)bytes;
+    *word(b) = (*word(b) & (F_PREVFREE | F_USED)) | (uint32_t)bytes << REQ_SHIFT;
     free_tail(b + size_for(bytes), size - size_for(bytes), false);
     return counted(b, bytes, align);
 }
@@ -724,10 +738,10 @@ static bool span_check(char *b, char *stop, char *lo, char *hi, walk_totals *t) 
             return false;
         uint32_t h = *word(b);
         if (!(h & F_PREVFREE) != !prev_free) return false;
-        if (!(h & F_FREE) && (h & VALUE_MASK) == FENCE) return !stop;
+        if ((h | F_PREVFREE) == (FENCE | F_PREVFREE)) return !stop;
         size_t size = block_size(h);
         if (size < GRAIN || size > (size_t)(hi - b)) return false;
-        if (h & F_FREE) {
+        if (is_free(h)) {
             if (prev_free || *word(b + size - 4) != size) return false;
             t->free_blocks++;
             t->free_bytes += size;
@@ -735,7 +749,7 @@ static bool span_check(char *b, char *stop, char *lo, char *hi, walk_totals *t) 
             t->live++;
             t->in_use += requested(h);
         }
-        prev_free = (h & F_FREE) != 0;
+        prev_free = is_free(h);
         b += size;
     }
 }
@@ -761,10 +775,10 @@ bool ac__heap_check(void) {
             char *b = at(l);
             if (b < lo || b + GRAIN > hi || b == H.spare || ++listed > t.free_blocks) return false;
             uint32_t h = *word(b);
-            if (!(h & F_FREE) || bin_of(free_size(h)) != i || *prev_of(b) != back) return false;
+            if (!is_free(h) || bin_of(free_size(h)) != i || *prev_of(b) != back) return false;
         }
     }
-    if (H.spare && (H.spare < lo || H.spare >= hi || !(*word(H.spare) & F_FREE))) return false;
+    if (H.spare && (H.spare < lo || H.spare >= hi || !is_free(*word(H.spare)))) return false;
     return listed + (H.spare != NULL) == t.free_blocks &&
            t.live == ac__count.allocs - ac__count.frees &&
            t.in_use == ac__count.in_use;
@@ -781,7 +795,7 @@ static char *span_before(char *first) {
 static char *span_end(char *first) {
     if (first == H.last_span) return H.end;
     char *b = first;
-    for (uint32_t h; (h = *word(b)) != FENCE && h != (FENCE | F_PREVFREE);) b += block_size(h);
+    for (uint32_t h; ((h = *word(b)) | F_PREVFREE) != (FENCE | F_PREVFREE);) b += block_size(h);
     return b + HDR_BYTES;
 }
 
@@ -801,7 +815,7 @@ size_t ac__heap_walk(ac_walk_fn fn, void *ctx) {
         for (char *b = first; b < stop; b += e.bytes) {
             uint32_t h = *word(b);
             e.bytes = block_size(h);
-            if (h & F_FREE) {
+            if (is_free(h)) {
                 e.kind = AC_WALK_FREE;
                 e.addr = (uintptr_t)b;
                 e.requested = 0;
