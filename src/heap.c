@@ -350,13 +350,15 @@ static char *bin_find(size_t size) {
  * comes next: the top, a free block, or a block in use (which learns that
  * the block before it is free). The result becomes the spare if `spare` is
  * set (it absorbed the spare) or if it absorbs the spare here. With size 0
- * it only tells the next block that the block before it is in use. Does not
- * count: callers keep the stats. */
+ * it only tells the next block that the block before it is in use. When
+ * t + size is the top, the top moves to t: down, or up for a block grown
+ * into the top (size is then H.top - t, wrapped around below zero). Does
+ * not count: callers keep the stats. */
 SPEED_INLINE static void free_tail(char *t, size_t size, bool spare) {
-    char *n = t + size;
+    char *n = t + (ptrdiff_t)size; /* signed: size may have wrapped (above) */
     if (n == H.top) {
         H.top = t;
-        mem_noaccess(t, size);
+        mem_noaccess(t, (size_t)(H.end - t));
         return;
     }
     uint32_t nh = *word(n);
@@ -620,9 +622,8 @@ bool ac__heap_resize_in_place(void *payload, size_t bytes) {
     char *n = b + size;
     if (want > size) {
         if (n == H.top) {
+            /* size stays: free_tail() below moves the top up to b + want */
             if (!top_room(want - size) || n != H.top) return false; /* a new span began */
-            H.top = b + want;
-            size = want;
         } else {
             /* take the free block that follows; the rest is freed below */
             uint32_t nh = *word(n);
