@@ -399,6 +399,8 @@ static char *first_block_at(char *p) {
     return p + (a - HDR_BYTES - (uintptr_t)p);
 }
 
+/* Starts a span on [p, end), linked to the current one; the caller sets
+ * H.end (after closing the current span, which needs the old one). */
 static void span_start(char *p, char *end) {
     char *first = first_block_at(p);
     mem_defined(first - 4, 4);
@@ -406,7 +408,6 @@ static void span_start(char *p, char *end) {
     *word(first - 4) = H.last_span ? link_of(H.last_span) : 0u;
     H.last_span = first;
     H.top = first;
-    H.end = end;
 }
 
 /* H is all zero here: at program start, or after ac__heap_reset(). */
@@ -419,7 +420,10 @@ static void heap_init(ac__backend *backend) {
 #endif
     /* Memory already there (on wasm, from __heap_base to the initial
      * memory size) is the first span, unless it is too small to matter. */
-    if (end - begin >= (ptrdiff_t)(4 * GRAIN)) span_start(begin, end);
+    if (end - begin >= (ptrdiff_t)(4 * GRAIN)) {
+        span_start(begin, end);
+        H.end = end;
+    }
 }
 
 /* The current span's top becomes a free block and its last word a fence. */
@@ -444,11 +448,11 @@ static bool top_room(size_t size) {
         char *end = m + pages * AC_PAGE_BYTES;
         if (m == H.end) {
             mem_noaccess(m, (size_t)(end - m));
-            H.end = end;
         } else {
             if (H.last_span) span_close();
             span_start(m, end);
         }
+        H.end = end;
     }
 }
 
