@@ -400,7 +400,7 @@ static char *first_block_at(char *p) {
 }
 
 /* Starts a span on [p, end), linked to the current one; the caller sets
- * H.end (after closing the current span, which needs the old one). */
+ * H.end. */
 static void span_start(char *p, char *end) {
     char *first = first_block_at(p);
     mem_defined(first - 4, 4);
@@ -408,6 +408,26 @@ static void span_start(char *p, char *end) {
     *word(first - 4) = H.last_span ? link_of(H.last_span) : 0u;
     H.last_span = first;
     H.top = first;
+}
+
+/* The current span's top becomes a free block and its last word a fence. */
+static void span_close(void) {
+    char *fence = H.end - HDR_BYTES;
+    mem_defined(fence, HDR_BYTES);
+    *word(fence) = FENCE;
+    free_tail(H.top, (size_t)(fence - H.top), false);
+}
+
+/* [m, end) joins the heap: it extends the current span if it follows it,
+ * else it starts a new one (and the current span, if any, is closed). */
+static void heap_add(char *m, char *end) {
+    if (m == H.end) {
+        mem_noaccess(m, (size_t)(end - m));
+    } else {
+        if (H.last_span) span_close();
+        span_start(m, end);
+    }
+    H.end = end;
 }
 
 /* H is all zero here: at program start, or after ac__heap_reset(). */
@@ -420,18 +440,7 @@ static void heap_init(ac__backend *backend) {
 #endif
     /* Memory already there (on wasm, from __heap_base to the initial
      * memory size) is the first span, unless it is too small to matter. */
-    if (end - begin >= (ptrdiff_t)(4 * GRAIN)) {
-        span_start(begin, end);
-        H.end = end;
-    }
-}
-
-/* The current span's top becomes a free block and its last word a fence. */
-static void span_close(void) {
-    char *fence = H.end - HDR_BYTES;
-    mem_defined(fence, HDR_BYTES);
-    *word(fence) = FENCE;
-    free_tail(H.top, (size_t)(fence - H.top), false);
+    if (end - begin >= (ptrdiff_t)(4 * GRAIN)) heap_add(begin, end);
 }
 
 /* Makes [top, top + size) plus the word after it available, growing the
@@ -445,14 +454,7 @@ static bool top_room(size_t size) {
         char *m = H.backend->grow(H.backend, pages);
         if (!m) return false;
         ac__count.heap_bytes += pages * AC_PAGE_BYTES;
-        char *end = m + pages * AC_PAGE_BYTES;
-        if (m == H.end) {
-            mem_noaccess(m, (size_t)(end - m));
-        } else {
-            if (H.last_span) span_close();
-            span_start(m, end);
-        }
-        H.end = end;
+        heap_add(m, m + pages * AC_PAGE_BYTES);
     }
 }
 
