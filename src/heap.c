@@ -358,7 +358,7 @@ SPEED_INLINE static void free_tail(char *t, size_t size, bool spare) {
     char *n = t + (ptrdiff_t)size; /* signed: size may have wrapped (above) */
     if (n == H.top) {
         H.top = t;
-        mem_noaccess(t, (size_t)(H.end - t));
+        if (t < n) mem_noaccess(t, size); /* moved down: the freed bytes */
         return;
     }
     uint32_t nh = *word(n);
