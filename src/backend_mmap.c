@@ -32,10 +32,12 @@ _Static_assert(ALLOC_CAT_MMAP_HEAP_SIZE >= MMAP_HEAP_MIN &&
                    ALLOC_CAT_MMAP_HEAP_SIZE <= MMAP_HEAP_MAX,
                "ALLOC_CAT_MMAP_HEAP_SIZE must be between 64 KiB and 4 GiB - 64 KiB");
 
-static struct {
-    ac__backend b;
-    char *limit;
-} M;
+static char *mmap_grow(ac__backend *self, size_t pages);
+
+/* The heap starts on this, empty: the reservation is made by the first
+ * grow() (or ac__default_backend()). */
+ac__backend ac__default_heap = {mmap_grow, NULL, NULL};
+static char *limit; /* end of the reservation; NULL until it is made */
 
 /* Parses "123", "64K", "512M", "2G" (suffix case-insensitive). Returns 0 for
  * anything else or a value out of range. */
@@ -87,39 +89,43 @@ size_t ac__mmap_heap_bytes(void) {
     return bytes;
 }
 
+/* Makes the reservation, once. */
+static void reserve(void) {
+    if (limit) return;
+    size_t bytes = ac__mmap_heap_bytes();
+    /* One extra page so that the start can be 64 KiB aligned. When the
+     * address space is limited (ulimit -v), take half as much, and so
+     * on: a smaller heap beats none. */
+    char *p;
+    while ((p = mmap(NULL, bytes + AC_PAGE_BYTES, PROT_NONE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)) == MAP_FAILED &&
+           bytes > MMAP_HEAP_MIN)
+        bytes = (bytes / 2) & ~(AC_PAGE_BYTES - 1);
+    if (p == MAP_FAILED) {
+        /* no address space: a heap that cannot grow */
+        static char none[1];
+        ac__default_heap.begin = ac__default_heap.end = limit = none;
+    } else {
+        uintptr_t a = ((uintptr_t)p + AC_PAGE_BYTES - 1) & ~(uintptr_t)(AC_PAGE_BYTES - 1);
+        ac__default_heap.begin = ac__default_heap.end = p + (a - (uintptr_t)p);
+        limit = ac__default_heap.begin + bytes;
+    }
+}
+
 static char *mmap_grow(ac__backend *self, size_t pages) {
     (void)self;
-    if (pages > (size_t)(M.limit - M.b.end) / AC_PAGE_BYTES) return NULL;
+    reserve();
+    char *old = ac__default_heap.end;
+    if (pages > (size_t)(limit - old) / AC_PAGE_BYTES) return NULL;
     size_t bytes = pages * AC_PAGE_BYTES;
-    if (mprotect(M.b.end, bytes, PROT_READ | PROT_WRITE) != 0) return NULL;
-    char *old = M.b.end;
-    M.b.end += bytes;
+    if (mprotect(old, bytes, PROT_READ | PROT_WRITE) != 0) return NULL;
+    ac__default_heap.end = old + bytes;
     return old;
 }
 
 ac__backend *ac__default_backend(void) {
-    if (!M.b.grow) {
-        size_t bytes = ac__mmap_heap_bytes();
-        /* One extra page so that the start can be 64 KiB aligned. When the
-         * address space is limited (ulimit -v), take half as much, and so
-         * on: a smaller heap beats none. */
-        char *p;
-        while ((p = mmap(NULL, bytes + AC_PAGE_BYTES, PROT_NONE,
-                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)) == MAP_FAILED &&
-               bytes > MMAP_HEAP_MIN)
-            bytes = (bytes / 2) & ~(AC_PAGE_BYTES - 1);
-        if (p == MAP_FAILED) {
-            /* no address space: a heap that cannot grow */
-            static char none[1];
-            M.b.begin = M.b.end = M.limit = none;
-        } else {
-            uintptr_t a = ((uintptr_t)p + AC_PAGE_BYTES - 1) & ~(uintptr_t)(AC_PAGE_BYTES - 1);
-            M.b.begin = M.b.end = p + (a - (uintptr_t)p);
-            M.limit = M.b.begin + bytes;
-        }
-        M.b.grow = mmap_grow;
-    }
-    return &M.b;
+    reserve();
+    return &ac__default_heap;
 }
 
 #endif

@@ -1,7 +1,7 @@
 /*
  * backend_wasm.c - the heap's memory on wasm32: everything from __heap_base
- * (placed by wasm-ld after data and stack) to the current memory size is the
- * first span, and memory.grow adds pages at the end. Other code may grow the
+ * (placed by wasm-ld after data and stack) to the memory size at the first
+ * allocation is the first span, and memory.grow adds pages at the end. Other code may grow the
  * memory too; the heap then sees non-contiguous growth and starts a new span.
  */
 #include "internal.h"
@@ -19,6 +19,13 @@ emscripten_notify_memory_growth(size_t memory_index);
 #endif
 
 static char *wasm_grow(ac__backend *self, size_t pages) {
+    if (!self->end) {
+        /* The first growth of the heap as the program starts (empty, on this
+         * backend, not set up) hands over the memory already there; the
+         * heap asks again if that is not enough, or too small to use. */
+        ac__default_backend();
+        return self->begin;
+    }
     size_t old_pages = __builtin_wasm_memory_grow(0, pages);
     if (old_pages == (size_t)-1) return NULL;
     self->end = (char *)((old_pages + pages) * AC_PAGE_BYTES);
@@ -28,11 +35,11 @@ static char *wasm_grow(ac__backend *self, size_t pages) {
     return (char *)(old_pages * AC_PAGE_BYTES);
 }
 
-static ac__backend wasm_backend = {wasm_grow, &__heap_base, 0};
+ac__backend ac__default_heap = {wasm_grow, &__heap_base, 0};
 
 ac__backend *ac__default_backend(void) {
-    wasm_backend.end = (char *)(__builtin_wasm_memory_size(0) * AC_PAGE_BYTES);
-    return &wasm_backend;
+    ac__default_heap.end = (char *)(__builtin_wasm_memory_size(0) * AC_PAGE_BYTES);
+    return &ac__default_heap;
 }
 
 #endif

@@ -209,9 +209,9 @@ static struct heap_state {
     uint64_t bitmap; /* bit i set: bins[i] is not empty */
     link_t bins[NBINS];
 #ifndef __wasm32__
-    char *base; /* links are offsets from here */
+    char *base; /* links are offsets from here: the backend's begin, set as spans start */
 #endif
-} H;
+} H = {.backend = &ac__default_heap}; /* empty until the first growth */
 
 
 /* ---- words of a block ------------------------------------------------------ */
@@ -402,6 +402,10 @@ static char *first_block_at(char *p) {
 /* Starts a span on [p, end), linked to the current one; the caller sets
  * H.end. */
 static void span_start(char *p, char *end) {
+#ifndef __wasm32__
+    char *begin = H.backend->begin;
+    H.base = begin - ((uintptr_t)begin & (GRAIN - 1)); /* links to blocks are even: bin_mark() */
+#endif
     char *first = first_block_at(p);
     mem_defined(first - 4, 4);
     mem_noaccess(first, (size_t)(end - first));
@@ -430,31 +434,31 @@ static void heap_add(char *m, char *end) {
     H.end = end;
 }
 
-/* H is all zero here: at program start, or after ac__heap_reset(). */
+/* [m, end) from the backend: counted, and added to the heap unless it is
+ * too small to matter (memory already there at the start may be). */
+static void heap_take(char *m, char *end) {
+    ac__count.heap_bytes += (size_t)(end - m);
+    if (end - m >= (ptrdiff_t)(4 * GRAIN)) heap_add(m, end);
+}
+
+/* After ac__heap_reset(): H and the counters are all zero. The memory
+ * already there (on wasm, from __heap_base to the memory size) is taken at
+ * once. */
 static void heap_init(ac__backend *backend) {
     H.backend = backend ? backend : ac__default_backend();
-    char *begin = H.backend->begin, *end = H.backend->end;
-    ac__count.heap_bytes = (size_t)(end - begin);
-#ifndef __wasm32__
-    H.base = begin - ((uintptr_t)begin & (GRAIN - 1)); /* links to blocks are even: bin_mark() */
-#endif
-    /* Memory already there (on wasm, from __heap_base to the initial
-     * memory size) is the first span, unless it is too small to matter. */
-    if (end - begin >= (ptrdiff_t)(4 * GRAIN)) heap_add(begin, end);
+    heap_take(H.backend->begin, H.backend->end);
 }
 
 /* Makes [top, top + size) plus the word after it available, growing the
  * backend by whole pages. False when the backend refuses: nothing changed. */
 static bool top_room(size_t size) {
-    if (!H.backend) heap_init(NULL);
     for (;;) {
         ptrdiff_t missing = (ptrdiff_t)(size + HDR_BYTES) - (H.end - H.top);
         if (missing <= 0) return true;
         size_t pages = ((size_t)missing + AC_PAGE_BYTES - 1) / AC_PAGE_BYTES;
         char *m = H.backend->grow(H.backend, pages);
         if (!m) return false;
-        ac__count.heap_bytes += pages * AC_PAGE_BYTES;
-        heap_add(m, m + pages * AC_PAGE_BYTES);
+        heap_take(m, H.backend->end);
     }
 }
 
@@ -568,7 +572,7 @@ static bool canary_intact(char *b) {
 
 int ac__heap_block_error(const void *payload) {
     char *p = (char *)(uintptr_t)payload, *b = p - HDR_BYTES;
-    if (!H.backend || ((uintptr_t)p & (GRAIN - 1)) || p < H.backend->begin + HDR_BYTES ||
+    if (!H.last_span || ((uintptr_t)p & (GRAIN - 1)) || p < H.backend->begin + HDR_BYTES ||
         p >= H.backend->end)
         return AC_ERROR_FOREIGN_POINTER;
     if (!mem_readable(b, HDR_BYTES)) return AC_ERROR_DOUBLE_FREE;
@@ -762,7 +766,6 @@ static bool span_check(char *b, char *stop, char *lo, char *hi, walk_totals *t) 
 }
 
 bool ac__heap_check(void) {
-    if (!H.backend) return true;
     char *lo = H.backend->begin, *hi = H.backend->end;
     if (H.top > H.end || (H.last_span && H.end - H.top < (ptrdiff_t)HDR_BYTES)) return false;
     walk_totals t = {0, 0, 0, 0};

@@ -48,23 +48,29 @@ void ac__report_write(ac__writer *w, const ac__report *r);
 void ac__w_bytes(ac__writer *w, uint64_t bytes);
 
 /* ---- heap backends --------------------------------------------------------- */
-/* A backend hands the heap memory in 64 KiB pages. The heap starts with the
- * memory [begin, end) that is already there (on wasm: from __heap_base to the
- * initial memory size) and asks for more with grow(). */
+/* A backend hands the heap memory in 64 KiB pages. After ac__heap_reset() the
+ * heap starts with the memory [begin, end) that is already there (on wasm:
+ * from __heap_base to the memory size) and asks for more with grow(). At
+ * program start it is on ac__default_heap, empty, and that backend's first
+ * grow() sets it up (natively: the reservation) and on wasm hands over the
+ * memory already there instead of growing. */
 #define AC_PAGE_BYTES ((size_t)65536)
 
 typedef struct ac__backend ac__backend;
 struct ac__backend {
-    /* Obtains `pages` more pages. Returns the first byte of the new memory
-     * (the old end when it is contiguous with earlier memory) or NULL when
-     * no more memory can be had; the heap is then unchanged. */
+    /* Obtains `pages` more pages and moves `end` to the end of the new
+     * memory. Returns the first byte of the new memory (the old end when it
+     * is contiguous with earlier memory) or NULL when no more memory can be
+     * had; the heap is then unchanged. */
     char *(*grow)(ac__backend *self, size_t pages);
     char *begin; /* first byte the heap may use */
     char *end;   /* end of the memory already available */
 };
 
 /* The backend the heap uses unless told otherwise: wasm memory on wasm32,
- * an mmap reservation natively. Defined in backend_wasm.c / backend_mmap.c. */
+ * an mmap reservation natively. Defined in backend_wasm.c / backend_mmap.c.
+ * ac__default_backend() sets it up (on wasm: `end` is the memory size now). */
+extern ac__backend ac__default_heap;
 ac__backend *ac__default_backend(void);
 
 /* A caller's buffer as backend (backend_static.c): all of it is available at
