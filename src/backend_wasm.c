@@ -1,8 +1,9 @@
 /*
  * backend_wasm.c - the heap's memory on wasm32: everything from __heap_base
  * (placed by wasm-ld after data and stack) to the memory size at the first
- * allocation is the first span, and memory.grow adds pages at the end. Other code may grow the
- * memory too; the heap then sees non-contiguous growth and starts a new span.
+ * allocation is the first span, and memory.grow adds pages at the end. Other
+ * code may grow the memory too; the heap then sees non-contiguous growth and
+ * starts a new span.
  */
 #include "internal.h"
 
