@@ -475,38 +475,37 @@ static char *block_alloc(size_t bytes) {
         uint64_t above = H.bitmap & (~(uint64_t)1 << i);
         b = above ? best_fit((unsigned)__builtin_ctzll(above), size) : NULL;
     }
-    if (b) {
-    take:;
-        size_t rest = free_size(*word(b)) - size;
-        bin_remove(b);
-        if (rest) {
-            /* After a small request the rest becomes the spare, the next
-             * requests' first stop (splitting it costs no list work); an
-             * older spare goes to its bin. After a larger one the rest goes
-             * to its bin: spares made of large blocks cost pages. Blocks
-             * under 2 KiB come from the low end, so that blocks
-             * allocated one after the other are neighbours in that order;
-             * large ones from the high end: for a buffer that grows step by
-             * step while the previous one is freed, that keeps the heap
-             * within 2.5x of the buffer where low-end cuts need 3x. */
-            char *rest_at = b + size;
-            if (size >= HIGH_SPLIT_BYTES) {
-                rest_at = b;
-                b += rest;
-                flags = F_PREVFREE;
-            }
-            if (size < SPARE_LIMIT) {
-                if (H.spare) bin_insert(H.spare, free_size(*word(H.spare)));
-                spare_at(rest_at, rest);
-            } else {
-                bin_insert(rest_at, rest);
-            }
-        }
-        *word(b + size) &= ~F_PREVFREE; /* a spare's header has it clear anyway */
-    } else {
+    if (!b) {
         if (!top_room(size)) return NULL;
         b = H.top;
         H.top += size;
+        goto found;
+    }
+take:;
+    /* After a small request the rest becomes the spare, the next requests'
+     * first stop (splitting it costs no list work); an older spare goes to
+     * its bin. After a larger one the rest goes to its bin: spares made of
+     * large blocks cost pages. Blocks under 2 KiB come from the low end, so
+     * that blocks allocated one after the other are neighbours in that
+     * order; large ones from the high end: for a buffer that grows step by
+     * step while the previous one is freed, that keeps the heap within 2.5x
+     * of the buffer where low-end cuts need 3x. */
+    size_t rest = free_size(*word(b)) - size;
+    char *rest_at = b + size;
+    bin_remove(b);
+    if (!rest || size >= HIGH_SPLIT_BYTES) {
+        /* what follows the free block now follows a block in use */
+        *word(b + size + rest) &= ~F_PREVFREE;
+        if (!rest) goto found;
+        rest_at = b;
+        b += rest;
+        flags = F_PREVFREE;
+    }
+    if (size < SPARE_LIMIT) {
+        if (H.spare) bin_insert(H.spare, free_size(*word(H.spare)));
+        spare_at(rest_at, rest);
+    } else {
+        bin_insert(rest_at, rest);
     }
 found:
     mem_undefined(b, size);
