@@ -473,13 +473,13 @@ static char *block_alloc(size_t bytes) {
             goto take; /* a large request, or an exact fit */
         }
         uint64_t above = H.bitmap & (~(uint64_t)1 << i);
-        b = above ? best_fit((unsigned)__builtin_ctzll(above), size) : NULL;
-    }
-    if (!b) {
-        if (!top_room(size)) return NULL;
-        b = H.top;
-        H.top += size;
-        goto found;
+        if (!above) {
+            if (!top_room(size)) return NULL;
+            b = H.top;
+            H.top += size;
+            goto found;
+        }
+        b = best_fit((unsigned)__builtin_ctzll(above), size); /* not NULL: all fit */
     }
 take:;
     /* After a small request the rest becomes the spare, the next requests'
