@@ -332,18 +332,6 @@ static char *best_fit(unsigned bin, size_t size) {
     return best;
 }
 
-/* A free block of at least `size` bytes, or NULL: the best of the
- * request's own bin, else the spare, else the best of the first non-empty
- * bin above (whose blocks all fit). */
-static char *bin_find(size_t size) {
-    unsigned i = bin_of(size);
-    char *b = best_fit(i, size);
-    if (b) return b;
-    if (H.spare && free_size(*word(H.spare)) >= size) return H.spare;
-    uint64_t above = H.bitmap & (~(uint64_t)1 << i);
-    return above ? best_fit((unsigned)__builtin_ctzll(above), size) : NULL;
-}
-
 /* ---- the engine ------------------------------------------------------------------- */
 
 /* Frees [t, t + size), which follows a block in use, merging it with what
@@ -463,64 +451,61 @@ static bool top_room(size_t size) {
 }
 
 /* Takes a block for `bytes` from the bins or the top; sets its header.
- * Does not count. NULL when the backend refuses to grow. */
+ * Does not count. NULL when the backend refuses to grow. The block is the
+ * best fit of the request's own bin, else the spare, else the best fit of
+ * the first non-empty bin above (whose blocks all fit), else the top.
+ * Below SPARE_LIMIT a bin holds one size, so its best fit is its head (no
+ * search, no split); and a small request cut from the low end of the spare
+ * leaves the rest the spare (no list work): the short cuts of the small
+ * requests that come and go most. */
 static char *block_alloc(size_t bytes) {
     size_t size = size_for(bytes);
     uint32_t flags = 0;
-    char *b = H.spare;
-    if (size < SPARE_LIMIT) {
-        /* Short cuts for small requests: the head of their own bin (below
-         * SPARE_LIMIT a bin holds one size: no search, no split), else the
-         * low end of the spare, whose rest stays the spare (no list work).
-         * The head is H.bins[size / GRAIN], read at byte offset size / 4
-         * (/ 8 in checked builds), a multiple of 4 as it is: no mask. */
-        link_t head = *(link_t *)(void *)((char *)H.bins + size / (GRAIN / sizeof(link_t)));
-        if (head) {
-            b = at(head);
-            goto take;
+    unsigned i = bin_of(size);
+    char *b = best_fit(i, size);
+    if (!b) {
+        b = H.spare;
+        if (b && free_size(*word(b)) >= size) {
+            if (size < SPARE_LIMIT && free_size(*word(b)) > size) {
+                spare_at(b + size, free_size(*word(b)) - size);
+                goto found;
+            }
+            goto take; /* a large request, or an exact fit */
         }
-        if (b && free_size(*word(b)) > size) {
-            spare_at(b + size, free_size(*word(b)) - size);
+        uint64_t above = H.bitmap & (~(uint64_t)1 << i);
+        if (!above) {
+            if (!top_room(size)) return NULL;
+            b = H.top;
+            H.top += size;
             goto found;
         }
+        b = best_fit((unsigned)__builtin_ctzll(above), size); /* not NULL: all fit */
     }
-    b = bin_find(size);
-    if (b) {
-    take:;
-        /* Split from the high end: the rest stays where it is, free, and
-         * the block lands next to what follows. For a buffer that grows
-         * step by step while the previous one is freed, this keeps the heap
-         * within 2.5x of the buffer where low-end splitting needs 3x. */
-        size_t rest = free_size(*word(b)) - size;
-        bin_remove(b);
-        if (rest) {
-            /* After a small request the rest becomes the spare, the next
-             * requests' first stop (splitting it costs no list work); an
-             * older spare goes to its bin. After a larger one the rest goes
-             * to its bin: spares made of large blocks cost pages. Blocks
-             * under 2 KiB come from the low end, so that blocks
-             * allocated one after the other are neighbours in that order;
-             * large ones from the high end: for a buffer that grows step by
-             * step while the previous one is freed, that keeps the heap
-             * within 2.5x of the buffer where low-end cuts need 3x. */
-            char *rest_at = b + size;
-            if (size >= HIGH_SPLIT_BYTES) {
-                rest_at = b;
-                b += rest;
-                flags = F_PREVFREE;
-            }
-            if (size < SPARE_LIMIT) {
-                if (H.spare) bin_insert(H.spare, free_size(*word(H.spare)));
-                spare_at(rest_at, rest);
-            } else {
-                bin_insert(rest_at, rest);
-            }
-        }
-        *word(b + size) &= ~F_PREVFREE; /* a spare's header has it clear anyway */
+take:;
+    /* After a small request the rest becomes the spare, the next requests'
+     * first stop (splitting it costs no list work); an older spare goes to
+     * its bin. After a larger one the rest goes to its bin: spares made of
+     * large blocks cost pages. Blocks under 2 KiB come from the low end, so
+     * that blocks allocated one after the other are neighbours in that
+     * order; large ones from the high end: for a buffer that grows step by
+     * step while the previous one is freed, that keeps the heap within 2.5x
+     * of the buffer where low-end cuts need 3x. */
+    size_t rest = free_size(*word(b)) - size;
+    char *rest_at = b + size;
+    bin_remove(b);
+    if (!rest || size >= HIGH_SPLIT_BYTES) {
+        /* what follows the free block now follows a block in use */
+        *word(b + size + rest) &= ~F_PREVFREE;
+        if (!rest) goto found;
+        rest_at = b;
+        b += rest;
+        flags = F_PREVFREE;
+    }
+    if (size < SPARE_LIMIT) {
+        if (H.spare) bin_insert(H.spare, free_size(*word(H.spare)));
+        spare_at(rest_at, rest);
     } else {
-        if (!top_room(size)) return NULL;
-        b = H.top;
-        H.top += size;
+        bin_insert(rest_at, rest);
     }
 found:
     mem_undefined(b, size);
