@@ -438,14 +438,15 @@ static void heap_init(ac__backend *backend) {
 }
 
 /* Makes [top, top + size) plus the word after it available, growing the
- * backend by whole pages. False when the backend refuses: nothing changed. */
-static bool top_room(size_t size) {
+ * backend by whole pages, and returns the top then (a new span's if growth
+ * was not contiguous). NULL when the backend refuses: nothing changed. */
+static char *top_room(size_t size) {
     for (;;) {
         ptrdiff_t missing = (ptrdiff_t)(size + HDR_BYTES) - (H.end - H.top);
-        if (missing <= 0) return true;
+        if (missing <= 0) return H.top;
         size_t pages = ((size_t)missing + AC_PAGE_BYTES - 1) / AC_PAGE_BYTES;
         char *m = H.backend->grow(H.backend, pages);
-        if (!m) return false;
+        if (!m) return NULL;
         heap_take(m, H.backend->end);
     }
 }
@@ -474,9 +475,9 @@ static char *block_alloc(size_t bytes) {
         }
         uint64_t above = H.bitmap & (~(uint64_t)1 << i);
         if (!above) {
-            if (!top_room(size)) return NULL;
-            b = H.top;
-            H.top += size;
+            b = top_room(size);
+            if (!b) return NULL;
+            H.top = b + size;
             goto found;
         }
         b = best_fit((unsigned)__builtin_ctzll(above), size); /* not NULL: all fit */
@@ -618,7 +619,7 @@ bool ac__heap_resize_in_place(void *payload, size_t bytes) {
     if (want > size) {
         if (n == H.top) {
             /* size stays: free_tail() below moves the top up to b + want */
-            if (!top_room(want - size) || n != H.top) return false; /* a new span began */
+            if (top_room(want - size) != n) return false; /* NULL, or a new span began */
         } else {
             /* take the free block that follows; the rest is freed below */
             uint32_t nh = *word(n);
