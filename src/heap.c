@@ -303,6 +303,7 @@ SPEED_INLINE static bool bin_remove(char *b) {
         return true;
     }
     link_t n = *next_of(b), p = *prev_of(b);
+    if (n) *prev_of(at(n)) = p;
     if (!(p & 1)) {
         *next_of(at(p)) = n;
     } else { /* the first of bin i: p - 1 is where bins[i] is in H.bins */
@@ -310,7 +311,6 @@ SPEED_INLINE static bool bin_remove(char *b) {
         *(link_t *)(void *)((char *)H.bins + (p - 1)) = n;
         if (!n) H.bitmap &= ~((uint64_t)1 << i);
     }
-    if (n) *prev_of(at(n)) = p;
     return false;
 }
 
