@@ -497,22 +497,22 @@ take:;
      * step while the previous one is freed, that keeps the heap within 2.5x
      * of the buffer where low-end cuts need 3x. */
     size_t rest = free_size(*word(b)) - size;
-    char *rest_at = b + size;
+    bool spare = false;
     bin_remove(b);
-    if (!rest || size >= HIGH_SPLIT_BYTES) {
-        /* what follows the free block now follows a block in use */
-        *word(b + size + rest) &= ~F_PREVFREE;
-        if (!rest) goto found;
-        rest_at = b;
+    if (rest && size >= HIGH_SPLIT_BYTES) { /* the rest is the low end */
+        bin_insert(b, rest);
         b += rest;
         flags = F_PREVFREE;
+        rest = 0;
     }
-    if (size < SPARE_LIMIT) {
+    if (rest && size < SPARE_LIMIT) {
         if (H.spare) bin_insert(H.spare, free_size(*word(H.spare)));
-        spare_at(rest_at, rest);
-    } else {
-        bin_insert(rest_at, rest);
+        spare = true;
     }
+    /* the rest above the block (what follows it is in use; it learns that
+     * the block before it is free), or with none the block after learns
+     * that the block before it is in use */
+    free_tail(b + size, rest, spare);
 found:
     mem_undefined(b, size);
     *word(b) = flags | F_USED | (uint32_t)bytes << REQ_SHIFT;
