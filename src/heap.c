@@ -473,16 +473,14 @@ static char *block_alloc(size_t bytes) {
     if (!b) {
         b = spare_block();
         if (b && free_size(*word(b)) >= size) {
-#if !defined(__OPTIMIZE_SIZE__)
-            /* A short cut for speed of what `take` does with the spare
-             * for a small request that leaves a rest: the rest stays the
-             * spare. Built for size, `take` does it. */
+            /* A short cut (for speed: FIFO churn) of what `take` does with
+             * the spare for a small request that leaves a rest: the rest
+             * stays the spare. */
             if (size < SPARE_LIMIT && free_size(*word(b)) > size) {
                 spare_at(b + size, free_size(*word(b)) - size);
                 goto found;
             }
-#endif
-            goto take;
+            goto take; /* a large request, or an exact fit */
         }
         uint64_t above = H.bitmap & (~(uint64_t)1 << i);
         if (!above) {
