@@ -205,9 +205,9 @@ static struct heap_state {
     char *end;       /* end of the current span */
     char *last_span; /* first block of the current span */
     ac__backend *backend;
-    uint64_t bitmap; /* bit i set: bins[i] is not empty (bin 0 never is) */
-    /* bins[NBINS] (the spare's list): the last split's remainder alone, or 0 */
-    link_t bins[NBINS + 1];
+    char *spare;     /* the last split's remainder: free, on no list (or NULL) */
+    uint64_t bitmap; /* bit i set: bins[i] is not empty */
+    link_t bins[NBINS];
 #ifndef __wasm32__
     char *base; /* links are offsets from here: the backend's begin, set as spans start */
 #endif
@@ -279,19 +279,10 @@ SIZE_NOINLINE static void free_block_at(char *b, size_t size) {
     *word(b + size - 4) = (uint32_t)size;
 }
 
-/* The spare, or NULL. */
-static char *spare_block(void) {
-    link_t l = H.bins[NBINS];
-    return l ? at(l) : NULL;
-}
-
-/* Makes [b, b + size) the spare (in place of any other): free, alone on
- * the spare's list. */
+/* Makes [b, b + size) the spare: free, on no list. */
 SIZE_NOINLINE static void spare_at(char *b, size_t size) {
     free_block_at(b, size);
-    *next_of(b) = 0;
-    *prev_of(b) = bin_mark(NBINS);
-    H.bins[NBINS] = link_of(b);
+    H.spare = b;
 }
 
 SPEED_INLINE static void bin_insert(char *b, size_t size) {
@@ -305,19 +296,22 @@ SPEED_INLINE static void bin_insert(char *b, size_t size) {
     H.bitmap |= (uint64_t)1 << i;
 }
 
-/* Takes a free block off its list; true if it was the spare. */
+/* Takes a free block off its list; true if it was the spare (on none). */
 SPEED_INLINE static bool bin_remove(char *b) {
+    if (b == H.spare) {
+        H.spare = NULL;
+        return true;
+    }
     link_t n = *next_of(b), p = *prev_of(b);
     if (n) *prev_of(at(n)) = p;
     if (!(p & 1)) {
         *next_of(at(p)) = n;
     } else { /* the first of bin i: p - 1 is where bins[i] is in H.bins */
-        /* the spare's list has no bit: NBINS wraps to bin 0's, always clear */
-        unsigned i = p / 4 % NBINS;
+        unsigned i = p / 4;
         *(link_t *)(void *)((char *)H.bins + (p - 1)) = n;
         if (!n) H.bitmap &= ~((uint64_t)1 << i);
     }
-    return p == bin_mark(NBINS);
+    return false;
 }
 
 /* The smallest of the first BIN_SCAN blocks of a bin that holds `size`. */
@@ -471,7 +465,7 @@ static char *block_alloc(size_t bytes) {
     unsigned i = bin_of(size);
     char *b = best_fit(i, size);
     if (!b) {
-        b = spare_block();
+        b = H.spare;
         if (b && free_size(*word(b)) >= size) {
             /* A short cut (for speed: FIFO churn) of what `take` does with
              * the spare for a small request that leaves a rest: the rest
@@ -510,8 +504,7 @@ take:;
         rest = 0;
     }
     if (rest && size < SPARE_LIMIT) {
-        char *s = spare_block();
-        if (s) bin_insert(s, free_size(*word(s)));
+        if (H.spare) bin_insert(H.spare, free_size(*word(H.spare)));
         spare = true;
     }
     /* the rest above the block (what follows it is in use; it learns that
@@ -779,15 +772,13 @@ bool ac__heap_check(void) {
         if (!H.bins[i] != !(H.bitmap & ((uint64_t)1 << i))) return false;
         for (link_t l = H.bins[i]; l; back = l, l = *next_of(at(l))) {
             char *b = at(l);
-            if (b < lo || b + GRAIN > hi || ++listed > t.free_blocks) return false;
+            if (b < lo || b + GRAIN > hi || b == H.spare || ++listed > t.free_blocks) return false;
             uint32_t h = *word(b);
             if (!is_free(h) || bin_of(free_size(h)) != i || *prev_of(b) != back) return false;
         }
     }
-    char *s = spare_block();
-    if (s && (s < lo || s >= hi || !is_free(*word(s)) || *next_of(s) || *prev_of(s) != bin_mark(NBINS)))
-        return false;
-    return listed + (s != NULL) == t.free_blocks &&
+    if (H.spare && (H.spare < lo || H.spare >= hi || !is_free(*word(H.spare)))) return false;
+    return listed + (H.spare != NULL) == t.free_blocks &&
            t.live == ac__count.allocs - ac__count.frees &&
            t.in_use == ac__count.in_use;
 }
