@@ -38,13 +38,16 @@
  * Bins. Free blocks sit on 64 doubly linked lists: sizes 16..496 each have
  * their own (exact fit), larger ones four bins per power of two, the last
  * bin holds everything from 112 KiB. A 64-bit map tells which bins are
- * non-empty. malloc looks at the first few blocks of the request's own bin,
- * then takes the first block of the next non-empty bin (any block there is
- * large enough), else bumps the top, growing the backend by whole pages
- * only as far as needed.
+ * non-empty. malloc takes the best fit among the first blocks of the
+ * request's own bin, else the spare (the rest of the last split for a
+ * small request, a free block on no list), else the best fit among the
+ * first blocks of the next non-empty bin (any block there is large enough),
+ * else bumps the top, growing the backend by whole pages only as far as
+ * needed.
  *
  * Invariants: no two free blocks touch; no free block touches the top; every
- * block's P flag tells the truth; a free block is on the bin of its size.
+ * block's P flag tells the truth; a free block other than the spare is on
+ * the bin of its size.
  */
 #include "internal.h"
 
