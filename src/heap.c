@@ -94,8 +94,9 @@ _Static_assert(AC_MALLOC_ALIGN <= GRAIN, "payloads are grain-aligned");
 
 typedef uint32_t link_t;
 
-/* Built for size (-Os, -Oz), the counting and a few small helpers are shared functions; built
- * for speed it is inlined (a call per malloc and free costs ~20% there). */
+/* Built for size (-Os, -Oz), the counting and a few small helpers are
+ * shared functions; built for speed they are inlined (a call per malloc and
+ * free costs ~20% there). */
 #if defined(__OPTIMIZE_SIZE__)
 #define SIZE_NOINLINE __attribute__((noinline))
 #define SPEED_INLINE
@@ -248,6 +249,8 @@ static size_t used_size(uint32_t h) {
 }
 static size_t free_size(uint32_t h) { return h; }
 static size_t block_size(uint32_t h) { return is_free(h) ? free_size(h) : used_size(h); }
+/* The last word of a closed span, with or without P. */
+static bool is_fence(uint32_t h) { return (h | F_PREVFREE) == (FENCE | F_PREVFREE); }
 
 static link_t *next_of(char *b) { return word(b + HDR_BYTES); }
 static link_t *prev_of(char *b) { return word(b + HDR_BYTES + 4); }
@@ -255,7 +258,6 @@ static link_t *prev_of(char *b) { return word(b + HDR_BYTES + 4); }
  * block never is (blocks start at 12 mod 16, or 24 mod 32 in checked builds,
  * and natively `base` is GRAIN-aligned). */
 static link_t bin_mark(unsigned i) { return (link_t)i * 4 + 1; }
-/* An in-use header for a piece of exactly `size` bytes about to be freed. */
 
 /* ---- bins ---------------------------------------------------------------------- */
 
@@ -741,7 +743,7 @@ static bool span_check(char *b, char *stop, char *lo, char *hi, walk_totals *t) 
             return false;
         uint32_t h = *word(b);
         if (!(h & F_PREVFREE) != !prev_free) return false;
-        if ((h | F_PREVFREE) == (FENCE | F_PREVFREE)) return !stop;
+        if (is_fence(h)) return !stop;
         size_t size = block_size(h);
         if (size < GRAIN || size > (size_t)(hi - b)) return false;
         if (is_free(h)) {
@@ -797,7 +799,7 @@ static char *span_before(char *first) {
 static char *span_end(char *first) {
     if (first == H.last_span) return H.end;
     char *b = first;
-    for (uint32_t h; ((h = *word(b)) | F_PREVFREE) != (FENCE | F_PREVFREE);) b += block_size(h);
+    for (uint32_t h; !is_fence(h = *word(b));) b += block_size(h);
     return b + HDR_BYTES;
 }
 
