@@ -24,7 +24,7 @@ LIB_HDRS  := include/alloc_cat.h src/internal.h src/heap.c
 TEST_SRCS := tests/harness.c tests/test_region.c tests/test_heap.c tests/test_stats.c \
              tests/test_backend.c tests/test_heapmap.c tools/heapmap.c tests/test_checked.c
 NATIVE_TEST_SRCS := $(TEST_SRCS) tests/test_threads.c
-TEST_HDRS := tests/harness.h tests/suites.h tests/test_backend.h tools/heapmap.h
+TEST_HDRS := tests/harness.h tests/suites.h tests/test_backend.h tests/arena_grant.h tools/heapmap.h
 
 NATIVE_OBJS := $(LIB_SRCS:src/%.c=build/native/%.o)
 WASM_OBJS   := $(LIB_SRCS:src/%.c=build/wasm32/%.o)
@@ -448,7 +448,7 @@ VALGRIND_RUN := $(VALGRIND) --error-exitcode=99 --leak-check=full --errors-for-l
 
 FUZZ_FLAGS := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_SRCS  := tests/fuzz/fuzz_heap.c
-RELIAB_INPUTS := $(LIB_SRCS) $(LIB_HDRS)
+RELIAB_INPUTS := $(LIB_SRCS) $(LIB_HDRS) tests/arena_grant.h
 
 .PHONY: fuzz fuzz-checked soak valgrind deps-fuzz deps-valgrind
 deps-fuzz:
@@ -565,7 +565,7 @@ REGRESS_BINS := build/regress/checked_tools_double_free-asan build/regress/check
 build/regress/checked_tools_double_free-asan: tests/regress/checked_tools_double_free.c $(RELIAB_INPUTS) | deps
 	@mkdir -p $(@D)
 	$(CC_CLANG) $(TEST_CFLAGS) -O1 -DAC_CHECKED=1 $(SAN_FLAGS) $(LIB_SRCS) $< -lpthread -o $@
-build/regress/%: tests/regress/%.c $(RELIAB_INPUTS) | deps
+build/regress/%: tests/regress/%.c tests/regress/record_hook.h $(RELIAB_INPUTS) | deps
 	@mkdir -p $(@D)
 	$(CC_GCC) $(TEST_CFLAGS) -O2 -DAC_CHECKED=1 $(LIB_SRCS) $< -lpthread -o $@
 REGRESS_BINS += build/regress/valgrind_usable_after_shrink

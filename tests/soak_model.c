@@ -32,7 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "arena_grant.h"
 
 #define PAGE        AC_PAGE_BYTES
 #define ARENA_PAGES 128u
@@ -66,14 +66,13 @@ static size_t below(uint64_t *s, size_t n) { return n ? (size_t)(rnd(s) % n) : 0
 static char *soak_grow(ac__backend *self, size_t pages) {
     soak_backend *t = (soak_backend *)(void *)self;
     size_t gap = below(&t->rng, 1000) < t->gap_per_mille;
-    if (below(&t->rng, 1000) < t->fail_per_mille || pages > t->limit_pages ||
-        t->used_pages + gap > t->limit_pages - pages) {
+    char *m = below(&t->rng, 1000) < t->fail_per_mille
+                  ? NULL
+                  : arena_grant(&t->b, arena, &t->used_pages, t->limit_pages, gap, pages);
+    if (!m) {
         t->refusals++;
         return NULL;
     }
-    char *m = (char *)arena + (t->used_pages + gap) * PAGE;
-    t->used_pages += gap + pages;
-    t->b.end = (char *)arena + t->used_pages * PAGE;
     t->granted_bytes += pages * PAGE;
     t->grows++;
     return m;

@@ -3,7 +3,7 @@
  */
 #include "test_backend.h"
 
-#include "internal.h"
+#include "arena_grant.h"
 
 static _Alignas(65536) unsigned char arena[T_ARENA_PAGES * 65536];
 
@@ -16,12 +16,8 @@ static test_backend tb;
 
 static char *grow(ac__backend *self, size_t pages) {
     test_backend *t = (test_backend *)self;
-    if (pages > t->limit_pages || t->used_pages + t->gap_pages > t->limit_pages - pages)
-        return NULL;
-    char *m = (char *)arena + (t->used_pages + t->gap_pages) * T_PAGE;
-    t->used_pages += t->gap_pages + pages;
-    t->gap_pages = 0;
-    t->b.end = (char *)arena + t->used_pages * T_PAGE;
+    char *m = arena_grant(&t->b, arena, &t->used_pages, t->limit_pages, t->gap_pages, pages);
+    if (m) t->gap_pages = 0;
     return m;
 }
 

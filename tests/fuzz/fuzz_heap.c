@@ -46,7 +46,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "arena_grant.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -150,14 +150,13 @@ static char *fuzz_grow(ac__backend *self, size_t pages) {
     fuzz_backend *t = (fuzz_backend *)(void *)self;
     unsigned call = t->calls++ & 31u;
     size_t gap = t->gap_mask >> call & 1u;
-    if (t->fail_mask >> call & 1u || pages > t->limit_pages ||
-        t->used_pages + gap > t->limit_pages - pages) {
+    char *m = t->fail_mask >> call & 1u
+                  ? NULL
+                  : arena_grant(&t->b, arena, &t->used_pages, t->limit_pages, gap, pages);
+    if (!m) {
         t->refusals++;
         return NULL;
     }
-    char *m = (char *)arena + (t->used_pages + gap) * PAGE;
-    t->used_pages += gap + pages;
-    t->b.end = (char *)arena + t->used_pages * PAGE;
     t->granted_bytes += pages * PAGE;
     return m;
 }
