@@ -8,15 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "alloc_cat.h"
-
-static unsigned reports;
-
-static void record(ac_error_kind kind, const void *ptr, const char *message, void *ctx) {
-    (void)kind, (void)ptr, (void)ctx;
-    reports++;
-    printf("reported: %s\n", message);
-}
+#include "record_hook.h"
 
 int main(void) {
     ac_set_error_hook(record, NULL);
