@@ -392,21 +392,6 @@ static char *first_block_at(char *p) {
     return p + (a - HDR_BYTES - (uintptr_t)p);
 }
 
-/* Starts a span on [p, end), linked to the current one; the caller sets
- * H.end. */
-static void span_start(char *p, char *end) {
-#ifndef __wasm32__
-    char *begin = H.backend->begin;
-    H.base = begin - ((uintptr_t)begin & (GRAIN - 1)); /* links to blocks are even: bin_mark() */
-#endif
-    char *first = first_block_at(p);
-    mem_defined(first - 4, 4);
-    mem_noaccess(first, (size_t)(end - first));
-    *word(first - 4) = H.last_span ? link_of(H.last_span) : 0u;
-    H.last_span = first;
-    H.top = first;
-}
-
 /* The current span's top becomes a free block and its last word a fence. */
 static void span_close(void) {
     char *fence = H.end - HDR_BYTES;
@@ -415,13 +400,29 @@ static void span_close(void) {
     free_tail(H.top, (size_t)(fence - H.top), false);
 }
 
+/* Starts a span on [p, end), linked to the current one (if any), which is
+ * closed; the caller sets H.end. */
+static void span_start(char *p, char *end) {
+    char *last = H.last_span; /* a local: the compiler cannot tell that closing keeps it */
+#ifndef __wasm32__
+    char *begin = H.backend->begin;
+    H.base = begin - ((uintptr_t)begin & (GRAIN - 1)); /* links to blocks are even: bin_mark() */
+#endif
+    char *first = first_block_at(p);
+    mem_defined(first - 4, 4);
+    if (last) span_close();
+    mem_noaccess(first, (size_t)(end - first));
+    *word(first - 4) = last ? link_of(last) : 0u;
+    H.last_span = first;
+    H.top = first;
+}
+
 /* [m, end) joins the heap: it extends the current span if it follows it,
- * else it starts a new one (and the current span, if any, is closed). */
+ * else it starts a new one. */
 static void heap_add(char *m, char *end) {
     if (m == H.end) {
         mem_noaccess(m, (size_t)(end - m));
     } else {
-        if (H.last_span) span_close();
         span_start(m, end);
     }
     H.end = end;
