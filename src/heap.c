@@ -451,9 +451,10 @@ static char *top_room(size_t size) {
         ptrdiff_t missing = (ptrdiff_t)(size + HDR_BYTES) - (H.end - H.top);
         if (missing <= 0) return H.top;
         size_t pages = ((size_t)missing + AC_PAGE_BYTES - 1) / AC_PAGE_BYTES;
-        char *m = H.backend->grow(H.backend, pages);
+        ac__backend *backend = H.backend; /* read once: grow() leaves H alone */
+        char *m = backend->grow(backend, pages);
         if (!m) return NULL;
-        heap_take(m, H.backend->end);
+        heap_take(m, backend->end);
     }
 }
 
