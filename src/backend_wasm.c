@@ -20,20 +20,19 @@ emscripten_notify_memory_growth(size_t memory_index);
 #endif
 
 static char *wasm_grow(ac__backend *self, size_t pages) {
-    if (!self->end) {
-        /* The first growth of the heap as the program starts (empty, on this
-         * backend, not set up) hands over the memory already there; the
-         * heap asks again if that is not enough, or too small to use. */
-        ac__default_backend();
-        return self->begin;
-    }
+    char *end = self->end;
+    /* The first growth of the heap as the program starts (empty, on this
+     * backend, not set up) hands over the memory already there: it grows by
+     * no pages, which gives the memory size. The heap asks again if that is
+     * not enough, or too small to use. */
+    if (!end) pages = 0;
     size_t old_pages = __builtin_wasm_memory_grow(0, pages);
     if (old_pages == (size_t)-1) return NULL;
     self->end = (char *)((old_pages + pages) * AC_PAGE_BYTES);
 #ifdef __EMSCRIPTEN__
-    emscripten_notify_memory_growth(0);
+    if (pages) emscripten_notify_memory_growth(0);
 #endif
-    return (char *)(old_pages * AC_PAGE_BYTES);
+    return end ? (char *)(old_pages * AC_PAGE_BYTES) : self->begin;
 }
 
 ac__backend ac__default_heap = {wasm_grow, &__heap_base, 0};
