@@ -619,7 +619,11 @@ void ac__heap_free(void *payload) {
     block_release(b, h, used_size(h));
 }
 
-bool ac__heap_resize_in_place(void *payload, size_t bytes) {
+/* Resizes in place only; returns false (block unchanged) when it cannot.
+ * Static (malloc.c's resize() is its only caller): clang inlines it and
+ * branches straight to the fallback; as an external function it was left
+ * to wasm-opt, whose inlining keeps the result in a flag (12 bytes more). */
+static bool heap_resize_in_place(void *payload, size_t bytes) {
     if (bytes > MAX_REQUEST) return false;
     char *b = (char *)payload - HDR_BYTES;
     uint32_t h = *word(b);

@@ -101,8 +101,6 @@ void ac__static_backend_init(ac__backend *b, void *buf, size_t bytes);
 void *ac__heap_alloc(size_t bytes);
 void *ac__heap_alloc_aligned(size_t bytes, size_t align);
 void ac__heap_free(void *payload);
-/* Resizes in place only; returns false (block unchanged) when it cannot. */
-bool ac__heap_resize_in_place(void *payload, size_t bytes);
 size_t ac__heap_requested(const void *payload); /* bytes asked for */
 size_t ac__heap_usable(const void *payload);    /* bytes the caller may use */
 /* Checked builds: 0 when payload is a live block of this heap with its

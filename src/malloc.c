@@ -225,7 +225,7 @@ resize(void *ptr, size_t old_size, size_t size, size_t align, const char *where)
         return NULL;
     }
     void *q = ptr;
-    if (!ac__heap_resize_in_place(ptr, size)) {
+    if (!heap_resize_in_place(ptr, size)) {
         q = align > AC_MALLOC_ALIGN ? ac__heap_alloc_aligned(size, align) : ac__heap_alloc(size);
         if (q) {
             size_t old = ac__heap_requested(ptr);
