@@ -225,10 +225,13 @@ resize(void *ptr, size_t old_size, size_t size, size_t align, const char *where)
         return NULL;
     }
     void *q = ptr;
+    /* read before: a failed resize in place leaves the block as it was, and
+     * the compiler keeps the header it reads there instead of reading it
+     * again after the calls below */
+    size_t old = ac__heap_requested(ptr);
     if (!heap_resize_in_place(ptr, size)) {
         q = align > AC_MALLOC_ALIGN ? ac__heap_alloc_aligned(size, align) : ac__heap_alloc(size);
         if (q) {
-            size_t old = ac__heap_requested(ptr);
             ac__memcpy(q, ptr, old < size ? old : size);
             ac__heap_free(ptr);
         }
