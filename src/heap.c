@@ -410,7 +410,9 @@ static void span_start(char *p, char *end) {
 #endif
     char *first = first_block_at(p);
     mem_defined(first - 4, 4);
-    if (last) span_close();
+    /* H.end is NULL until the first span, like H.last_span, and heap_add()
+     * has just read it */
+    if (H.end) span_close();
     mem_noaccess(first, (size_t)(end - first));
     *word(first - 4) = last ? link_of(last) : 0u;
     H.last_span = first;
