@@ -23,8 +23,9 @@ static char *wasm_grow(ac__backend *self, size_t pages) {
     char *end = self->end;
     /* The first growth of the heap as the program starts (empty, on this
      * backend, not set up) hands over the memory already there: it grows by
-     * no pages, which gives the memory size. The heap asks again if that is
-     * not enough, or too small to use. */
+     * no pages, which gives the memory size, and returns __heap_base (this
+     * backend's begin; the constant is shorter than a load). The heap asks
+     * again if that is not enough, or too small to use. */
     if (!end) pages = 0;
     size_t old_pages = __builtin_wasm_memory_grow(0, pages);
     if (old_pages == (size_t)-1) return NULL;
@@ -32,7 +33,7 @@ static char *wasm_grow(ac__backend *self, size_t pages) {
 #ifdef __EMSCRIPTEN__
     if (pages) emscripten_notify_memory_growth(0);
 #endif
-    return end ? (char *)(old_pages * AC_PAGE_BYTES) : self->begin;
+    return end ? (char *)(old_pages * AC_PAGE_BYTES) : &__heap_base;
 }
 
 ac__backend ac__default_heap = {wasm_grow, &__heap_base, 0};
