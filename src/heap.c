@@ -475,16 +475,7 @@ static char *block_alloc(size_t bytes) {
     char *b = best_fit(i, size);
     if (!b) {
         b = H.spare;
-        if (b && free_size(*word(b)) >= size) {
-            /* A short cut (for speed: FIFO churn) of what `take` does with
-             * the spare for a small request that leaves a rest: the rest
-             * stays the spare. */
-            if (size < SPARE_LIMIT && free_size(*word(b)) > size) {
-                spare_at(b + size, free_size(*word(b)) - size);
-                goto found;
-            }
-            goto take; /* a large request, or an exact fit */
-        }
+        if (b && free_size(*word(b)) >= size) goto take;
         uint64_t above = H.bitmap & (~(uint64_t)1 << i);
         if (!above) {
             b = top_room(size);
@@ -504,22 +495,24 @@ take:;
      * step while the previous one is freed, that keeps the heap within 2.5x
      * of the buffer where low-end cuts need 3x. */
     size_t rest = free_size(*word(b)) - size;
-    bool spare = false;
-    bin_remove(b);
+    bin_remove(b); /* if b is the spare, H.spare is NULL after this */
+    if (rest && size < SPARE_LIMIT) {
+        /* (what follows the rest is in use and already knows that the
+         * block before it is free) */
+        if (H.spare) bin_insert(H.spare, free_size(*word(H.spare)));
+        spare_at(b + size, rest);
+        goto found;
+    }
     if (rest && size >= HIGH_SPLIT_BYTES) { /* the rest is the low end */
         bin_insert(b, rest);
         b += rest;
         flags = F_PREVFREE;
         rest = 0;
     }
-    if (rest && size < SPARE_LIMIT) {
-        if (H.spare) bin_insert(H.spare, free_size(*word(H.spare)));
-        spare = true;
-    }
     /* the rest above the block (what follows it is in use; it learns that
      * the block before it is free), or with none the block after learns
      * that the block before it is in use */
-    free_tail(b + size, rest, spare);
+    free_tail(b + size, rest, false);
 found:
     mem_undefined(b, size);
     *word(b) = flags | F_USED | (uint32_t)bytes << REQ_SHIFT;
