@@ -271,9 +271,11 @@ static unsigned bin_of(size_t size) {
     return b < NBINS ? b : NBINS - 1u;
 }
 
-/* Writes a free block's header and footer (and, in checked builds, its
- * freed mark); whether it goes on a list is the caller's business. */
-SIZE_NOINLINE static void free_block_at(char *b, size_t size) {
+/* Makes [b, b + size) a free block: writes its header and footer (and, in
+ * checked builds, its freed mark), then makes it the spare (on no list) if
+ * `spare` is set, else the first of its bin. One shared function when built
+ * for size (the callers pass `spare` as a constant), inlined for speed. */
+SIZE_NOINLINE SPEED_INLINE static void make_free(char *b, size_t size, bool spare) {
     mem_defined(b, HDR_BYTES + 8);
     mem_defined(b + size - 4, 4);
     mem_noaccess(b + HDR_BYTES + 8, size - HDR_BYTES - 12);
@@ -282,18 +284,12 @@ SIZE_NOINLINE static void free_block_at(char *b, size_t size) {
 #endif
     *word(b) = (uint32_t)size;
     *word(b + size - 4) = (uint32_t)size;
-}
-
-/* Makes [b, b + size) the spare: free, on no list. */
-SIZE_NOINLINE static void spare_at(char *b, size_t size) {
-    free_block_at(b, size);
-    H.spare = b;
-}
-
-SPEED_INLINE static void bin_insert(char *b, size_t size) {
+    if (spare) {
+        H.spare = b;
+        return;
+    }
     unsigned i = bin_of(size);
     link_t first = H.bins[i];
-    free_block_at(b, size);
     *next_of(b) = first;
     *prev_of(b) = bin_mark(i);
     if (first) *prev_of(at(first)) = link_of(b);
@@ -363,11 +359,7 @@ SPEED_INLINE static void free_tail(char *t, size_t size, bool spare) {
         spare |= bin_remove(n);
         size += after;
     }
-    if (spare) {
-        spare_at(t, size);
-    } else {
-        bin_insert(t, size);
-    }
+    make_free(t, size, spare);
 }
 
 /* Frees the `size` bytes at b, whose header h tells whether the block
@@ -499,12 +491,12 @@ take:;
     if (rest && size < SPARE_LIMIT) {
         /* (what follows the rest is in use and already knows that the
          * block before it is free) */
-        if (H.spare) bin_insert(H.spare, free_size(*word(H.spare)));
-        spare_at(b + size, rest);
+        if (H.spare) make_free(H.spare, free_size(*word(H.spare)), false);
+        make_free(b + size, rest, true);
         goto found;
     }
     if (rest && size >= HIGH_SPLIT_BYTES) { /* the rest is the low end */
-        bin_insert(b, rest);
+        make_free(b, rest, false);
         b += rest;
         flags = F_PREVFREE;
         rest = 0;
