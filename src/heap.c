@@ -458,8 +458,8 @@ static char *top_room(size_t size) {
  * the first non-empty bin above (whose blocks all fit), else the top.
  * Below SPARE_LIMIT a bin holds one size, so its best fit is its head (no
  * search, no split); and a small request cut from the low end of the spare
- * leaves the rest the spare (no list work): the short cuts of the small
- * requests that come and go most. */
+ * leaves the rest the spare (no list work): that keeps the small requests
+ * that come and go most cheap. */
 static char *block_alloc(size_t bytes) {
     size_t size = size_for(bytes);
     uint32_t flags = 0;
