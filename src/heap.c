@@ -193,13 +193,13 @@ static void mem_defined(char *p, size_t n) {
 ac__counters ac__count;
 
 
-/* In-use bytes change, and `calls` (allocs or frees; NULL for a resize)
- * counts one more: only the trip's high-water mark is kept up to date here
- * (the all-time one is folded in when a trip is reset or read), to keep the
- * hot paths short. */
-SIZE_NOINLINE static void count_in_use(size_t add, size_t sub, uint64_t *calls) {
+/* In-use bytes change by `delta` (wrapped below zero for a decrease), and
+ * `calls` (allocs or frees; NULL for a resize) counts one more: only the
+ * trip's high-water mark is kept up to date here (the all-time one is folded
+ * in when a trip is reset or read), to keep the hot paths short. */
+SIZE_NOINLINE static void count_in_use(size_t delta, uint64_t *calls) {
     if (calls) ++*calls;
-    size_t u = ac__count.in_use + add - sub;
+    size_t u = ac__count.in_use + delta;
     ac__count.in_use = u;
     if (u > ac__count.trip_peak) ac__count.trip_peak = u;
 }
@@ -579,7 +579,7 @@ static void *counted(char *b, size_t bytes, size_t align) {
     set_canary(b);
 #endif
     AUDIT(*word(b), true);
-    count_in_use(bytes, 0, &ac__count.allocs);
+    count_in_use(bytes, &ac__count.allocs);
 #if AC_VALGRIND
     VALGRIND_MALLOCLIKE_BLOCK(b + HDR_BYTES, bytes, 0, 0);
 #endif
@@ -602,7 +602,7 @@ void ac__heap_free(void *payload) {
 #endif
     uint32_t h = *word(b);
     AUDIT(h, false);
-    count_in_use(0, requested(h), &ac__count.frees);
+    count_in_use(0 - requested(h), &ac__count.frees);
     block_release(b, h, used_size(h));
 }
 
@@ -635,7 +635,7 @@ static bool heap_resize_in_place(void *payload, size_t bytes) {
     AUDIT(h, false);
     *word(b) = (h & LOW_BITS) | (uint32_t)bytes << REQ_SHIFT;
     AUDIT(*word(b), true);
-    count_in_use(bytes, requested(h), NULL);
+    count_in_use(bytes - requested(h), NULL);
 #if AC_VALGRIND
     /* memcheck treats a resize to 0 bytes as a bad free: re-register instead */
     if (bytes) {
