@@ -262,12 +262,13 @@ static link_t bin_mark(unsigned i) { return (link_t)i * 4 + 1; }
 /* ---- bins ---------------------------------------------------------------------- */
 
 static unsigned bin_of(size_t size) {
-    size_t n = size / GRAIN;
-    if (n < 32) return (unsigned)n;
-    unsigned e = 31u - (unsigned)__builtin_clz((unsigned)(n < 0x7fffffffu ? n : 0x7fffffffu));
-    /* 32 + (e - 5) * 4 + the two bits after the leading one: n >> (e - 2)
-     * is 4..7, those bits plus 4 */
-    unsigned b = 4u * e + 8u + (unsigned)(n >> (e - 2u));
+    if (size < 32 * GRAIN) return (unsigned)(size / GRAIN);
+    /* Four bins per power of two from 512 on: bin 32 + (p - 9) * 4 + the
+     * two bits after the leading one, for that one at place p. With s =
+     * p - 2, size >> s is 4..7 (the leading one and those bits), and the
+     * bin is 4 * s + size >> s. (A free block's size fits 32 bits.) */
+    unsigned s = 29u - (unsigned)__builtin_clz((unsigned)size);
+    unsigned b = ((unsigned)size >> s) + 4u * s;
     return b < NBINS ? b : NBINS - 1u;
 }
 
