@@ -254,10 +254,24 @@ static bool is_fence(uint32_t h) { return (h | F_PREVFREE) == (FENCE | F_PREVFRE
 
 static link_t *next_of(char *b) { return word(b + HDR_BYTES); }
 static link_t *prev_of(char *b) { return word(b + HDR_BYTES + 4); }
-/* The prev link of bin i's first block: i * 4 + 1, odd, which a link to a
- * block never is (blocks start at 12 mod 16, or 24 mod 32 in checked builds,
- * and natively `base` is GRAIN-aligned). */
+/* The prev link of bin i's first block, its mark; next_link() of a mark
+ * is bins[i]. On wasm32 it is the address 4 bytes before bins[i], so that
+ * bins[i] is where a block there would keep its next link, and nothing
+ * tells a mark apart from a block but its address (below the heap).
+ * Natively a link cannot reach H, and the mark is i * 4 + 1, odd, which a
+ * link to a block never is (blocks start at 12 mod 16, or 24 mod 32 in
+ * checked builds, and natively `base` is GRAIN-aligned). */
+#ifdef __wasm32__
+_Static_assert(offsetof(struct heap_state, bins) >= HDR_BYTES, "a mark points inside H");
+static link_t bin_mark(unsigned i) { return link_of((char *)&H.bins[i] - HDR_BYTES); }
+static link_t *next_link(link_t l) { return next_of(at(l)); }
+/* The bin whose mark l is, or NBINS if l links to a block. */
+static unsigned mark_bin(link_t l) { return (l - bin_mark(0)) / 4; }
+#else
 static link_t bin_mark(unsigned i) { return (link_t)i * 4 + 1; }
+static link_t *next_link(link_t l) { return l & 1 ? &H.bins[l / 4] : next_of(at(l)); }
+static unsigned mark_bin(link_t l) { return l & 1 ? l / 4 : NBINS; }
+#endif
 
 /* ---- bins ---------------------------------------------------------------------- */
 
@@ -306,13 +320,9 @@ SPEED_INLINE static bool bin_remove(char *b) {
     }
     link_t n = *next_of(b), p = *prev_of(b);
     if (n) *prev_of(at(n)) = p;
-    if (!(p & 1)) {
-        *next_of(at(p)) = n;
-    } else { /* the first of bin i: p - 1 is where bins[i] is in H.bins */
-        unsigned i = p / 4;
-        *(link_t *)(void *)((char *)H.bins + (p - 1)) = n;
-        if (!n) H.bitmap &= ~((uint64_t)1 << i);
-    }
+    *next_link(p) = n;
+    unsigned i = mark_bin(p);
+    if (i < NBINS && !n) H.bitmap &= ~((uint64_t)1 << i); /* b was the last of bin i */
     return false;
 }
 
