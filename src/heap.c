@@ -235,9 +235,10 @@ static size_t size_for(size_t bytes) {
 }
 static bool is_free(uint32_t h) { return !(h & F_USED); }
 static size_t requested(uint32_t h) { return h >> REQ_SHIFT; }
-/* A constant the compiler cannot see through. Clang narrows a mask that
- * follows a right shift to the bits the shift can leave set (-16 becomes
- * 0x7ffffff0): a 5-byte wasm constant instead of a 1-byte one. */
+/* A value the compiler cannot see through, where its folding makes larger
+ * wasm. Clang narrows a mask that follows a right shift to the bits the
+ * shift can leave set (-16 becomes 0x7ffffff0): a 5-byte wasm constant
+ * instead of a 1-byte one. */
 static size_t opaque(size_t x) {
 #if defined(__wasm__) && defined(__clang__)
     __asm__("" : "+r"(x));
@@ -304,11 +305,13 @@ SIZE_NOINLINE SPEED_INLINE static void make_free(char *b, size_t size, bool spar
         return;
     }
     unsigned i = bin_of(size);
-    link_t first = H.bins[i];
+    /* bins[i] through the mark (opaque: else clang folds the mark back into
+     * an address of its own, on wasm32 one more 3-byte constant) */
+    link_t mark = (link_t)opaque(bin_mark(i)), *head = next_link(mark), first = *head;
     *next_of(b) = first;
-    *prev_of(b) = bin_mark(i);
+    *prev_of(b) = mark;
     if (first) *prev_of(at(first)) = link_of(b);
-    H.bins[i] = link_of(b);
+    *head = link_of(b);
     H.bitmap |= (uint64_t)1 << i;
 }
 
