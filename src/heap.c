@@ -305,8 +305,8 @@ SIZE_NOINLINE SPEED_INLINE static void make_free(char *b, size_t size, bool spar
         return;
     }
     unsigned i = bin_of(size);
-    /* bins[i] through the mark (opaque: else clang folds the mark back into
-     * an address of its own, on wasm32 one more 3-byte constant) */
+    /* bins[i] through the mark (opaque: else clang folds the mark back
+     * into an address of its own, on wasm32 one more 3-byte constant) */
     link_t mark = (link_t)opaque(bin_mark(i)), *head = next_link(mark), first = *head;
     *next_of(b) = first;
     *prev_of(b) = mark;
@@ -331,7 +331,10 @@ SPEED_INLINE static bool bin_remove(char *b) {
 
 /* The smallest of the first BIN_SCAN blocks of a bin that holds `size`. */
 static char *best_fit(unsigned bin, size_t size) {
-    link_t l = H.bins[bin];
+    /* from the bin's mark, as from a block: bins[bin] is its next link
+     * (opaque: else clang keeps the address of each next link, on wasm32
+     * one more add per step) */
+    link_t l = *next_link((link_t)opaque(bin_mark(bin)));
     char *best = NULL;
     /* The best's bytes beyond `size`. Unsigned: for a block too small, the
      * difference wraps to at least -size, which is the starting value. */
