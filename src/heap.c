@@ -78,6 +78,7 @@
 #define CANARY_SEED 0x5ca1ab1eu
 #endif
 #define NBINS      64u
+/* These two must each start a bin: block_alloc() compares bins, not sizes. */
 #define HIGH_SPLIT_BYTES 2048u /* blocks this large are cut from the high end */
 #define SPARE_LIMIT 512u /* only splits for smaller requests make a spare (as dlmalloc) */
 #define BIN_SCAN   16u /* blocks looked at in a bin for the best fit */
@@ -505,14 +506,16 @@ take:;
      * of the buffer where low-end cuts need 3x. */
     size_t rest = free_size(*word(b)) - size;
     bin_remove(b); /* if b is the spare, H.spare is NULL after this */
-    if (rest && size < SPARE_LIMIT) {
+    /* Both limits start a bin, so the request's bin i tells which side
+     * of them size is (a 1-byte wasm constant where the size needs 2). */
+    if (rest && i < bin_of(SPARE_LIMIT)) {
         /* (what follows the rest is in use and already knows that the
          * block before it is free) */
         if (H.spare) make_free(H.spare, free_size(*word(H.spare)), false);
         make_free(b + size, rest, true);
         goto found;
     }
-    if (rest && size >= HIGH_SPLIT_BYTES) { /* the rest is the low end */
+    if (rest && i >= bin_of(HIGH_SPLIT_BYTES)) { /* the rest is the low end */
         make_free(b, rest, false);
         b += rest;
         flags = F_PREVFREE;
