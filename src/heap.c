@@ -258,8 +258,8 @@ static link_t *next_of(char *b) { return word(b + HDR_BYTES); }
 static link_t *prev_of(char *b) { return word(b + HDR_BYTES + 4); }
 /* The prev link of bin i's first block, its mark; next_link() of a mark
  * is bins[i]. On wasm32 it is the address 4 bytes before bins[i], so that
- * bins[i] is where a block there would keep its next link, and nothing
- * tells a mark apart from a block but its address (below the heap).
+ * bins[i] is where a block there would keep its next link, and only its
+ * address (inside H, where no block can be) tells a mark from a block.
  * Natively a link cannot reach H, and the mark is i * 4 + 1, odd, which a
  * link to a block never is (blocks start at 12 mod 16, or 24 mod 32 in
  * checked builds, and natively `base` is GRAIN-aligned). */
