@@ -82,6 +82,8 @@
 #define HIGH_SPLIT_BYTES 2048u /* blocks this large are cut from the high end */
 #define SPARE_LIMIT 512u /* only splits for smaller requests make a spare (as dlmalloc) */
 #define BIN_SCAN   16u /* blocks looked at in a bin for the best fit */
+#define PAGE_SHIFT 16   /* log2 of the backend's page */
+_Static_assert(AC_PAGE_BYTES == (size_t)1 << PAGE_SHIFT, "page shift");
 
 /* Largest request: it must fit the request bits, with room to spare for
  * the fence; the block around it is at most 1 GiB. */
@@ -460,11 +462,15 @@ static void heap_init(ac__backend *backend) {
  * was not contiguous). NULL when the backend refuses: nothing changed. */
 static char *top_room(size_t size) {
     for (;;) {
-        ptrdiff_t missing = (ptrdiff_t)(size + HDR_BYTES) - (H.end - H.top);
-        if (missing <= 0) return H.top;
-        size_t pages = ((size_t)missing + AC_PAGE_BYTES - 1) / AC_PAGE_BYTES;
+        /* The pages missing, rounded up: 0 or less when there is room (the
+         * shift rounds down below zero too: gcc and clang shift signed
+         * values arithmetically). opaque(): else clang tests the bytes
+         * before the shift against a page, a 4-byte wasm constant. */
+        ptrdiff_t need = (ptrdiff_t)(size + HDR_BYTES + AC_PAGE_BYTES - 1) - (H.end - H.top);
+        ptrdiff_t pages = (ptrdiff_t)opaque((size_t)(need >> PAGE_SHIFT));
+        if (pages <= 0) return H.top;
         ac__backend *backend = H.backend; /* read once: grow() leaves H alone */
-        char *m = backend->grow(backend, pages);
+        char *m = backend->grow(backend, (size_t)pages);
         if (!m) return NULL;
         heap_take(m, backend->end);
     }
