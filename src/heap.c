@@ -415,7 +415,6 @@ static void span_close(void) {
 /* Starts a span on [p, end), linked to the current one (if any), which is
  * closed; the caller sets H.end. */
 static void span_start(char *p, char *end) {
-    char *last = H.last_span; /* a local: the compiler cannot tell that closing keeps it */
 #ifndef __wasm32__
     char *begin = H.backend->begin;
     H.base = begin - ((uintptr_t)begin & (GRAIN - 1)); /* links to blocks are even: bin_mark() */
@@ -426,6 +425,7 @@ static void span_start(char *p, char *end) {
      * has just read it */
     if (H.end) span_close();
     mem_noaccess(first, (size_t)(end - first));
+    char *last = H.last_span; /* read after closing: one load, no local kept across it */
     *word(first - 4) = last ? link_of(last) : 0u;
     H.last_span = first;
     H.top = first;
