@@ -657,11 +657,13 @@ static bool heap_resize_in_place(void *payload, size_t bytes) {
         }
         mem_undefined(n, want - old);
     }
-    /* the same block, new size: the flags and alignment row stay */
+    /* the same block, new size: the flags and alignment row stay (adding
+     * the change above them; it is also the count's) */
+    size_t delta = bytes - requested(h);
     AUDIT(h, false);
-    *word(b) = (h & LOW_BITS) | (uint32_t)bytes << REQ_SHIFT;
+    *word(b) = h + ((uint32_t)delta << REQ_SHIFT);
     AUDIT(*word(b), true);
-    count_in_use(bytes - requested(h), NULL);
+    count_in_use(delta, NULL);
 #if AC_VALGRIND
     /* memcheck treats a resize to 0 bytes as a bad free: re-register instead */
     if (bytes) {
