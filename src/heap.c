@@ -248,6 +248,15 @@ static size_t opaque(size_t x) {
 #endif
     return x;
 }
+/* Likewise, and recomputed in place (volatile: not moved): clang hoists a
+ * loop's invariant sum into a local of its own, more wasm bytes than adding
+ * again. Memory reads are not moved across it either. */
+static size_t unhoisted(size_t x) {
+#if defined(__wasm__) && defined(__clang__)
+    __asm__ volatile("" : "+r"(x));
+#endif
+    return x;
+}
 static size_t used_size(uint32_t h) {
     return (requested(h) + HDR_BYTES + CANARY_BYTES + GRAIN - 1) & opaque(~(size_t)(GRAIN - 1));
 }
@@ -465,8 +474,9 @@ static char *top_room(size_t size) {
         /* The pages missing, rounded up: 0 or less when there is room (the
          * shift rounds down below zero too: gcc and clang shift signed
          * values arithmetically). opaque(): else clang tests the bytes
-         * before the shift against a page, a 4-byte wasm constant. */
-        ptrdiff_t need = (ptrdiff_t)(size + HDR_BYTES + AC_PAGE_BYTES - 1) - (H.end - H.top);
+         * before the shift against a page, a 4-byte wasm constant;
+         * unhoisted(): the sum is cheaper redone than kept in a local. */
+        ptrdiff_t need = (ptrdiff_t)(unhoisted(size) + HDR_BYTES + AC_PAGE_BYTES - 1) - (H.end - H.top);
         ptrdiff_t pages = (ptrdiff_t)opaque((size_t)(need >> PAGE_SHIFT));
         if (pages <= 0) return H.top;
         ac__backend *backend = H.backend; /* read once: grow() leaves H alone */
