@@ -642,7 +642,9 @@ void ac__heap_free(void *payload) {
     block_release(b, h, used_size(h));
 }
 
-/* Resizes in place only; returns false (block unchanged) when it cannot.
+/* Resizes in place only; returns false (block unchanged) when it cannot,
+ * which is only for growth: a shrink (bytes at most the block's request)
+ * always succeeds, and resize() in malloc.c counts on that.
  * Static (malloc.c's resize() is its only caller): clang inlines it and
  * branches straight to the fallback; as an external function it was left
  * to wasm-opt, whose inlining keeps the result in a flag (12 bytes more). */

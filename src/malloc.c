@@ -236,7 +236,9 @@ resize(void *ptr, size_t old_size, size_t size, size_t align, const char *where)
     if (!heap_resize_in_place(ptr, size)) {
         q = align > AC_MALLOC_ALIGN ? ac__heap_alloc_aligned(size, align) : ac__heap_alloc(size);
         if (q) {
-            ac__memcpy(q, ptr, old < size ? old : size);
+            /* all the old bytes: a shrink always succeeds in place, so
+             * this is growth (size > old) */
+            ac__memcpy(q, ptr, old);
             ac__heap_free(ptr);
         }
     }
