@@ -196,7 +196,9 @@ void *ac_malloc(size_t size) {
     return p ? p : failed(AC_ENOMEM);
 }
 
-void ac_free(void *ptr) { free_checked(ptr, ANY_SIZE, 1, "free"); }
+/* Not inlined into resize(), its other caller: so the engine's free has one
+ * caller, and is inlined here instead. */
+__attribute__((noinline)) void ac_free(void *ptr) { free_checked(ptr, ANY_SIZE, 1, "free"); }
 
 void *ac_calloc(size_t count, size_t size) {
     size_t bytes;
@@ -228,22 +230,26 @@ resize(void *ptr, size_t old_size, size_t size, size_t align, const char *where)
         report(bad, ptr);
         return NULL;
     }
-    void *q = ptr;
     /* read before: a failed resize in place leaves the block as it was, and
      * the compiler keeps the header it reads there instead of reading it
      * again after the calls below */
     size_t old = ac__heap_requested(ptr);
-    if (!heap_resize_in_place(ptr, size)) {
-        q = align > AC_MALLOC_ALIGN ? ac__heap_alloc_aligned(size, align) : ac__heap_alloc(size);
-        if (q) {
-            /* all the old bytes: a shrink always succeeds in place, so
-             * this is growth (size > old) */
-            ac__memcpy(q, ptr, old);
-            ac__heap_free(ptr);
-        }
-    }
+    bool in_place = heap_resize_in_place(ptr, size);
     UNLOCK();
-    return q ? q : failed(AC_ENOMEM);
+    if (in_place) return ptr;
+    /* Moved through the public entry points, each taking the lock itself
+     * (the block stays the caller's until it is freed, so nothing else
+     * touches it in between): then the engine's alloc and free have one
+     * caller each, malloc and free, and on wasm32 are inlined there. A
+     * failed allocation has set errno. */
+    void *q = align > AC_MALLOC_ALIGN ? alloc_aligned(size, align) : ac_malloc(size);
+    if (q) {
+        /* all the old bytes: a shrink always succeeds in place, so this is
+         * growth (size > old) */
+        ac__memcpy(q, ptr, old);
+        ac_free(ptr);
+    }
+    return q;
 }
 
 void *ac_realloc(void *ptr, size_t size) {
