@@ -364,43 +364,44 @@ static char *best_fit(unsigned bin, size_t size) {
 
 /* ---- the engine ------------------------------------------------------------------- */
 
-/* Frees [t, n), which follows a block in use, merging it with what comes
- * at n: the top, a free block, or a block in use (which learns that the
- * block before it is free). The result becomes the spare if `spare` is set
- * (it absorbed the spare) or if it absorbs the spare here. With t == n it
- * only tells the block at n that the block before it is in use. When n is
- * the top, the top moves to t: down, or up for a block grown into the top
- * (t is then above n). Takes the end, not the size: the callers have the
- * end at hand, and the size is needed only here. Does not count: callers
- * keep the stats. */
-SPEED_INLINE static void free_tail(char *t, char *n, bool spare) {
+/* Frees [t, t + size), which follows a block in use, merging it with what
+ * comes next: the top, a free block, or a block in use (which learns that
+ * the block before it is free). The result becomes the spare if `spare` is
+ * set (it absorbed the spare) or if it absorbs the spare here. With size 0
+ * it only tells the next block that the block before it is in use. When
+ * t + size is the top, the top moves to t: down, or up for a block grown
+ * into the top (size is then H.top - t, wrapped around below zero). Does
+ * not count: callers keep the stats. */
+SPEED_INLINE static void free_tail(char *t, size_t size, bool spare) {
+    char *n = t + (ptrdiff_t)size; /* signed: size may have wrapped (above) */
     if (n == H.top) {
         H.top = t;
-        if (t < n) mem_noaccess(t, (size_t)(n - t)); /* moved down: the freed bytes */
+        if (t < n) mem_noaccess(t, size); /* moved down: the freed bytes */
         return;
     }
     uint32_t nh = *word(n);
-    char *e = n; /* the end of the freed block */
     if (!is_free(nh)) {
-        *word(n) = t != n ? nh | F_PREVFREE : nh & ~F_PREVFREE;
-        if (t == n) return;
+        *word(n) = size ? nh | F_PREVFREE : nh & ~F_PREVFREE;
+        if (!size) return;
     } else {
+        size_t after = free_size(nh);
         spare |= bin_remove(n);
-        e += free_size(nh);
+        size += after;
     }
-    make_free(t, (size_t)(e - t), spare);
+    make_free(t, size, spare);
 }
 
 /* Frees the `size` bytes at b, whose header h tells whether the block
- * before is free: merges both ways (the end stays b + size). */
+ * before is free: merges both ways. */
 SPEED_INLINE static void block_release(char *b, uint32_t h, size_t size) {
     bool spare = false;
-    size_t before = 0;
     if (h & F_PREVFREE) {
-        before = *word(b - 4);
-        spare = bin_remove(b - before);
+        size_t before = *word(b - 4);
+        b -= before;
+        spare = bin_remove(b);
+        size += before;
     }
-    free_tail(b - before, b + size, spare);
+    free_tail(b, size, spare);
 }
 
 /* ---- spans and growth ------------------------------------------------------------ */
@@ -417,7 +418,7 @@ static void span_close(void) {
     char *fence = H.end - HDR_BYTES;
     mem_defined(fence, HDR_BYTES);
     *word(fence) = FENCE;
-    free_tail(H.top, fence, false);
+    free_tail(H.top, (size_t)(fence - H.top), false);
 }
 
 /* Starts a span on [p, end), linked to the current one (if any), which is
@@ -520,7 +521,6 @@ take:;
      * step while the previous one is freed, that keeps the heap within 2.5x
      * of the buffer where low-end cuts need 3x. */
     size_t rest = free_size(*word(b)) - size;
-    char *end = b + size + rest; /* b's end: what is freed below ends there */
     bin_remove(b); /* if b is the spare, H.spare is NULL after this */
     /* Both limits start a bin, so the request's bin i tells which side
      * of them size is (a 1-byte wasm constant where the size needs 2). */
@@ -535,11 +535,12 @@ take:;
         make_free(b, rest, false);
         b += rest;
         flags = F_PREVFREE;
+        rest = 0;
     }
     /* the rest above the block (what follows it is in use; it learns that
      * the block before it is free), or with none the block after learns
      * that the block before it is in use */
-    free_tail(b + size, end, false);
+    free_tail(b + size, rest, false);
 found:
     mem_undefined(b, size);
     *word(b) = flags | F_USED | (uint32_t)bytes << REQ_SHIFT;
@@ -693,7 +694,7 @@ static bool heap_resize_in_place(void *payload, size_t bytes) {
     /* and the usable bytes after the requested ones stay the caller's */
     mem_undefined((char *)payload + bytes, want - HDR_BYTES - bytes);
 #endif
-    free_tail(b + want, b + size, spare);
+    free_tail(b + want, size - want, spare);
     return true;
 }
 
@@ -720,7 +721,7 @@ void *ac__heap_alloc_aligned(size_t bytes, size_t align) {
         size -= lead;
     }
     *word(b) = (*word(b) & (F_PREVFREE | F_USED)) | (uint32_t)bytes << REQ_SHIFT;
-    free_tail(b + size_for(bytes), b + size, false);
+    free_tail(b + size_for(bytes), size - size_for(bytes), false);
     return counted(b, bytes, align);
 }
 
