@@ -233,15 +233,16 @@ static char *at(link_t l) { return H.base + l; }
 static link_t link_of(char *b) { return (link_t)(b - H.base); }
 #endif
 
-static size_t size_for(size_t bytes) {
+/* The block size for a request (and for an in-use header's request, in
+ * used_size()). One shared function when built for size: malloc, free and
+ * realloc each need it, and four calls are shorter than four copies. */
+SIZE_NOINLINE static size_t size_for(size_t bytes) {
     return (bytes + HDR_BYTES + CANARY_BYTES + GRAIN - 1) & ~(size_t)(GRAIN - 1);
 }
 static bool is_free(uint32_t h) { return !(h & F_USED); }
 static size_t requested(uint32_t h) { return h >> REQ_SHIFT; }
 /* A value the compiler cannot see through, where its folding makes larger
- * wasm. Clang narrows a mask that follows a right shift to the bits the
- * shift can leave set (-16 becomes 0x7ffffff0): a 5-byte wasm constant
- * instead of a 1-byte one. */
+ * wasm (each use tells how). */
 static size_t opaque(size_t x) {
 #if defined(__wasm__) && defined(__clang__)
     __asm__("" : "+r"(x));
@@ -257,8 +258,10 @@ static size_t unhoisted(size_t x) {
 #endif
     return x;
 }
-static size_t used_size(uint32_t h) {
-    return (requested(h) + HDR_BYTES + CANARY_BYTES + GRAIN - 1) & opaque(~(size_t)(GRAIN - 1));
+/* Always inlined: else clang keeps this one out of line too, a call on
+ * top of the call to size_for(). */
+static inline __attribute__((always_inline)) size_t used_size(uint32_t h) {
+    return size_for(requested(h));
 }
 static size_t free_size(uint32_t h) { return h; }
 static size_t block_size(uint32_t h) { return is_free(h) ? free_size(h) : used_size(h); }
