@@ -214,7 +214,7 @@ static struct heap_state {
     ac__backend *backend;
     char *spare;     /* the last split's remainder: free, on no list (or NULL) */
     uint64_t bitmap; /* bit i set: bins[i] is not empty */
-    link_t bins[NBINS];
+    link_t bins[NBINS + 1]; /* bins[NBINS] stays empty: the bin "above" when none is */
 #ifndef __wasm32__
     char *base; /* links are offsets from here: the backend's begin, set as spans start */
 #endif
@@ -506,13 +506,14 @@ static char *block_alloc(size_t bytes) {
         b = H.spare;
         if (b && free_size(*word(b)) >= size) goto take;
         uint64_t above = H.bitmap & (~(uint64_t)1 << i);
-        if (!above) {
+        /* any block there fits; with no bin above, bin NBINS is empty */
+        b = best_fit(above ? (unsigned)__builtin_ctzll(above) : NBINS, size);
+        if (!b) {
             b = top_room(size);
             if (!b) return NULL;
             H.top = b + size;
             goto found;
         }
-        b = best_fit((unsigned)__builtin_ctzll(above), size); /* not NULL: all fit */
     }
 take:;
     /* After a small request the rest becomes the spare, the next requests'
