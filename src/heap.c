@@ -37,13 +37,15 @@
  *
  * Bins. Free blocks sit on 64 doubly linked lists: sizes 16..496 each have
  * their own (exact fit), larger ones four bins per power of two, the last
- * bin holds everything from 112 KiB. A 64-bit map tells which bins are
- * non-empty. malloc takes the best fit among the first blocks of the
- * request's own bin, else the spare (the rest of the last split for a
- * small request, a free block on no list), else the best fit among the
- * first blocks of the next non-empty bin (any block there is large enough),
- * else bumps the top, growing the backend by whole pages only as far as
- * needed.
+ * bin holds everything from 112 KiB. A 64-bit map has the bit of every
+ * non-empty bin set; a bin that empties keeps its bit until a search for
+ * a bin above finds it empty and clears it (cheaper than telling, at each
+ * removal, whether that was a bin's last block). malloc takes the best fit
+ * among the first blocks of the request's own bin, else the spare (the rest
+ * of the last split for a small request, a free block on no list), else
+ * the best fit among the first blocks of the next non-empty bin (any block
+ * there is large enough), else bumps the top, growing the backend by whole
+ * pages only as far as needed.
  *
  * Invariants: no two free blocks touch; no free block touches the top; every
  * block's P flag tells the truth; a free block other than the spare is on
@@ -213,7 +215,7 @@ static struct heap_state {
     char *last_span; /* first block of the current span */
     ac__backend *backend;
     char *spare;     /* the last split's remainder: free, on no list (or NULL) */
-    uint64_t bitmap; /* bit i set: bins[i] is not empty */
+    uint64_t bitmap; /* bins[i] not empty: bit i set (a set bit may be stale) */
     link_t bins[NBINS + 1]; /* bins[NBINS] stays empty: the bin "above" when none is */
 #ifndef __wasm32__
     char *base; /* links are offsets from here: the backend's begin, set as spans start */
@@ -250,13 +252,22 @@ static size_t opaque(size_t x) {
     return x;
 }
 /* Likewise, and recomputed in place (volatile: not moved): clang hoists a
- * loop's invariant sum into a local of its own, more wasm bytes than adding
- * again. Memory reads are not moved across it either. */
+ * loop's invariant sum or shift into a local of its own, more wasm bytes
+ * than computing it again. Memory reads are not moved across it either. */
 static size_t unhoisted(size_t x) {
 #if defined(__wasm__) && defined(__clang__)
     __asm__ volatile("" : "+r"(x));
 #endif
     return x;
+}
+/* Makes the compiler read memory again after this point (nothing runs
+ * here): clang keeps a value that a loop stores and reads back in a local
+ * of its own, carried around the loop, more wasm bytes than reading it
+ * again. */
+static void reread(void) {
+#if defined(__wasm__) && defined(__clang__)
+    __asm__ volatile("" ::: "memory");
+#endif
 }
 /* Always inlined: else clang keeps this one out of line too, a call on
  * top of the call to size_for(). */
@@ -271,22 +282,19 @@ static bool is_fence(uint32_t h) { return (h | F_PREVFREE) == (FENCE | F_PREVFRE
 static link_t *next_of(char *b) { return word(b + HDR_BYTES); }
 static link_t *prev_of(char *b) { return word(b + HDR_BYTES + 4); }
 /* The prev link of bin i's first block, its mark; next_link() of a mark
- * is bins[i]. On wasm32 it is the address 4 bytes before bins[i], so that
- * bins[i] is where a block there would keep its next link, and only its
- * address (inside H, where no block can be) tells a mark from a block.
- * Natively a link cannot reach H, and the mark is i * 4 + 1, odd, which a
- * link to a block never is (blocks start at 12 mod 16, or 24 mod 32 in
- * checked builds, and natively `base` is GRAIN-aligned). */
+ * is bins[i], so that taking a block off a list is the same for the first
+ * block as for the others. On wasm32 it is the address 4 bytes before
+ * bins[i], where a block there would keep its next link. Natively a link
+ * cannot reach H, and the mark is i * 4 + 1, odd, which a link to a block
+ * never is (blocks start at 12 mod 16, or 24 mod 32 in checked builds, and
+ * natively `base` is GRAIN-aligned). */
 #ifdef __wasm32__
 _Static_assert(offsetof(struct heap_state, bins) >= HDR_BYTES, "a mark points inside H");
 static link_t bin_mark(unsigned i) { return link_of((char *)&H.bins[i] - HDR_BYTES); }
 static link_t *next_link(link_t l) { return next_of(at(l)); }
-/* The bin whose mark l is, or NBINS if l links to a block. */
-static unsigned mark_bin(link_t l) { return (l - bin_mark(0)) / 4; }
 #else
 static link_t bin_mark(unsigned i) { return (link_t)i * 4 + 1; }
 static link_t *next_link(link_t l) { return l & 1 ? &H.bins[l / 4] : next_of(at(l)); }
-static unsigned mark_bin(link_t l) { return l & 1 ? l / 4 : NBINS; }
 #endif
 
 /* ---- bins ---------------------------------------------------------------------- */
@@ -339,8 +347,6 @@ SPEED_INLINE static bool bin_remove(char *b) {
     link_t n = *next_of(b), p = *prev_of(b);
     if (n) *prev_of(at(n)) = p;
     *next_link(p) = n;
-    unsigned i = mark_bin(p);
-    if (i < NBINS && !n) H.bitmap &= ~((uint64_t)1 << i); /* b was the last of bin i */
     return false;
 }
 
@@ -505,15 +511,21 @@ static char *block_alloc(size_t bytes) {
     if (!b) {
         b = H.spare;
         if (b && free_size(*word(b)) >= size) goto take;
-        uint64_t above = H.bitmap & (~(uint64_t)1 << i);
-        /* any block there fits; with no bin above, bin NBINS is empty */
-        b = best_fit(above ? (unsigned)__builtin_ctzll(above) : NBINS, size);
-        if (!b) {
-            b = top_room(size);
-            if (!b) return NULL;
-            H.top = b + size;
-            goto found;
+        for (;;) {
+            reread();
+            uint64_t above = H.bitmap & (~(uint64_t)1 << unhoisted(i));
+            /* any block there fits; with no bin above, bin NBINS is empty */
+            b = best_fit(above ? (unsigned)__builtin_ctzll(above) : NBINS, size);
+            if (b) goto take;
+            if (!above) break;
+            /* that bin has emptied since its bit was set: clear the bit
+             * (the lowest one of `above`), and look again */
+            H.bitmap &= above - 1;
         }
+        b = top_room(size);
+        if (!b) return NULL;
+        H.top = b + size;
+        goto found;
     }
 take:;
     /* After a small request the rest becomes the spare, the next requests'
@@ -811,7 +823,7 @@ bool ac__heap_check(void) {
     size_t listed = 0;
     for (unsigned i = 0; i < NBINS; i++) {
         link_t back = bin_mark(i);
-        if (!H.bins[i] != !(H.bitmap & ((uint64_t)1 << i))) return false;
+        if (H.bins[i] && !(H.bitmap & ((uint64_t)1 << i))) return false;
         for (link_t l = H.bins[i]; l; back = l, l = *next_of(at(l))) {
             char *b = at(l);
             if (b < lo || b + GRAIN > hi || b == H.spare || ++listed > t.free_blocks) return false;
