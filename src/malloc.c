@@ -219,38 +219,31 @@ static void *alloc_aligned(size_t size, size_t align) {
 }
 
 /* Resize keeping `align`: in place if possible, else allocate, copy, free.
- * NULL only allocates (for realloc; ac_resize() handles NULL itself, with
- * alloc_aligned(), which audit builds count at the alignment asked).
  * Always inlined, so that realloc (align 16, a constant) does not pull in
  * the aligned allocation path. */
 __attribute__((always_inline)) static inline void *
 resize(void *ptr, size_t old_size, size_t size, size_t align, const char *where) {
-    /* set and read only with a block (no 0 for NULL: wasm-opt leaves a
-     * longer branch where the value is set to 0) */
-    size_t old;
-    if (ptr) { /* else only the allocation below */
-        LOCK();
-        int bad = misuse(ptr, old_size, align, where);
-        if (bad) {
-            UNLOCK();
-            report(bad, ptr);
-            return NULL;
-        }
-        /* read before: a failed resize in place leaves the block as it
-         * was, and the compiler keeps the header it reads there instead of
-         * reading it again after the calls below */
-        old = ac__heap_requested(ptr);
-        bool in_place = heap_resize_in_place(ptr, size);
+    LOCK();
+    int bad = misuse(ptr, old_size, align, where);
+    if (bad) {
         UNLOCK();
-        if (in_place) return ptr;
+        report(bad, ptr);
+        return NULL;
     }
+    /* read before: a failed resize in place leaves the block as it was, and
+     * the compiler keeps the header it reads there instead of reading it
+     * again after the calls below */
+    size_t old = ac__heap_requested(ptr);
+    bool in_place = heap_resize_in_place(ptr, size);
+    UNLOCK();
+    if (in_place) return ptr;
     /* Moved through the public entry points, each taking the lock itself
      * (the block stays the caller's until it is freed, so nothing else
      * touches it in between): then the engine's alloc and free have one
      * caller each, malloc and free, and on wasm32 are inlined there. A
      * failed allocation has set errno. */
     void *q = align > AC_MALLOC_ALIGN ? alloc_aligned(size, align) : ac_malloc(size);
-    if (q && ptr) {
+    if (q) {
         /* all the old bytes: a shrink always succeeds in place, so this is
          * growth (size > old) */
         ac__memcpy(q, ptr, old);
@@ -260,6 +253,7 @@ resize(void *ptr, size_t old_size, size_t size, size_t align, const char *where)
 }
 
 void *ac_realloc(void *ptr, size_t size) {
+    if (!ptr) return ac_malloc(size);
     return resize(ptr, ANY_SIZE, size, AC_MALLOC_ALIGN, "realloc");
 }
 
