@@ -638,11 +638,15 @@ static void *counted(char *b, size_t bytes, size_t align) {
     return b + HDR_BYTES;
 }
 
-void *ac__heap_alloc(size_t bytes) {
+/* A block for `bytes` at an alignment every payload has (at most GRAIN),
+ * counted; NULL for an absurd size or when the backend refuses to grow. */
+static void *alloc_counted(size_t bytes, size_t align) {
     if (bytes > MAX_REQUEST) return NULL;
     char *b = block_alloc(bytes);
-    return b ? counted(b, bytes, AC_MALLOC_ALIGN) : NULL;
+    return b ? counted(b, bytes, align) : NULL;
 }
+
+void *ac__heap_alloc(size_t bytes) { return alloc_counted(bytes, AC_MALLOC_ALIGN); }
 
 void ac__heap_free(void *payload) {
     char *b = (char *)payload - HDR_BYTES;
@@ -715,11 +719,7 @@ static bool heap_resize_in_place(void *payload, size_t bytes) {
 }
 
 void *ac__heap_alloc_aligned(size_t bytes, size_t align) {
-    if (align <= GRAIN) { /* every payload has that alignment */
-        if (bytes > MAX_REQUEST) return NULL;
-        char *b = block_alloc(bytes);
-        return b ? counted(b, bytes, align) : NULL;
-    }
+    if (align <= GRAIN) return alloc_counted(bytes, align); /* every payload has it */
     /* Payloads are 16-aligned, so an aligned one is at most align - 16
      * bytes in, and that lead is a whole block to give back. */
     if (align > MAX_REQUEST || bytes > MAX_REQUEST - align) return NULL;
