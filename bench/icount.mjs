@@ -3,23 +3,15 @@
 // runs this under valgrind at two scales.
 //   node bench/icount.mjs build/bench/speed/alloc_cat.wasm churn-fifo 100
 import { readFileSync } from 'node:fs';
+import { instantiate, workloadNames } from './harness.mjs';
 
 const [file, workload, scale] = process.argv.slice(2);
 if (!file || !workload || !scale) {
   console.error('usage: node bench/icount.mjs MODULE.wasm WORKLOAD SCALE_PERCENT');
   process.exit(2);
 }
-const module = new WebAssembly.Module(readFileSync(file));
-const ex = new WebAssembly.Instance(module, { env: { bench_now: () => performance.now() } }).exports;
-ex._initialize();
-const names = [];
-for (let i = 0; i < ex.bench_count(); i++) {
-  const mem = new Uint8Array(ex.memory.buffer);
-  let end = ex.bench_name(i) >>> 0;
-  const start = end;
-  while (mem[end]) end++;
-  names.push(Buffer.from(mem.subarray(start, end)).toString());
-}
+const ex = instantiate(new WebAssembly.Module(readFileSync(file)));
+const names = workloadNames(ex);
 const id = names.indexOf(workload);
 if (id < 0) {
   console.error(`icount: no workload "${workload}"; there are: ${names.join(', ')}`);

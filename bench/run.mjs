@@ -24,6 +24,7 @@
 import { readFileSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import { spawnSync, execFileSync } from 'node:child_process';
 import os from 'node:os';
+import { instantiate, workloadNames } from './harness.mjs';
 
 // ---- arguments ------------------------------------------------------------------
 
@@ -137,25 +138,8 @@ for (const a of allocs) {
   }
 }
 
-function instantiate(mod) {
-  const ex = new WebAssembly.Instance(mod, { env: { bench_now: () => performance.now() } }).exports;
-  ex._initialize();
-  return ex;
-}
-
 // Workload names, from the harness itself.
-const workloads = (() => {
-  const ex = instantiate(modules[allocs[0]]);
-  const out = [];
-  const mem = () => new Uint8Array(ex.memory.buffer);
-  for (let i = 0; i < ex.bench_count(); i++) {
-    const p = ex.bench_name(i) >>> 0;
-    let e = p;
-    while (mem()[e]) e++;
-    out.push(Buffer.from(mem().subarray(p, e)).toString());
-  }
-  return out;
-})();
+const workloads = workloadNames(instantiate(modules[allocs[0]]));
 const W = Object.fromEntries(workloads.map((n, i) => [n, i]));
 const mainWorkloads = workloads.filter((n) => !n.startsWith('growth-') && n !== 'fill');
 const growthWorkloads = workloads.filter((n) => n.startsWith('growth-'));
