@@ -1,6 +1,7 @@
 // harness.mjs - what the JavaScript side needs to drive a bench module (a
 // build of bench/harness.c): a fresh instance, and the harness's workload
-// names. Shared by bench/run.mjs and bench/icount.mjs.
+// names and what its status codes mean. Shared by bench/run.mjs and
+// bench/icount.mjs.
 
 // A fresh instance (a fresh heap) of a compiled module, initialised.
 export function instantiate(mod) {
@@ -21,3 +22,8 @@ export function workloadNames(ex) {
   }
   return out;
 }
+
+// bench_run()'s status codes (bench/harness.c), by number; 7 is a trap,
+// which run.mjs records itself.
+export const STATUS = ['ok', 'NULL (out of memory)', 'misaligned block', 'block corrupted',
+  'calloc not zeroed', 'bad arguments', 'harness out of slots', 'trap'];

@@ -24,7 +24,7 @@
 import { readFileSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import { spawnSync, execFileSync } from 'node:child_process';
 import os from 'node:os';
-import { instantiate, workloadNames } from './harness.mjs';
+import { instantiate, workloadNames, STATUS } from './harness.mjs';
 
 // ---- arguments ------------------------------------------------------------------
 
@@ -144,8 +144,6 @@ const W = Object.fromEntries(workloads.map((n, i) => [n, i]));
 const mainWorkloads = workloads.filter((n) => !n.startsWith('growth-') && n !== 'fill');
 const growthWorkloads = workloads.filter((n) => n.startsWith('growth-'));
 const timedWorkloads = [...mainWorkloads, ...growthWorkloads];
-const STATUS = ['ok', 'NULL (out of memory)', 'misaligned block', 'block corrupted', 'calloc not zeroed', 'bad arguments', 'harness out of slots', 'trap'];
-
 // One workload in a fresh instance (a fresh heap).
 function run(mod, name, check) {
   const ex = instantiate(mod);
