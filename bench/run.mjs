@@ -387,7 +387,8 @@ ${sizeTable}
 Blocks of 8..1024 bytes; 100 000 timed steps (free a random live block,
 malloc a new one) after setup; medians over rounds. Last column: median of
 per-round ratios${rounds >= 4 ? ' [interquartile range]' : ''}; 1.00× means flat. Part of any growth is the
-memory hierarchy (100K blocks are ~15 MB): glibc's native figure shows it.
+memory hierarchy (100K blocks are ~15 MB): glibc's native figure shows it,
+and the instructions per call, counted, stay flat (bench/LIMITS.md).
 
 ${growthTable}
 `;
