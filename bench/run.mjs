@@ -403,7 +403,9 @@ if (!opt.smoke) {
     const pkg = (p) => sh('dpkg-query', ['-W', '-f=${Version}', p]);
     const cpu = (readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/) || [])[1] || os.arch();
     const commit = sh('git', ['rev-parse', '--short', 'HEAD']);
-    const dirty = sh('git', ['status', '--porcelain', '--untracked-files=no']) ? ' (with uncommitted changes)' : '';
+    // changes to anything but the results file this run rewrites
+    const dirty = sh('git', ['status', '--porcelain', '--untracked-files=no', '--', '.', ':(exclude)bench/RESULTS.md'])
+      ? ' (with uncommitted changes)' : '';
     const md = `# Benchmark results
 
 Written by \`${opt.command}\` (bench/run.mjs); the method is in bench/README.md.
