@@ -28,7 +28,7 @@ BENCH_FILL_MAX_MEMORY := 33554432
 BENCH_SIZE_EXPORTS := -Wl,--export=malloc -Wl,--export=free -Wl,--export=calloc -Wl,--export=realloc
 BENCH_RT_EXPORTS   := -Wl,--export=memcpy -Wl,--export=memset -Wl,--export=memmove
 
-BENCH_ROUNDS ?= 11
+BENCH_ROUNDS ?= 21
 BENCH_SCALE  ?= 100
 BENCH_SEED   ?= 0
 BENCH_SMOKE_SCALE ?= 2
@@ -177,7 +177,7 @@ bench: $(call bench_files,$(BENCH_PEERS)) $(BENCH_DIR)/native/bench_glibc | benc
 		--rounds $(BENCH_ROUNDS) --scale $(BENCH_SCALE) --results bench/RESULTS.md \
 		--skipped "$(strip $(BENCH_SKIPPED))" \
 		--flags "$(BENCH_CFLAGS) $(BENCH_OPT) (size: $(BENCH_SIZE_OPT), wasm-opt -Oz)" \
-		--command "make bench$(if $(filter-out 11,$(BENCH_ROUNDS)), BENCH_ROUNDS=$(BENCH_ROUNDS))$(if $(filter-out 100,$(BENCH_SCALE)), BENCH_SCALE=$(BENCH_SCALE))"
+		--command "make bench$(if $(filter-out 21,$(BENCH_ROUNDS)), BENCH_ROUNDS=$(BENCH_ROUNDS))$(if $(filter-out 100,$(BENCH_SCALE)), BENCH_SCALE=$(BENCH_SCALE))"
 
 bench-smoke-build: $(call bench_files,$(BENCH_SMOKE_PEERS)) $(BENCH_DIR)/native/bench_asan
 

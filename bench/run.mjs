@@ -2,7 +2,7 @@
 //
 //   node --no-liftoff --no-wasm-lazy-compilation --expose-gc bench/run.mjs \
 //     --dir build/bench --allocs "alloc_cat dlmalloc emmalloc bump" \
-//     [--native build/bench/native/bench_glibc] [--rounds 11] [--scale 100] \
+//     [--native build/bench/native/bench_glibc] [--rounds 21] [--scale 100] \
 //     [--fill-max BYTES] [--budget BYTES] [--seed N] [--results bench/RESULTS.md] \
 //     [--skipped "msg; msg"] [--flags "..."] [--command "make bench"] [--smoke]
 //
@@ -30,7 +30,7 @@ import { instantiate, workloadNames, STATUS } from './harness.mjs';
 
 const opt = {
   dir: 'build/bench', allocs: 'alloc_cat dlmalloc emmalloc bump', native: '',
-  rounds: '11', scale: '100', 'fill-max': '33554432', budget: '', seed: '0',
+  rounds: '21', scale: '100', 'fill-max': '33554432', budget: '', seed: '0',
   results: '', skipped: '', flags: '', command: 'make bench', smoke: false,
 };
 for (let i = 2; i < process.argv.length; i++) {
