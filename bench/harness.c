@@ -331,8 +331,10 @@ static int w_churn_fifo(void) {
  * Below 100% the list is shorter; above, it keeps 50 000 nodes (the slots
  * hold 131 072) and is built and torn down more times. */
 #define LINK_BYTES 8u
+#define LINK_NODES 50000u
+_Static_assert(LINK_NODES <= MAX_SLOTS, "the list fits the slots");
 static int w_linked(void) {
-    uint32_t n = scale < 100u ? scaled(50000) : 50000u, times = scale < 100u ? 4u : scaled(4);
+    uint32_t n = scale < 100u ? scaled(LINK_NODES) : LINK_NODES, times = scale < 100u ? 4u : scaled(4);
     for (uint32_t t = 0; t < times; t++) {
         void *prev = NULL;
         for (uint32_t i = 0; i < n; i++) {
@@ -517,6 +519,7 @@ static int w_fill(void) {
 
 static int w_growth_1k(void) { return w_growth(1000); }
 static int w_growth_10k(void) { return w_growth(10000); }
+_Static_assert(100000u <= MAX_SLOTS, "growth-100k's blocks fit the slots");
 static int w_growth_100k(void) { return w_growth(100000); }
 
 typedef struct workload_t {
