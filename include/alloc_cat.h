@@ -204,7 +204,8 @@ size_t ac_region_format(const ac_region *r, char *buf, size_t len);
  *    program has wasi-libc's errno (not in builds with atomics). Requests above
  *    AC_MAX_REQUEST_BYTES fail at once without growing the heap.
  *  - Cost: O(1) apart from growing the backend and copying in realloc
- *    (a bounded look into one size class, a 64-bit map of the others).
+ *    (a bounded look into at most two size classes, found with a 64-bit map
+ *    of the non-empty ones).
  *  - Thread safety: native builds take one lock around every call (and are
  *    fork-safe); wasm32 builds take none unless compiled with atomics.
  *  - Memory is never returned to the backend (wasm memory cannot shrink);
@@ -241,7 +242,8 @@ size_t ac_region_format(const ac_region *r, char *buf, size_t len);
 
 /**
  * Allocates `size` bytes. ac_malloc(0) returns a unique pointer (to a block
- * with 12 usable bytes) that must be freed like any other. NULL when size >
+ * with 12 usable bytes; 0 in checked builds) that must be freed like any
+ * other. NULL when size >
  * AC_MAX_REQUEST_BYTES or memory is exhausted.
  */
 void *ac_malloc(size_t size);
@@ -258,8 +260,9 @@ void *ac_calloc(size_t count, size_t size);
 
 /**
  * Resizes the block at ptr to `size` bytes, keeping its first
- * min(old, size) bytes. Grows or shrinks in place when the following block
- * is free or is the top of the heap, else moves the block. ptr NULL acts as
+ * min(old, size) bytes. Shrinks always in place; grows in place when the
+ * following block is free (and large enough) or is the top of the heap,
+ * else moves the block. ptr NULL acts as
  * ac_malloc(size). size 0 keeps a 0-byte block (not freed) and returns it.
  * On failure returns NULL and the old block is intact and still owned by
  * the caller.
@@ -434,7 +437,8 @@ void ac_heap_info(ac_heap_info_t *out);
 /**
  * Walks every span and free list and returns true when every invariant
  * holds (block sizes and flags, footers, no touching free blocks, each free
- * block on the list of its size exactly once, counters agree). Never writes,
+ * block on the list of its size exactly once but the one kept aside for
+ * the next small split, counters agree). Never writes,
  * reads only inside memory the backend handed out. O(blocks); holds the lock.
  */
 bool ac_heap_check(void);
