@@ -80,7 +80,8 @@ enum field {
     F_ALL_OPS = 6,    /* allocator calls in the whole workload */
     F_FAIL_BLOCKS = 7, /* live blocks when the allocator first returned NULL */
     F_FRAG_BASE = 8,   /* fill test: live bytes after freeing half of them */
-    F_FRAG_LIVE = 9    /* fill test: live bytes at the NULL of phase 2 */
+    F_FRAG_LIVE = 9,   /* fill test: live bytes at the NULL of phase 2 */
+    F_MOVES = 10       /* reallocs that returned a new address (the block moved) */
 };
 
 /* Every allocator of the benchmark guarantees at least this (emmalloc: 8). */
@@ -104,6 +105,7 @@ static struct {
     uint64_t live, peak;
     uint64_t fail_live, fail_size, fail_blocks;
     uint64_t frag_base, frag_live;
+    uint64_t moves;
     int status;
 } R;
 
@@ -238,9 +240,11 @@ static int op_free(slot *s) {
 static int op_realloc(slot *s, size_t size) {
     size_t old = s->size;
     if (checking && size < old && !check(s->p, size, old, s->tag)) return fail(ST_CORRUPT, old);
+    uintptr_t before = (uintptr_t)s->p; /* compared as a number: after a move, s->p is freed */
     unsigned char *p = (unsigned char *)realloc(s->p, size);
     R.ops++;
     if (!p) return fail(ST_OOM, size);
+    if ((uintptr_t)p != before) R.moves++;
     if (checking) {
         if ((uintptr_t)p & (MIN_ALIGN - 1u)) return fail(ST_ALIGN, size);
         if (!check(p, 0, old < size ? old : size, s->tag)) return fail(ST_CORRUPT, size);
@@ -556,7 +560,7 @@ EXPORT(bench_name) const char *bench_name(int workload) {
  * instance runs one workload (a fresh heap); natively they run in turn. */
 EXPORT(bench_run) int bench_run(int workload, int scale_pct, int check_blocks, uint32_t seed) {
     R.ms = 0;
-    R.ops = R.timed_ops = R.live = R.peak = 0;
+    R.ops = R.timed_ops = R.live = R.peak = R.moves = 0;
     R.fail_live = R.fail_size = R.fail_blocks = R.frag_base = R.frag_live = 0;
     R.status = ST_OK;
     live_blocks = 0;
@@ -590,6 +594,7 @@ EXPORT(bench_result) double bench_result(int field) {
     case F_FAIL_BLOCKS: return (double)R.fail_blocks;
     case F_FRAG_BASE: return (double)R.frag_base;
     case F_FRAG_LIVE: return (double)R.frag_live;
+    case F_MOVES: return (double)R.moves;
     default: return -1;
     }
 }

@@ -156,7 +156,8 @@ function run(mod, name, check) {
   const r = {
     status, ms: ex.bench_result(0), ops: ex.bench_result(1), peak: ex.bench_result(2),
     failLive: ex.bench_result(3), failSize: ex.bench_result(4), allOps: ex.bench_result(6),
-    failBlocks: ex.bench_result(7), fragBase: ex.bench_result(8), fragLive: ex.bench_result(9), bytes: ex.memory.buffer.byteLength, heapBase: ex.bench_heap_base() >>> 0,
+    failBlocks: ex.bench_result(7), fragBase: ex.bench_result(8), fragLive: ex.bench_result(9),
+    moves: ex.bench_result(10), bytes: ex.memory.buffer.byteLength, heapBase: ex.bench_heap_base() >>> 0,
   };
   return r;
 }
@@ -292,6 +293,12 @@ const memRows = [...mainWorkloads, ...growthWorkloads].map((w) => [w, `${fmt(val
   })]);
 const memTable = table(['workload', 'peak live', ...allocs], memRows);
 
+// realloc: how often each allocator moved the block (the rest grew or
+// shrank in place), on the workloads that call realloc
+const reallocWorkloads = ['random', 'realloc-double', 'realloc-append', 'straddle-32k-64k'].filter((w) => mainWorkloads.includes(w));
+const moveTable = table(['workload', ...allocs], reallocWorkloads.map((w) => [w,
+  ...allocs.map((a) => (valid[a][w].status === 0 ? fmt(valid[a][w].moves) : STATUS[valid[a][w].status]))]));
+
 const fillRows = allocs.map((a) => {
   const r = valid[a].fill;
   const heap = fillMax - r.heapBase;
@@ -364,6 +371,13 @@ Pages = final \`memory.size\` minus the ${Math.floor(heapBase / PAGE)} pages bel
 live bytes ÷ (final memory bytes − \`__heap_base\`). Wasm memory never shrinks.
 
 ${memTable}
+
+### realloc: blocks moved
+
+How many reallocs returned a new address (the block was copied); the
+others grew or shrank in place. The same calls for every allocator.
+
+${moveTable}
 
 ### Fill until NULL (memory capped at ${fmt(fillMax / 1048576)} MiB)
 
