@@ -1,7 +1,7 @@
 // harness.mjs - what the JavaScript side needs to drive a bench module (a
 // build of bench/harness.c): a fresh instance, and the harness's workload
-// names and what its status codes mean. Shared by bench/run.mjs and
-// bench/icount.mjs.
+// names, what a run measured and what its status codes mean. Shared by
+// bench/run.mjs and bench/icount.mjs.
 
 // A fresh instance (a fresh heap) of a compiled module, initialised.
 export function instantiate(mod) {
@@ -21,6 +21,16 @@ export function workloadNames(ex) {
     out.push(Buffer.from(mem().subarray(p, e)).toString());
   }
   return out;
+}
+
+// What the last bench_run() of an instance measured: bench_result()'s
+// fields, numbered as bench/harness.c's enum field.
+export function results(ex) {
+  const f = (i) => ex.bench_result(i);
+  return {
+    ms: f(0), ops: f(1), peak: f(2), failLive: f(3), failSize: f(4), allOps: f(6),
+    failBlocks: f(7), fragBase: f(8), fragLive: f(9), moves: f(10),
+  };
 }
 
 // bench_run()'s status codes (bench/harness.c), by number; 7 is a trap,

@@ -3,7 +3,7 @@
 // runs this under valgrind at two scales.
 //   node bench/icount.mjs build/bench/speed/alloc_cat.wasm churn-fifo 100
 import { readFileSync } from 'node:fs';
-import { instantiate, workloadNames, STATUS } from './harness.mjs';
+import { instantiate, workloadNames, results, STATUS } from './harness.mjs';
 
 const [file, workload, scale] = process.argv.slice(2);
 if (!file || !workload || !scale) {
@@ -22,4 +22,4 @@ if (status) {
   console.error(`icount: ${workload} failed: ${STATUS[status] ?? `status ${status}`}`);
   process.exit(1);
 }
-console.log(ex.bench_result(6)); // every allocator call of the run
+console.log(results(ex).allOps); // every allocator call of the run
