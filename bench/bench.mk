@@ -96,6 +96,9 @@ $(BENCH_DIR)/$(1)/rt.o: bench/rt.c | deps
 $(BENCH_DIR)/$(1)/bump.o: bench/bump.c | deps
 	@mkdir -p $$(@D)
 	$$(CC_CLANG) $$(BENCH_CFLAGS) $(2) $$(WARN) -c $$< -o $$@
+$(BENCH_DIR)/$(1)/none.o: bench/none.c | deps
+	@mkdir -p $$(@D)
+	$$(CC_CLANG) $$(BENCH_CFLAGS) $(2) $$(WARN) -c $$< -o $$@
 $(BENCH_DIR)/$(1)/emmalloc/emmalloc.o: $$(EMMALLOC_SRC) bench/emmalloc/config.h | deps
 	@mkdir -p $$(@D)
 	$$(CC_CLANG) $$(BENCH_CFLAGS) $(2) $$(EMMALLOC_FLAGS) -c $$< -o $$@
@@ -141,6 +144,11 @@ $(BENCH_DIR)/fill/$(1).wasm: $(BENCH_DIR)/speed/harness.o $(BENCH_DIR)/speed/rt.
 endef
 $(foreach a,alloc_cat dlmalloc emmalloc bump,$(eval $(call bench_modules,$(a))))
 
+# speed/none.wasm: the harness with no allocator (bench/none.c), timed
+# unchecked only: its time is subtracted for the allocators' share alone
+$(BENCH_DIR)/speed/none.wasm: $(BENCH_DIR)/speed/harness.o $(BENCH_DIR)/speed/rt.o $(BENCH_DIR)/speed/none.o
+	$(CC_CLANG) $(BENCH_LDFLAGS) $^ -o $@
+
 define bench_size_module
 $(BENCH_DIR)/size/$(1).wasm: $(BENCH_DIR)/size/rt.o $$(BENCH_ALLOC_OBJS_$(1)_size)
 	$$(CC_CLANG) $$(BENCH_LDFLAGS) $$(BENCH_RT_EXPORTS) $(2) $$^ -o $$@
@@ -164,10 +172,12 @@ $(BENCH_DIR)/native/bench_asan: bench/harness.c | deps
 
 bench_files = $(foreach a,$(1),$(BENCH_DIR)/speed/$(a).wasm $(BENCH_DIR)/fill/$(a).wasm \
                 $(BENCH_DIR)/size/$(a).oz.wasm) \
-              $(BENCH_DIR)/size/none.oz.wasm $(BENCH_DIR)/size/alloc_cat_lib.oz.wasm
+              $(BENCH_DIR)/size/none.oz.wasm $(BENCH_DIR)/size/alloc_cat_lib.oz.wasm \
+              $(BENCH_DIR)/speed/none.wasm
 
 BENCH_RUN = $(BENCH_NODE) bench/run.mjs --dir $(BENCH_DIR) \
-	--fill-max $(BENCH_FILL_MAX_MEMORY) --budget $(BENCH_SIZE_BUDGET_BYTES) --seed $(BENCH_SEED)
+	--fill-max $(BENCH_FILL_MAX_MEMORY) --budget $(BENCH_SIZE_BUDGET_BYTES) --seed $(BENCH_SEED) \
+	--none $(BENCH_DIR)/speed/none.wasm
 
 # ---- targets ---------------------------------------------------------------------
 

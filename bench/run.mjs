@@ -4,7 +4,8 @@
 //     --dir build/bench --allocs "alloc_cat dlmalloc emmalloc bump" \
 //     [--native build/bench/native/bench_glibc] [--rounds 21] [--scale 100] \
 //     [--fill-max BYTES] [--budget BYTES] [--seed N] [--results bench/RESULTS.md] \
-//     [--skipped "msg; msg"] [--flags "..."] [--command "make bench"] [--smoke]
+//     [--skipped "msg; msg"] [--flags "..."] [--command "make bench"] [--smoke] \
+//     [--none build/bench/speed/none.wasm]
 //
 // `make bench` and `make bench-smoke` (bench/bench.mk) call it; the method is
 // in bench/README.md. In short:
@@ -18,7 +19,10 @@
 //  3. speed is reported as the median over rounds of the ratio to dlmalloc
 //     in the same round (machine drift cancels out);
 //  4. code size is read from the size modules (code section after
-//     wasm-opt -Oz) minus the module without allocator.
+//     wasm-opt -Oz) minus the module without allocator;
+//  5. with --none (the harness with no allocator, bench/none.c, timed in the
+//     same rounds), each allocator's share alone: its time minus the
+//     harness's, as a ratio to dlmalloc's time minus the harness's.
 // With --smoke it prints one line per check and ends with
 // "N passed, N failed" (counted by tools/run_tests.sh), writes no results.
 import { readFileSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
@@ -31,7 +35,7 @@ import { instantiate, workloadNames, results, STATUS } from './harness.mjs';
 const opt = {
   dir: 'build/bench', allocs: 'alloc_cat dlmalloc emmalloc bump', native: '',
   rounds: '21', scale: '100', 'fill-max': '33554432', budget: '', seed: '0',
-  results: '', skipped: '', flags: '', command: 'make bench', smoke: false,
+  results: '', skipped: '', flags: '', command: 'make bench', smoke: false, none: '',
 };
 for (let i = 2; i < process.argv.length; i++) {
   const a = process.argv[i];
@@ -117,25 +121,33 @@ const identity = {
   dlmalloc: { has: ['dlmalloc', 'dlfree'], not: ['ac_malloc', 'emmalloc_free', 'bump'] },
   emmalloc: { has: ['emmalloc_free'], not: ['ac_malloc', 'dlmalloc', 'dlfree', 'bump'] },
   bump: { has: ['malloc'], not: ['ac_malloc', 'dlmalloc', 'dlfree', 'emmalloc_free'] },
+  none: { has: ['malloc'], not: ['ac_malloc', 'dlmalloc', 'dlfree', 'emmalloc_free', 'bump'] },
 };
+function identityOk(buf, a, what) {
+  const names = functionNames(buf);
+  const id = identity[a];
+  if (!id) return;
+  const missing = id.has.filter((n) => !names.has(n));
+  const foreign = id.not.filter((n) => names.has(n));
+  expect(missing.length === 0 && foreign.length === 0, `${what} holds ${a} only` +
+    (missing.length ? ` (missing: ${missing})` : '') + (foreign.length ? ` (foreign: ${foreign})` : ''));
+}
 
 const modules = {};
 const fillModules = {};
 for (const a of allocs) {
   for (const [kind, table] of [['speed', modules], ['fill', fillModules]]) {
-    const path = `${opt.dir}/${kind}/${a}.wasm`;
-    const buf = readFileSync(path);
-    const names = functionNames(buf);
-    const id = identity[a];
-    if (id) {
-      const missing = id.has.filter((n) => !names.has(n));
-      const foreign = id.not.filter((n) => names.has(n));
-      expect(missing.length === 0 && foreign.length === 0,
-        `${kind}/${a}.wasm holds ${a} only` +
-        (missing.length ? ` (missing: ${missing})` : '') + (foreign.length ? ` (foreign: ${foreign})` : ''));
-    }
+    const buf = readFileSync(`${opt.dir}/${kind}/${a}.wasm`);
+    identityOk(buf, a, `${kind}/${a}.wasm`);
     table[a] = new WebAssembly.Module(buf);
   }
+}
+// The harness with no allocator: timed only (it cannot pass a checked run)
+const none = 'none (harness alone)';
+if (opt.none) {
+  const buf = readFileSync(opt.none);
+  identityOk(buf, 'none', opt.none);
+  modules[none] = new WebAssembly.Module(buf);
 }
 
 // Workload names, from the harness itself.
@@ -185,6 +197,16 @@ for (const w of workloads.filter((x) => x !== 'fill')) {
   const ops = allocs.map((a) => valid[a][w].allOps);
   expect(ops.every((x) => x === ops[0]), `${w}: every allocator saw the same ${ops[0]} calls (${ops.join(', ')})`);
 }
+// The harness alone, unchecked: it must make the same calls
+if (opt.none) {
+  for (const w of timedWorkloads) {
+    const r = run(modules[none], w, false);
+    gc();
+    expect(r.status === 0 && r.allOps === valid[allocs[0]][w].allOps,
+      `${w}: the harness alone (no allocator) runs unchecked with the same ${valid[allocs[0]][w].allOps} calls` +
+      ` (${r.status ? STATUS[r.status] ?? r.status : r.allOps})`);
+  }
+}
 let nativeValid = null;
 if (opt.native) {
   nativeValid = runNative(true);
@@ -200,10 +222,11 @@ if (opt.native) {
 // ---- 2. timed rounds --------------------------------------------------------------------
 
 const speed = {};  // speed[alloc][workload] = [ops per ms per round]
-for (const a of [...allocs, 'glibc']) speed[a] = Object.fromEntries(timedWorkloads.map((w) => [w, []]));
+const timed = opt.none ? [...allocs, none] : allocs;
+for (const a of [...timed, 'glibc']) speed[a] = Object.fromEntries(timedWorkloads.map((w) => [w, []]));
 const oom = {};    // oom[alloc][workload] = message (runs that hit NULL are left out)
 for (let round = 0; round < rounds; round++) {
-  const order = allocs.map((_, i) => allocs[(i + round) % allocs.length]);
+  const order = timed.map((_, i) => timed[(i + round) % timed.length]);
   for (const w of timedWorkloads) {
     for (const a of order) {
       const r = run(modules[a], w, false);
@@ -239,6 +262,16 @@ const median = (xs) => quantile(xs, 0.5);
 const ratios = (a, w) => speed[a][w].map((x, i) => x / speed[ref][w][i]);
 const ratio = (a, w) => median(ratios(a, w));
 const iqr = (xs) => (rounds >= 4 ? ` [${quantile(xs, 0.25).toFixed(2)}–${quantile(xs, 0.75).toFixed(2)}]` : '');
+// The allocator's share alone: per round, (ref's ms per op - the harness's)
+// ÷ (a's ms per op - the harness's); NaN where either share is not positive
+// (noise on a workload that is nearly all harness)
+const netRatios = (a, w) => speed[a][w].map((x, i) => {
+  const harness = 1 / speed[none][w][i], mine = 1 / x - harness, theirs = 1 / speed[ref][w][i] - harness;
+  return mine > 0 && theirs > 0 ? theirs / mine : NaN;
+});
+const netRatio = (a, w) => median(netRatios(a, w));
+// share of ref's time that is the harness's
+const harnessShare = (w) => median(speed[ref][w].map((x, i) => x / speed[none][w][i]));
 
 // ---- 3. code size ----------------------------------------------------------------------------
 
@@ -271,12 +304,20 @@ function speedCell(a, w) {
   return `${ratio(a, w).toFixed(2)}×${iqr(ratios(a, w))} (${fmt(median(speed[a][w]))})`;
 }
 const speedRows = mainWorkloads.map((w) => [w, ...cols.map((a) => speedCell(a, w))]);
-const geo = (a) => {
-  const rs = mainWorkloads.map((w) => ratio(a, w)).filter(Number.isFinite);
+const geo = (a, r = ratio) => {
+  const rs = mainWorkloads.map((w) => r(a, w)).filter(Number.isFinite);
   return rs.length === mainWorkloads.length ? Math.exp(rs.reduce((s, x) => s + Math.log(x), 0) / rs.length) : NaN;
 };
-speedRows.push(['**geometric mean**', ...cols.map((a) => (Number.isFinite(geo(a)) ? `**${geo(a).toFixed(2)}×**` : 'n/a'))]);
+const geoCell = (a, r) => (Number.isFinite(geo(a, r)) ? `**${geo(a, r).toFixed(2)}×**` : 'n/a');
+speedRows.push(['**geometric mean**', ...cols.map((a) => geoCell(a, ratio))]);
 const speedTable = table(['workload', ...cols.map(label)], speedRows);
+
+// the same, net of the harness (without --none: nothing)
+const netCols = allocs.filter((a) => a !== ref);
+const netCell = (a, w) => (oom[a]?.[w] ? oom[a][w] : `${fmt(netRatio(a, w), 2)}×${iqr(netRatios(a, w))}`);
+const netTable = opt.none ? table(['workload', `harness's share of ${ref}'s time`, ...netCols],
+  [...mainWorkloads.map((w) => [w, pct(harnessShare(w)), ...netCols.map((a) => netCell(a, w))]),
+    ['**geometric mean**', '', ...netCols.map((a) => geoCell(a, netRatio))]]) : '';
 
 const staticPages = (r) => Math.floor(r.heapBase / PAGE);
 const memRows = [...mainWorkloads, ...growthWorkloads].map((w) => [w, `${fmt(valid[allocs[0]][w].peak / 1024)} KiB`,
@@ -322,8 +363,14 @@ function targetsText() {
   if (!allocs.includes('alloc_cat') || ref !== 'dlmalloc') return '';
   const verdict = (ok) => (ok ? 'met' : '**not met**');
   const net = size.alloc_cat_lib.net;
-  const g = geo('alloc_cat');
-  const slowest = mainWorkloads.map((w) => [w, ratio('alloc_cat', w)]).sort((x, y) => x[1] - y[1])[0];
+  const slowestOf = (r) => mainWorkloads.map((w) => [w, r('alloc_cat', w)]).sort((x, y) => x[1] - y[1])[0];
+  const speedRows = (what, r) => {
+    const g = geo('alloc_cat', r), slowest = slowestOf(r);
+    return [[`speed${what}: geometric mean vs dlmalloc`, '≥ 1.20×', `${fmt(g, 2)}×`,
+      g >= 1.2 ? 'met' : `**not met**: ${Number.isFinite(g) ? `${((1.2 / g - 1) * 100).toFixed(0)}% short` : 'no figure'}`],
+    [`speed${what}: slowest workload vs dlmalloc`, '≥ 0.90×', `${fmt(slowest[1], 2)}× (${slowest[0]})`,
+      slowest[1] >= 0.9 ? 'met' : `**not met**${Number.isFinite(slowest[1]) ? `: ${((1 - slowest[1] / 0.9) * 100).toFixed(0)}% below` : ''}`]];
+  };
   const pageRows = [...mainWorkloads, ...growthWorkloads].map((w) => {
     const pages = (a) => valid[a][w].bytes / PAGE - staticPages(valid[a][w]);
     return [w, pages('alloc_cat'), pages('dlmalloc')];
@@ -333,9 +380,8 @@ function targetsText() {
   const rows = [
     ['code: net bytes of malloc/free/calloc/realloc', '≤ 1,000', fmt(net),
       net <= 1000 ? 'met' : `**not met**: ${fmt(net - 1000)} bytes over (+${((net / 1000 - 1) * 100).toFixed(0)}%)`],
-    ['speed: geometric mean vs dlmalloc', '≥ 1.20×', `${g.toFixed(2)}×`,
-      g >= 1.2 ? 'met' : `**not met**: ${((1.2 / g - 1) * 100).toFixed(0)}% short`],
-    ['speed: slowest workload vs dlmalloc', '≥ 0.90×', `${slowest[1].toFixed(2)}× (${slowest[0]})`, verdict(slowest[1] >= 0.9)],
+    ...speedRows(' (harness included)', ratio),
+    ...(opt.none ? speedRows(' (allocator alone: harness subtracted)', netRatio) : []),
     ['pages: final pages ≤ dlmalloc on every workload', `${pageRows.length} of ${pageRows.length}`,
       `${pageRows.length - worse.length} of ${pageRows.length}`,
       worse.length ? `**not met**: ${worse.map(([w, ac, dl]) => `${w} ${ac} vs ${dl}`).join(', ')}` : 'met'],
@@ -358,7 +404,19 @@ the median over ${rounds} round${rounds > 1 ? 's' : ''} of (ops/ms ÷ ${ref}'s o
 then the median ops/ms in parentheses.${cols.includes('glibc') ? ' glibc runs natively (x86_64, gcc -O2): a reference, not a wasm peer.' : ''}
 
 ${speedTable}
+${opt.none ? `
+### Speed of the allocator alone: the harness's time subtracted
 
+The same rounds: the harness with no allocator (\`bench/none.c\`: every
+call returns one static buffer) is timed with the others, and its ms per
+call is subtracted from each allocator's and from ${ref}'s before the
+ratio is taken (median of per-round ratios${rounds >= 4 ? ' [interquartile range]' : ''}).
+Where the harness is most of the time, the allocator's share is small and
+its ratio moves more from round to round. The first column is the harness's
+share of ${ref}'s time.
+
+${netTable}
+` : ''}
 ### Memory: heap pages at the end / efficiency
 
 Pages = final \`memory.size\` minus the ${Math.floor(heapBase / PAGE)} pages below \`__heap_base\`
