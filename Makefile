@@ -357,8 +357,8 @@ build/test/wasm32-checked/tests.wasm: $(TEST_INPUTS) | deps
 # rounds (same blocks at the same addresses: the spare split through the
 # common path, one make_free, bin marks before the bins' heads, realloc
 # moving through malloc and free, stale bin bits cleared by the search).
-# The size and speed builds
-# run the same code (only inlining differs). The budget is that plus ~2%.
+# The size and speed builds run the same code (only inlining differs). The
+# budget is that plus ~2%.
 # Lower it as the engine shrinks.
 BENCH_SIZE_BUDGET_BYTES := 1410
 include bench/bench.mk

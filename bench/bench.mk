@@ -96,9 +96,6 @@ $(BENCH_DIR)/$(1)/rt.o: bench/rt.c | deps
 $(BENCH_DIR)/$(1)/bump.o: bench/bump.c | deps
 	@mkdir -p $$(@D)
 	$$(CC_CLANG) $$(BENCH_CFLAGS) $(2) $$(WARN) -c $$< -o $$@
-$(BENCH_DIR)/$(1)/none.o: bench/none.c | deps
-	@mkdir -p $$(@D)
-	$$(CC_CLANG) $$(BENCH_CFLAGS) $(2) $$(WARN) -c $$< -o $$@
 $(BENCH_DIR)/$(1)/emmalloc/emmalloc.o: $$(EMMALLOC_SRC) bench/emmalloc/config.h | deps
 	@mkdir -p $$(@D)
 	$$(CC_CLANG) $$(BENCH_CFLAGS) $(2) $$(EMMALLOC_FLAGS) -c $$< -o $$@
@@ -146,6 +143,9 @@ $(foreach a,alloc_cat dlmalloc emmalloc bump,$(eval $(call bench_modules,$(a))))
 
 # speed/none.wasm: the harness with no allocator (bench/none.c), timed
 # unchecked only: its time is subtracted for the allocators' share alone
+$(BENCH_DIR)/speed/none.o: bench/none.c | deps
+	@mkdir -p $(@D)
+	$(CC_CLANG) $(BENCH_CFLAGS) $(BENCH_OPT) $(WARN) -c $< -o $@
 $(BENCH_DIR)/speed/none.wasm: $(BENCH_DIR)/speed/harness.o $(BENCH_DIR)/speed/rt.o $(BENCH_DIR)/speed/none.o
 	$(CC_CLANG) $(BENCH_LDFLAGS) $^ -o $@
 

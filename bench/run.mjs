@@ -229,6 +229,7 @@ for (let round = 0; round < rounds; round++) {
   const order = timed.map((_, i) => timed[(i + round) % timed.length]);
   for (const w of timedWorkloads) {
     for (const a of order) {
+      if (a === none && !mainWorkloads.includes(w)) continue; // only the main tables subtract it
       const r = run(modules[a], w, false);
       gc();
       if (r.status !== 0) {
