@@ -243,8 +243,7 @@ size_t ac_region_format(const ac_region *r, char *buf, size_t len);
 /**
  * Allocates `size` bytes. ac_malloc(0) returns a unique pointer (to a block
  * with 12 usable bytes; 0 in checked builds) that must be freed like any
- * other. NULL when size >
- * AC_MAX_REQUEST_BYTES or memory is exhausted.
+ * other. NULL when size > AC_MAX_REQUEST_BYTES or memory is exhausted.
  */
 void *ac_malloc(size_t size);
 
@@ -262,8 +261,8 @@ void *ac_calloc(size_t count, size_t size);
  * Resizes the block at ptr to `size` bytes, keeping its first
  * min(old, size) bytes. Shrinks always in place; grows in place when the
  * following block is free (and large enough) or is the top of the heap,
- * else moves the block. ptr NULL acts as
- * ac_malloc(size). size 0 keeps a 0-byte block (not freed) and returns it.
+ * else moves the block. ptr NULL acts as ac_malloc(size). size 0 keeps a
+ * 0-byte block (not freed) and returns it.
  * On failure returns NULL and the old block is intact and still owned by
  * the caller.
  */
