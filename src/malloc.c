@@ -219,8 +219,10 @@ static void *alloc_aligned(size_t size, size_t align) {
 }
 
 /* Resize keeping `align`: in place if possible, else allocate, copy, free.
- * Always inlined, so that realloc (align 16, a constant) does not pull in
- * the aligned allocation path. */
+ * ptr is never NULL here: realloc and ac_resize() allocate for NULL before
+ * calling (ac_resize() with alloc_aligned(), which audit builds count at
+ * the alignment asked). Always inlined, so that realloc (align 16, a
+ * constant) does not pull in the aligned allocation path. */
 __attribute__((always_inline)) static inline void *
 resize(void *ptr, size_t old_size, size_t size, size_t align, const char *where) {
     LOCK();
