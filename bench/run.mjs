@@ -309,7 +309,10 @@ const geo = (a, r = ratio) => {
   const rs = mainWorkloads.map((w) => r(a, w)).filter(Number.isFinite);
   return rs.length === mainWorkloads.length ? Math.exp(rs.reduce((s, x) => s + Math.log(x), 0) / rs.length) : NaN;
 };
-const geoCell = (a, r) => (Number.isFinite(geo(a, r)) ? `**${geo(a, r).toFixed(2)}×**` : 'n/a');
+const geoCell = (a, r) => {
+  const g = geo(a, r);
+  return Number.isFinite(g) ? `**${g.toFixed(2)}×**` : 'n/a';
+};
 speedRows.push(['**geometric mean**', ...cols.map((a) => geoCell(a, ratio))]);
 const speedTable = table(['workload', ...cols.map(label)], speedRows);
 
