@@ -523,8 +523,9 @@ static int w_fill(void) {
 
 static int w_growth_1k(void) { return w_growth(1000); }
 static int w_growth_10k(void) { return w_growth(10000); }
-_Static_assert(100000u <= MAX_SLOTS, "growth-100k's blocks fit the slots");
-static int w_growth_100k(void) { return w_growth(100000); }
+#define GROWTH_100K_LIVE 100000u
+_Static_assert(GROWTH_100K_LIVE <= MAX_SLOTS, "growth-100k's blocks fit the slots");
+static int w_growth_100k(void) { return w_growth(GROWTH_100K_LIVE); }
 
 typedef struct workload_t {
     const char *name;
