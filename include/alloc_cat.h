@@ -437,8 +437,8 @@ void ac_heap_info(ac_heap_info_t *out);
  * Walks every span and free list and returns true when every invariant
  * holds (block sizes and flags, footers, no touching free blocks, each free
  * block on the list of its size exactly once but the one kept aside for
- * the next small split, counters agree). Never writes,
- * reads only inside memory the backend handed out. O(blocks); holds the lock.
+ * the next small split, counters agree). Never writes, reads only inside
+ * memory the backend handed out. O(blocks); holds the lock.
  */
 bool ac_heap_check(void);
 
