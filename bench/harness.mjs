@@ -13,12 +13,12 @@ export function instantiate(mod) {
 // The workload names, in the harness's order (index = workload number).
 export function workloadNames(ex) {
   const out = [];
-  const mem = () => new Uint8Array(ex.memory.buffer);
   for (let i = 0; i < ex.bench_count(); i++) {
     const p = ex.bench_name(i) >>> 0;
-    let e = p;
-    while (mem()[e]) e++;
-    out.push(Buffer.from(mem().subarray(p, e)).toString());
+    // bench_name() allocates nothing, so this view stays valid for the name.
+    const mem = new Uint8Array(ex.memory.buffer);
+    const e = mem.indexOf(0, p);
+    out.push(Buffer.from(mem.subarray(p, e)).toString());
   }
   return out;
 }
