@@ -438,7 +438,10 @@ void ac_heap_info(ac_heap_info_t *out);
  * holds (block sizes and flags, footers, no touching free blocks, each free
  * block on the list of its size exactly once but the one kept aside for
  * the next small split, counters agree). Never writes, reads only inside
- * memory the backend handed out. O(blocks); holds the lock.
+ * memory the backend handed out; built with ASan or under valgrind, it
+ * reads nothing they mark inaccessible or undefined either, so damage that
+ * leads into free or unwritten memory returns false rather than a tool's
+ * report. O(blocks); holds the lock.
  */
 bool ac_heap_check(void);
 

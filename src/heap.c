@@ -776,10 +776,30 @@ void ac__heap_reset(ac__backend *backend) {
 
 /* ---- checking ------------------------------------------------------------------------ */
 
+/* Whether the checker may read the `bytes` at p (at most 16): inside the
+ * backend's memory [lo, hi), and, under ASan or valgrind, neither marked
+ * inaccessible nor (valgrind) undefined. The words the checker reads in a
+ * sound heap (headers, links, footers, span links) are always all three, so
+ * a damaged size or link that leads elsewhere is reported as damage rather
+ * than read. */
+static bool check_readable(char *p, size_t bytes, char *lo, char *hi) {
+    if (p < lo || p > hi || bytes > (size_t)(hi - p)) return false;
+#if AC_ASAN
+    if (__asan_region_is_poisoned(p, bytes)) return false;
+#endif
+#if AC_VALGRIND
+    unsigned char vbits[16] = {0};
+    if (VALGRIND_GET_VBITS(p, vbits, bytes) == 3) return false;
+    for (size_t i = 0; i < bytes; i++)
+        if (vbits[i]) return false;
+#endif
+    return true;
+}
+
 /* Walks the blocks of one span from `b`; `stop` is the top for the current
  * span and NULL for closed ones (which end at their fence). Adds what it
- * sees to the totals. False on any inconsistency; reads only inside the
- * backend's memory. */
+ * sees to the totals. False on any inconsistency; reads only what
+ * check_readable() allows. */
 typedef struct walk_totals {
     size_t free_blocks, free_bytes, live, in_use;
 } walk_totals;
@@ -788,7 +808,7 @@ static bool span_check(char *b, char *stop, char *lo, char *hi, walk_totals *t) 
     bool prev_free = false;
     for (;;) {
         if (b == stop) return !prev_free; /* no free block touches the top */
-        if (b < lo || b + HDR_BYTES > hi || ((uintptr_t)b & (GRAIN - 1)) != GRAIN - HDR_BYTES)
+        if (((uintptr_t)b & (GRAIN - 1)) != GRAIN - HDR_BYTES || !check_readable(b, 4, lo, hi))
             return false;
         uint32_t h = *word(b);
         if (!(h & F_PREVFREE) != !prev_free) return false;
@@ -796,7 +816,8 @@ static bool span_check(char *b, char *stop, char *lo, char *hi, walk_totals *t) 
         size_t size = block_size(h);
         if (size < GRAIN || size > (size_t)(hi - b)) return false;
         if (is_free(h)) {
-            if (prev_free || *word(b + size - 4) != size) return false;
+            if (prev_free || !check_readable(b + size - 4, 4, lo, hi) || *word(b + size - 4) != size)
+                return false;
             t->free_blocks++;
             t->free_bytes += size;
         } else {
@@ -816,6 +837,7 @@ bool ac__heap_check(void) {
     for (char *s = H.last_span; s; spans++) {
         if (spans > 1u << 20 || !span_check(s, s == H.last_span ? H.top : NULL, lo, hi, &t))
             return false;
+        if (!check_readable(s - 4, 4, lo, hi)) return false;
         link_t prev = *word(s - 4);
         s = prev ? at(prev) : NULL;
     }
@@ -826,12 +848,14 @@ bool ac__heap_check(void) {
         if (H.bins[i] && !(H.bitmap & ((uint64_t)1 << i))) return false;
         for (link_t l = H.bins[i]; l; back = l, l = *next_of(at(l))) {
             char *b = at(l);
-            if (b < lo || b + GRAIN > hi || b == H.spare || ++listed > t.free_blocks) return false;
+            /* its header and links */
+            if (!check_readable(b, HDR_BYTES + 8, lo, hi) || b == H.spare || ++listed > t.free_blocks)
+                return false;
             uint32_t h = *word(b);
             if (!is_free(h) || bin_of(free_size(h)) != i || *prev_of(b) != back) return false;
         }
     }
-    if (H.spare && (H.spare < lo || H.spare >= hi || !is_free(*word(H.spare)))) return false;
+    if (H.spare && (!check_readable(H.spare, 4, lo, hi) || !is_free(*word(H.spare)))) return false;
     return listed + (H.spare != NULL) == t.free_blocks &&
            t.live == ac__count.allocs - ac__count.frees &&
            t.in_use == ac__count.in_use;

@@ -734,6 +734,68 @@ static void walk_in_address_order(void) {
     T_EQ(info.large_free, 1);
 }
 
+/* ---- the checker ------------------------------------------------------------------------ */
+
+static uint32_t *word_at(char *p) { return (uint32_t *)(void *)p; }
+
+/* Writes `bad` over the word at p, runs the checker, and puts the word
+ * back: true when the checker failed with the bad word and passes again
+ * with the good one. */
+static bool check_catches(char *p, uint32_t bad) {
+    uint32_t good = *word_at(p);
+    *word_at(p) = bad;
+    bool caught = !ac_heap_check();
+    *word_at(p) = good;
+    return caught && ac_heap_check();
+}
+
+/* ac_heap_check() finds each kind of damage, in a heap with a free block
+ * between two in use and a closed span (the layout walk_in_address_order
+ * checks entry by entry). */
+static void check_finds_damage(void) {
+    use_test_backend(0, 1, 16);
+    char *a = ac_malloc(10), *b = ac_malloc(100), *c = ac_malloc(40000);
+    ac_free(b);
+    tb.gap_next = 1;
+    char *d = ac_malloc(30000);
+    T_ASSERT(a && c && d);
+    T_ASSERT(ac_heap_check());
+    char *ab = a - HDR, *fb = b - HDR, *cb = c - HDR, *fence = (char *)arena + PAGE - HDR;
+    uint32_t size = (uint32_t)BLK(100), ah = *word_at(ab), ch = *word_at(cb);
+
+    /* the words damaged below are where the layout says */
+    T_EQ(*word_at(fb), size);     /* a free block's header is its size */
+    T_EQ(*word_at(cb - 4), size); /* ... and so is its footer */
+    T_EQ(ah & 3u, 1u);            /* a: in use, the block before in use */
+    T_EQ(ch & 3u, 3u);            /* c: in use, the block before free */
+    T_EQ(*word_at(fence) & 1u, 1u); /* the closed span's fence: in use */
+
+    T_ASSERT(check_catches(ab, 0));                 /* a block of size 0 */
+    T_ASSERT(check_catches(ab, ah & ~1u));          /* a freed behind the engine's back */
+    T_ASSERT(check_catches(ab, ah | 2u));           /* a told the block before it is free */
+    T_ASSERT(check_catches(cb, ch & ~2u));          /* c not told that b is free */
+    T_ASSERT(check_catches(fb, size + AC__GRAIN));  /* the free block's size */
+    T_ASSERT(check_catches(cb - 4, size - AC__GRAIN)); /* its footer */
+    T_ASSERT(check_catches(fb + HDR + 4, *word_at(fb + HDR + 4) + 16u)); /* its prev link */
+    T_ASSERT(check_catches(fence, 0));              /* the closed span's fence */
+    T_ASSERT(check_catches(d - HDR - 4, 0));        /* the link to the first span */
+
+    /* counters that disagree with the blocks */
+    ac__count.in_use++;
+    T_ASSERT(!ac_heap_check());
+    ac__count.in_use--;
+    ac__count.allocs++;
+    T_ASSERT(!ac_heap_check());
+    ac__count.allocs--;
+    T_ASSERT(ac_heap_check());
+
+    ac_free(a);
+    ac_free(c);
+    ac_free(d);
+    T_ASSERT(ac_heap_check());
+    T_EQ(in_use(), 0);
+}
+
 /* ---- the default backend -------------------------------------------------------------------- */
 
 static void default_backend(void) {
@@ -775,6 +837,7 @@ void suite_heap(void) {
         T_CASE(static_buffer),
         T_CASE(random_against_model),
         T_CASE(walk_in_address_order),
+        T_CASE(check_finds_damage),
         T_CASE(default_backend),
     };
     t_run_suite("heap", cases, T_COUNT(cases));
