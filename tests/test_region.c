@@ -451,6 +451,32 @@ static void format(void) {
     T_ASSERT(t_streq(none, "region (none)"));
 }
 
+/* A long free list is shown up to its eighth fragment, then " ...". */
+static void format_long_free_list(void) {
+    ac_region *r = fresh();
+    uint32_t *p[20];
+    for (unsigned i = 0; i < 20; i++) T_ASSERT((p[i] = ac_region_alloc(r, 2, 0)) != NULL);
+    for (unsigned i = 0; i < 20; i += 2) T_ASSERT(ac_region_free(r, p[i], 2));
+    T_ASSERT(ac_region_check(r));
+
+    t_str want = {{0}, 0};
+    size_t words = MEM_WORDS - sizeof(ac_region) / 4;
+    t_str_add(&want, "region ");
+    t_str_hex(&want, (uintptr_t)ac_region_begin(r));
+    t_str_add(&want, "..");
+    t_str_hex(&want, (uintptr_t)(mem + MEM_WORDS));
+    t_str_add(&want, " words=");
+    t_str_dec(&want, words);
+    t_str_add(&want, " allocated=40 unused=");
+    t_str_dec(&want, words - 40);
+    /* ten fragments of 2 words, every 4 words; the last two are not shown */
+    t_str_add(&want, " free=[+0:2 +4:2 +8:2 +12:2 +16:2 +20:2 +24:2 +28:2 ...]");
+
+    char buf[300];
+    T_EQ(ac_region_format(r, buf, sizeof buf), want.len);
+    T_ASSERT(t_streq(buf, want.buf));
+}
+
 /* ---- randomized, against a shadow model -------------------------------------- */
 
 typedef struct live_block {
@@ -542,6 +568,7 @@ void suite_region(void) {
         T_CASE(chain),
         T_CASE(check_catches_corruption),
         T_CASE(format),
+        T_CASE(format_long_free_list),
         T_CASE(random_against_model),
     };
     t_run_suite("region", cases, T_COUNT(cases));
