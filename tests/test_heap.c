@@ -343,13 +343,16 @@ static void no_initial_memory(void) {
 
 static void absurd_requests_fail_without_growth(void) {
     use_test_backend(0, 1, ARENA_PAGES);
-    void *keep = ac_malloc(10);
+    void *keep = ac_malloc(10), *laid = ac_alloc(10, 64);
+    fill(laid, 10, 3);
     size_t huge[] = {SIZE_MAX, SIZE_MAX - 8, SIZE_MAX / 2, AC_MAX_REQUEST_BYTES + 1};
     for (size_t i = 0; i < sizeof huge / sizeof huge[0]; i++) {
         T_PTR(ac_malloc(huge[i]), NULL);
         T_PTR(ac_realloc(keep, huge[i]), NULL);
         T_PTR(ac_aligned_alloc(64, huge[i]), NULL);
         T_PTR(ac_alloc(huge[i], 8), NULL);
+        T_PTR(ac_alloc_zeroed(huge[i], 8), NULL); /* and clears nothing */
+        T_PTR(ac_resize(laid, 10, 64, huge[i]), NULL);
     }
     T_PTR(ac_calloc(SIZE_MAX / 2, 3), NULL);     /* product overflows */
     T_PTR(ac_calloc((size_t)1 << 31, (size_t)1 << 31), NULL);
@@ -357,10 +360,14 @@ static void absurd_requests_fail_without_growth(void) {
     T_EQ(tb.grows, 0);
     T_EQ(heap_pages(), 1);
     T_EQ(ac_malloc_usable_size(keep), USABLE(10));
+    T_EQ(ac_malloc_usable_size(laid), USABLE(10));
+    T_ASSERT(filled(laid, 10, 3)); /* the failed resizes left it as it was */
     /* more than the backend has: fails after trying, heap intact */
     T_PTR(ac_malloc(2 * ARENA_PAGES * PAGE), NULL);
     T_ASSERT(ac__heap_check());
     ac_free(keep);
+    ac_dealloc(laid, 10, 64);
+    T_EQ(in_use(), 0);
 }
 
 static void bad_alignments(void) {
