@@ -158,22 +158,25 @@ static void mem_noaccess(char *p, size_t n) {
 #endif
 }
 
-#if AC_CHECKED
-/* Whether the tools let us read [p, p + n): under ASan or valgrind the
- * header of a block freed into a larger free block or the top is marked
- * inaccessible, which itself tells that it is not a live block. */
-static bool mem_readable(char *p, size_t n) {
+/* What the tools say of [p, p + n), n at most 16: MEM_NOACCESS when ASan
+ * or valgrind mark any of it inaccessible, MEM_UNDEFINED when valgrind marks
+ * any of it undefined (written by nobody), else MEM_OK (always, without the
+ * tools). The engine's own words (headers, links, footers) are always OK. */
+enum { MEM_OK, MEM_NOACCESS, MEM_UNDEFINED };
+_Static_assert(HDR_BYTES + 8 <= 16, "a free block's header and links fit mem_state()");
+static int mem_state(char *p, size_t n) {
     (void)p, (void)n;
 #if AC_ASAN
-    if (__asan_region_is_poisoned(p, n)) return false;
+    if (__asan_region_is_poisoned(p, n)) return MEM_NOACCESS;
 #endif
 #if AC_VALGRIND
-    unsigned char vbits[HDR_BYTES];
-    if (n <= sizeof vbits && VALGRIND_GET_VBITS(p, vbits, n) == 3) return false;
+    unsigned char vbits[16] = {0};
+    if (VALGRIND_GET_VBITS(p, vbits, n) == 3) return MEM_NOACCESS;
+    for (size_t i = 0; i < n; i++)
+        if (vbits[i]) return MEM_UNDEFINED;
 #endif
-    return true;
+    return MEM_OK;
 }
-#endif
 
 static void mem_undefined(char *p, size_t n) {
     (void)p, (void)n;
@@ -610,7 +613,12 @@ int ac__heap_block_error(const void *payload) {
     if (!H.last_span || ((uintptr_t)p & (GRAIN - 1)) || p < H.backend->begin + HDR_BYTES ||
         p >= H.backend->end)
         return AC_ERROR_FOREIGN_POINTER;
-    if (!mem_readable(b, HDR_BYTES)) return AC_ERROR_DOUBLE_FREE;
+    /* Under ASan or valgrind the header of a block freed into a larger free
+     * block or the top is inaccessible, which itself tells that it was
+     * freed; an undefined one lies in a block's payload nobody wrote. */
+    int state = mem_state(b, HDR_BYTES);
+    if (state == MEM_NOACCESS) return AC_ERROR_DOUBLE_FREE;
+    if (state == MEM_UNDEFINED) return AC_ERROR_FOREIGN_POINTER;
     uint32_t magic = *word(b + 4) ^ (uint32_t)(uintptr_t)b, h = *word(b);
     if (magic == FREED_MAGIC) return AC_ERROR_DOUBLE_FREE;
     if (magic != LIVE_MAGIC || is_free(h) || used_size(h) > (size_t)(H.backend->end - b))
@@ -777,23 +785,12 @@ void ac__heap_reset(ac__backend *backend) {
 /* ---- checking ------------------------------------------------------------------------ */
 
 /* Whether the checker may read the `bytes` at p (at most 16): inside the
- * backend's memory [lo, hi), and, under ASan or valgrind, neither marked
- * inaccessible nor (valgrind) undefined. The words the checker reads in a
- * sound heap (headers, links, footers, span links) are always all three, so
- * a damaged size or link that leads elsewhere is reported as damage rather
- * than read. */
+ * backend's memory [lo, hi), and neither inaccessible nor undefined for the
+ * tools. The words the checker reads in a sound heap (headers, links,
+ * footers, span links) always are, so a damaged size or link that leads
+ * elsewhere is reported as damage rather than read. */
 static bool check_readable(char *p, size_t bytes, char *lo, char *hi) {
-    if (p < lo || p > hi || bytes > (size_t)(hi - p)) return false;
-#if AC_ASAN
-    if (__asan_region_is_poisoned(p, bytes)) return false;
-#endif
-#if AC_VALGRIND
-    unsigned char vbits[16] = {0};
-    if (VALGRIND_GET_VBITS(p, vbits, bytes) == 3) return false;
-    for (size_t i = 0; i < bytes; i++)
-        if (vbits[i]) return false;
-#endif
-    return true;
+    return p >= lo && p <= hi && bytes <= (size_t)(hi - p) && mem_state(p, bytes) == MEM_OK;
 }
 
 /* Walks the blocks of one span from `b`; `stop` is the top for the current
