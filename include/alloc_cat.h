@@ -411,8 +411,10 @@ typedef bool (*ac_walk_fn)(const ac_walk_entry *entry, void *ctx);
  * entries are contiguous, after a per-span overhead: the span link and
  * alignment before the first block (at most 19 bytes, 35 in checked builds)
  * and, for spans closed by non-contiguous growth, a fence at the end (4
- * bytes, 8 in checked builds). Holds the heap's lock: the callback must not allocate or
- * free. An empty, never used heap has no entries. O(blocks).
+ * bytes, 8 in checked builds). Holds the heap's lock: the callback must not
+ * allocate or free. An empty, never used heap has no entries. O(blocks).
+ * It follows the blocks' sizes as they stand: on a heap that
+ * ac_heap_check() finds damaged, use neither this nor ac_heap_info().
  */
 size_t ac_heap_walk(ac_walk_fn fn, void *ctx);
 
@@ -430,7 +432,8 @@ typedef struct ac_heap_info_t {
     size_t large_free;         /* free blocks of AC_LARGE_BLOCK_BYTES or more */
 } ac_heap_info_t;
 
-/** Fills *out by walking the heap. O(blocks); holds the lock. */
+/** Fills *out by walking the heap as ac_heap_walk() does (not on a damaged
+ * heap, likewise). O(blocks); holds the lock. */
 void ac_heap_info(ac_heap_info_t *out);
 
 /**
