@@ -785,10 +785,12 @@ static void check_finds_damage(void) {
     T_ASSERT(check_catches(cb - 4, size - AC__GRAIN)); /* its footer */
     T_ASSERT(check_catches(fb + HDR + 4, *word_at(fb + HDR + 4) + 16u)); /* its prev link */
     T_ASSERT(check_catches(fence, 0));              /* the closed span's fence */
-    char *link = d - HDR - 4; /* the link to the first span */
-    T_ASSERT(check_catches(link, 0));                      /* lost */
-    T_ASSERT(check_catches(link, *word_at(link) + 4));     /* to a misaligned block */
-    T_ASSERT(check_catches(link, *word_at(link) + (1u << 28))); /* out of the heap */
+    /* the link from the second span to the first: lost, pointing at a
+     * misaligned block, pointing out of the heap */
+    char *link = d - HDR - 4;
+    T_ASSERT(check_catches(link, 0));
+    T_ASSERT(check_catches(link, *word_at(link) + 4));
+    T_ASSERT(check_catches(link, *word_at(link) + (1u << 28)));
 
     /* counters that disagree with the blocks */
     ac__count.in_use++;
