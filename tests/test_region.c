@@ -417,23 +417,35 @@ static void check_catches_corruption(void) {
     (void)b;
 }
 
+/* What ac_region_format() writes for r, a lone region over all of mem
+ * (from fresh()), with `allocated` words below its bump pointer and the
+ * free list shown as `free_list`. */
+static void want_format(t_str *want, ac_region *r, size_t allocated, const char *free_list) {
+    size_t words = MEM_WORDS - sizeof(ac_region) / 4;
+    *want = (t_str){{0}, 0};
+    t_str_add(want, "region ");
+    t_str_hex(want, (uintptr_t)ac_region_begin(r));
+    t_str_add(want, "..");
+    t_str_hex(want, (uintptr_t)(mem + MEM_WORDS));
+    t_str_add(want, " words=");
+    t_str_dec(want, words);
+    t_str_add(want, " allocated=");
+    t_str_dec(want, allocated);
+    t_str_add(want, " unused=");
+    t_str_dec(want, words - allocated);
+    t_str_add(want, " free=[");
+    t_str_add(want, free_list);
+    t_str_add(want, "]");
+}
+
 static void format(void) {
     ac_region *r = fresh();
     uint32_t *a = ac_region_alloc(r, 3, 0);
     T_ASSERT(ac_region_alloc(r, 3, 0) && ac_region_alloc(r, 3, 0));
     T_ASSERT(ac_region_free(r, a, 3));
 
-    t_str want = {{0}, 0};
-    size_t words = MEM_WORDS - sizeof(ac_region) / 4;
-    t_str_add(&want, "region ");
-    t_str_hex(&want, (uintptr_t)ac_region_begin(r));
-    t_str_add(&want, "..");
-    t_str_hex(&want, (uintptr_t)(mem + MEM_WORDS));
-    t_str_add(&want, " words=");
-    t_str_dec(&want, words);
-    t_str_add(&want, " allocated=9 unused=");
-    t_str_dec(&want, words - 9);
-    t_str_add(&want, " free=[+0:3]");
+    t_str want;
+    want_format(&want, r, 9, "+0:3");
 
     char buf[200];
     T_EQ(ac_region_format(r, buf, sizeof buf), want.len);
@@ -459,18 +471,9 @@ static void format_long_free_list(void) {
     for (unsigned i = 0; i < 20; i += 2) T_ASSERT(ac_region_free(r, p[i], 2));
     T_ASSERT(ac_region_check(r));
 
-    t_str want = {{0}, 0};
-    size_t words = MEM_WORDS - sizeof(ac_region) / 4;
-    t_str_add(&want, "region ");
-    t_str_hex(&want, (uintptr_t)ac_region_begin(r));
-    t_str_add(&want, "..");
-    t_str_hex(&want, (uintptr_t)(mem + MEM_WORDS));
-    t_str_add(&want, " words=");
-    t_str_dec(&want, words);
-    t_str_add(&want, " allocated=40 unused=");
-    t_str_dec(&want, words - 40);
     /* ten fragments of 2 words, every 4 words; the last two are not shown */
-    t_str_add(&want, " free=[+0:2 +4:2 +8:2 +12:2 +16:2 +20:2 +24:2 +28:2 ...]");
+    t_str want;
+    want_format(&want, r, 40, "+0:2 +4:2 +8:2 +12:2 +16:2 +20:2 +24:2 +28:2 ...");
 
     char buf[300];
     T_EQ(ac_region_format(r, buf, sizeof buf), want.len);
