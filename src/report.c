@@ -54,6 +54,12 @@ static void w_right(ac__writer *w, uint64_t v, unsigned width) {
     ac__w_udec(w, v);
 }
 
+/* bytes / unit in tenths, rounded to nearest; no overflow for any bytes
+ * (bytes * 10 would overflow from 2^64 / 10 on) */
+static uint64_t tenths_of(uint64_t bytes, uint64_t unit) {
+    return bytes / unit * 10 + (bytes % unit * 10 + unit / 2) / unit;
+}
+
 void ac__w_bytes(ac__writer *w, uint64_t bytes) {
     ac__w_udec(w, bytes);
     ac__w_str(w, " bytes");
@@ -62,11 +68,11 @@ void ac__w_bytes(ac__writer *w, uint64_t bytes) {
     unsigned k = 0;
     uint64_t unit = 1024;
     while (k < 3 && bytes / unit >= 1024) k++, unit <<= 10;
-    uint64_t tenths = (bytes * 10 + unit / 2) / unit; /* bytes < 2^50: no overflow */
-    if (tenths >= 10240 && k < 3) {                   /* rounding reached the next unit */
+    uint64_t tenths = tenths_of(bytes, unit);
+    if (tenths >= 10240 && k < 3) { /* rounding reached the next unit */
         k++;
         unit <<= 10;
-        tenths = (bytes * 10 + unit / 2) / unit;
+        tenths = tenths_of(bytes, unit);
     }
     ac__w_str(w, " (");
     ac__w_udec(w, tenths / 10);

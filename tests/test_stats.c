@@ -583,6 +583,9 @@ static void report_byte_units(void) {
         {(uint64_t)3 << 30, "3221225472 bytes (3.0 GiB)"},
         {(uint64_t)5000 << 30, "5368709120000 bytes (4.9 TiB)"},
         {(uint64_t)1 << 50, "1125899906842624 bytes (1024.0 TiB)"}, /* the largest unit */
+        /* where bytes * 10 would overflow 64 bits */
+        {(uint64_t)1 << 61, "2305843009213693952 bytes (2097152.0 TiB)"},
+        {UINT64_MAX, "18446744073709551615 bytes (16777216.0 TiB)"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char buf[64];
