@@ -58,7 +58,7 @@ build/wasm32/liballoc_cat.a: $(WASM_OBJS)
 # The preload library: the library sources with the standard names exported
 # (see "Replacing the libc allocator" in README.md), plus the exit report.
 # The version script exports only the standard names and the ac_ API.
-PRELOAD_SRCS  := $(LIB_SRCS) src/preload_report.c
+PRELOAD_SRCS  := $(LIB_SRCS) src/preload_report.c src/exit_report.c
 PRELOAD_HEAP  := 0xffff0000
 build/native/liballoc_cat_preload.so: $(PRELOAD_SRCS) $(LIB_HDRS) src/preload.map | deps
 	@mkdir -p $(@D)
@@ -129,6 +129,7 @@ TEST_BINS := build/test/gcc-O2/tests build/test/gcc-O0/tests build/test/clang-O2
              build/test/heap_env/heap_env build/test/real/std_names \
              build/wasi/words-alloc_cat.wasm build/wasi/words-dlmalloc.wasm \
              build/native/liballoc_cat_metrics.so build/test/metrics/metrics_prog \
+             build/test/exit_report/exit_report_prog \
              build/examples/js_stats.wasm build/test/js/js_stats-audit.wasm \
              build/examples/heapmap build/examples/heapmap.wasm
 
@@ -148,6 +149,7 @@ test: all $(TEST_BINS) examples dist deps-pkgconfig
 		"bench smoke=$(BENCH_SMOKE_CMD)" \
 		"JS stats reader under node=$(NODE) tests/test_js.mjs build/examples/js_stats.wasm build/test/js/js_stats-audit.wasm" \
 		"metrics-only LD_PRELOAD=tools/test_metrics.sh build/native/liballoc_cat_metrics.so build/test/metrics/metrics_prog" \
+		"exit report of the LD_PRELOAD libraries=tools/test_exit_report.sh build/test/exit_report/exit_report_prog build/native/liballoc_cat_preload.so build/native/liballoc_cat_metrics.so" \
 		"examples=NODE=$(NODE) tools/test_examples.sh" \
 		"single-file dist=NODE=$(NODE) tools/test_dist.sh" \
 		"make install=MAKE=$(MAKE) NODE=$(NODE) tools/test_install.sh" \
@@ -417,7 +419,7 @@ js-example: build/examples/js_stats.wasm
 
 # ---- metrics-only mode: counters over the system allocator (LD_PRELOAD) -----------
 
-METRICS_SRCS := src/metrics_only.c src/report.c src/format.c
+METRICS_SRCS := src/metrics_only.c src/exit_report.c src/report.c src/format.c
 
 build/native/liballoc_cat_metrics.so: $(METRICS_SRCS) $(LIB_HDRS) | deps
 	@mkdir -p $(@D)
@@ -428,6 +430,12 @@ build/native/liballoc_cat_metrics.so: $(METRICS_SRCS) $(LIB_HDRS) | deps
 build/test/metrics/metrics_prog: tests/metrics_prog.c include/alloc_cat.h | deps
 	@mkdir -p $(@D)
 	$(CC_GCC) $(STD) $(WARN) $(INC) -O2 $< -ldl -lpthread -o $@
+
+# a program that closes stderr, takes over descriptors or changes its
+# environment, for tools/test_exit_report.sh
+build/test/exit_report/exit_report_prog: tests/exit_report_prog.c | deps
+	@mkdir -p $(@D)
+	$(CC_GCC) $(STD) $(WARN) -O2 $< -o $@
 
 # ---- reliability: fuzzing, long model runs, valgrind ----------------------------
 #

@@ -138,6 +138,17 @@ size_t ac__heap_walk(ac_walk_fn fn, void *ctx);
 #ifndef __wasm32__
 /* The size of the native mmap reservation in effect (backend_mmap.c). */
 size_t ac__mmap_heap_bytes(void);
+
+/* ---- the LD_PRELOAD libraries' report at exit (exit_report.c) -------------- */
+/* Reads ALLOC_CAT_REPORT once, at the first call: a report is wanted when it
+ * is "1". Call it from the library's constructor, before the program can
+ * change its environment or close stderr: when a report is wanted, it keeps
+ * a close-on-exec copy of stderr at a high descriptor number. */
+bool ac__exit_report_wanted(void);
+/* Writes the report (write(2) only: no stdio, no allocation) to that copy
+ * if it still names the file it was made from, else to fd 2; nothing when
+ * no report is wanted. */
+void ac__exit_report_write(const char *text, size_t bytes);
 #endif
 
 /* Copies without libc on wasm32 (memory.copy / memory.fill). */

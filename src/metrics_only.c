@@ -10,8 +10,9 @@
  * prints the report (the one ac_stats_format prints, without the heap
  * layout, which belongs to the system allocator) on stderr when the
  * program exits through exit() or main's return (not _exit() or a crash).
- * Stderr is duplicated at start when a report is wanted, so that programs
- * that close it on their way out (coreutils) still get one. A program can also ask
+ * Whether a report is wanted (read once, at start) and where it goes (a
+ * copy of stderr, for programs that close theirs on their way out, such as
+ * coreutils) is exit_report.c's part. A program can also ask
  * itself: the library exports ac_stats_get, ac_stats_reset_trip and
  * ac_stats_format with the same contracts as in alloc_cat (find them with
  * dlsym(RTLD_DEFAULT, ...)).
@@ -35,7 +36,6 @@
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <malloc.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -121,18 +121,9 @@ static void resolve(void) {
     __atomic_store_n(&resolved, 1, __ATOMIC_RELEASE);
 }
 
-/* Where the report goes: a copy of stderr made at start, because some
- * programs close stderr on their way out (coreutils' close_stdout does). */
-static int report_fd = -1;
-
-static bool report_wanted(void) {
-    const char *want = getenv("ALLOC_CAT_REPORT");
-    return want && want[0] == '1' && !want[1];
-}
-
 __attribute__((constructor(101))) static void metrics_init(void) {
     resolve();
-    if (report_wanted()) report_fd = fcntl(2, F_DUPFD_CLOEXEC, 10);
+    (void)ac__exit_report_wanted(); /* ALLOC_CAT_REPORT is read now, once */
 }
 
 /* ---- counters -------------------------------------------------------------------------- */
@@ -358,20 +349,8 @@ size_t ac_stats_format(char *buf, size_t len) {
 
 /* ---- the report at exit ----------------------------------------------------------------------- */
 
-static void write_all(int fd, const char *p, size_t n) {
-    while (n) {
-        ssize_t k = write(fd, p, n);
-        if (k <= 0) {
-            if (k < 0 && errno == EINTR) continue;
-            return;
-        }
-        p += k;
-        n -= (size_t)k;
-    }
-}
-
 __attribute__((destructor(101))) static void metrics_report(void) {
-    if (!report_wanted()) return;
+    if (!ac__exit_report_wanted()) return;
     static char buf[2048];
     ac__writer w;
     ac__w_init(&w, buf, sizeof buf);
@@ -384,5 +363,5 @@ __attribute__((destructor(101))) static void metrics_report(void) {
     if (head >= sizeof buf) head = sizeof buf - 1;
     size_t n = ac_stats_format(buf + head, sizeof buf - head);
     if (n >= sizeof buf - head) n = sizeof buf - head - 1;
-    write_all(report_fd >= 0 ? report_fd : 2, buf, head + n);
+    ac__exit_report_write(buf, head + n);
 }

@@ -14,57 +14,21 @@
  * (not on _exit, exec or a fatal signal); a child that forks and exits writes
  * its own line, hence the pid.
  *
- * Programs may close or redirect stderr before exiting (GNU coreutils close
- * it in an atexit handler), so the constructor keeps a close-on-exec
- * duplicate of fd 2, and the destructor writes there if it is still the
- * same file, else to fd 2. No stdio and no allocation: the text is built
- * with the internal writer (format.c) and written with write(2).
+ * Whether a report is wanted, and where it goes (a copy of stderr made at
+ * start, for programs that close theirs on the way out), is exit_report.c's
+ * part, shared with the metrics-only library. No stdio and no allocation:
+ * the text is built with the internal writer (format.c).
  */
 #ifndef __wasm32__
-#define _POSIX_C_SOURCE 200809L /* F_DUPFD_CLOEXEC */
+#define _POSIX_C_SOURCE 200809L /* getpid */
 #include "internal.h"
 
-#include <fcntl.h>
-#include <stdlib.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-static struct {
-    int fd; /* duplicate of the stderr the process started with, or -1 */
-    dev_t dev;
-    ino_t ino;
-    bool on;
-} R = {-1, 0, 0, false};
-
-__attribute__((constructor)) static void report_open(void) {
-    const char *v = getenv("ALLOC_CAT_REPORT");
-    if (!v || v[0] != '1' || v[1] != '\0') return;
-    R.on = true;
-    struct stat st;
-    /* a high number keeps the low ones the program may count on free */
-    int fd = fcntl(2, F_DUPFD_CLOEXEC, 200);
-    if (fd < 0) fd = fcntl(2, F_DUPFD_CLOEXEC, 3);
-    if (fd < 0) return;
-    if (fstat(fd, &st) != 0) {
-        close(fd);
-        return;
-    }
-    R.fd = fd;
-    R.dev = st.st_dev;
-    R.ino = st.st_ino;
-}
-
-static void write_all(int fd, const char *p, size_t n) {
-    while (n) {
-        ssize_t k = write(fd, p, n);
-        if (k <= 0) return;
-        p += k;
-        n -= (size_t)k;
-    }
-}
+__attribute__((constructor)) static void report_open(void) { (void)ac__exit_report_wanted(); }
 
 __attribute__((destructor)) static void report_write(void) {
-    if (!R.on) return;
+    if (!ac__exit_report_wanted()) return;
     ac_stats_t s;
     ac_stats_get(&s);
     char line[256];
@@ -85,12 +49,7 @@ __attribute__((destructor)) static void report_write(void) {
     ac__w_str(&w, "\n");
     size_t n = ac__w_finish(&w);
     if (n >= sizeof line) n = sizeof line - 1;
-    /* the saved descriptor, unless the program closed it and the number
-     * now names another file */
-    struct stat st;
-    int fd = 2;
-    if (R.fd >= 0 && fstat(R.fd, &st) == 0 && st.st_dev == R.dev && st.st_ino == R.ino) fd = R.fd;
-    write_all(fd, line, n);
+    ac__exit_report_write(line, n);
 }
 
 #endif

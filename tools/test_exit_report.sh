@@ -1,0 +1,76 @@
+#!/bin/sh
+# test_exit_report.sh - where the LD_PRELOAD libraries' report at exit goes
+# (src/exit_report.c), for each library given:
+#
+#   tools/test_exit_report.sh PROG LIB...
+#
+# PROG is tests/exit_report_prog.c built; each LIB is liballoc_cat_preload.so
+# or liballoc_cat_metrics.so. With ALLOC_CAT_REPORT=1 the report must reach
+# the original stderr when the program closes fd 2 or clears its
+# environment, must not land in a file the program opened under the
+# library's copy of stderr, and must not appear when the program only sets
+# the variable itself; the library's copy must not disturb a shell
+# script's `exec 10>file` or `exec 200>file`. Ends with "N passed, N failed".
+set -u
+prog=$1
+shift
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+passed=0
+failed=0
+unset ALLOC_CAT_REPORT LD_PRELOAD
+check() { # NAME OK DETAIL
+    if [ "$2" = 1 ]; then
+        echo "$1 ... ok"
+        passed=$((passed + 1))
+    else
+        echo "$1 ... FAILED: $3"
+        failed=$((failed + 1))
+    fi
+}
+# the first line of either library's report names the pid
+reported() { grep -q 'alloc_cat.*pid' "$1"; }
+
+for lib in "$@"; do
+    case $lib in /*) ;; *) lib=$(pwd)/$lib ;; esac
+    name=exit_report.$(basename "$lib" .so | sed 's/^liballoc_cat_//')
+    run() { env ALLOC_CAT_REPORT=1 LD_PRELOAD="$lib" "$@" >"$tmp/out" 2>"$tmp/err"; }
+
+    rm -f "$tmp/file"
+    run "$prog" takeover "$tmp/file"
+    rc=$?
+    ok=0
+    [ $rc -eq 0 ] && [ "$(cat "$tmp/file")" = data ] && reported "$tmp/err" && ok=1
+    check "$name.not_into_a_file_taking_the_copy" $ok \
+        "file [$(head -c 200 "$tmp/file")], stderr [$(head -c 200 "$tmp/err")] $(cat "$tmp/out")"
+
+    run "$prog" close-stderr
+    rc=$?
+    ok=0
+    [ $rc -eq 0 ] && reported "$tmp/err" && ok=1
+    check "$name.after_stderr_closed" $ok "stderr [$(head -c 200 "$tmp/err")] $(cat "$tmp/out")"
+
+    run "$prog" clearenv
+    rc=$?
+    ok=0
+    [ $rc -eq 0 ] && reported "$tmp/err" && ok=1
+    check "$name.after_clearenv" $ok "stderr [$(head -c 200 "$tmp/err")] $(cat "$tmp/out")"
+
+    LD_PRELOAD="$lib" "$prog" setenv >"$tmp/out" 2>"$tmp/err"
+    rc=$?
+    ok=0
+    [ $rc -eq 0 ] && [ ! -s "$tmp/err" ] && ok=1
+    check "$name.not_when_set_late" $ok "stderr [$(head -c 200 "$tmp/err")] $(cat "$tmp/out")"
+
+    for fd in 10 200; do
+        rm -f "$tmp/file"
+        run bash -c "exec $fd>\"$tmp/file\"; echo data >&$fd"
+        rc=$?
+        ok=0
+        [ $rc -eq 0 ] && [ "$(cat "$tmp/file" 2>/dev/null)" = data ] && reported "$tmp/err" && ok=1
+        check "$name.shell_exec_$fd" $ok \
+            "file [$(cat "$tmp/file" 2>/dev/null)], stderr [$(head -c 200 "$tmp/err")]"
+    done
+done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
