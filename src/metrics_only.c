@@ -27,7 +27,7 @@
  *
  * Bootstrap: the real functions are found with dlsym(RTLD_NEXT, ...), which
  * may itself call malloc or calloc; those calls are served from a small
- * static buffer (never freed, never counted). Counters are atomic (relaxed):
+ * static buffer (never freed, never counted). Counters are atomic:
  * threads never lose counts. A thread-local depth keeps calls that a real
  * function makes back into these wrappers from being counted twice.
  * The report is written with write(2) and no allocation, so it works in a
@@ -153,9 +153,21 @@ static void *counted(void *p) {
     return p;
 }
 
+/* in_use goes down by `bytes`, stopping at 0: a block that reached free()
+ * without passing through these wrappers (from __libc_malloc, say) was
+ * never counted, and must not make the count wrap. */
+static void lower_in_use(size_t bytes) {
+    size_t u = __atomic_load_n(&C.in_use, __ATOMIC_RELAXED);
+    while (!__atomic_compare_exchange_n(&C.in_use, &u, u > bytes ? u - bytes : 0, true,
+                                        __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
+    }
+}
+
 static void uncount(size_t bytes) {
-    __atomic_sub_fetch(&C.in_use, bytes, __ATOMIC_RELAXED);
-    __atomic_add_fetch(&C.frees, 1, __ATOMIC_RELAXED);
+    lower_in_use(bytes);
+    /* release: what happened before this free, the block's alloc among it,
+     * is seen by whoever reads this count with acquire (ac_stats_get) */
+    __atomic_add_fetch(&C.frees, 1, __ATOMIC_RELEASE);
 }
 
 /* Real calls run with the depth raised: wrappers they reach count nothing. */
@@ -194,11 +206,12 @@ void free(void *p) {
         return;
     }
     int saved = errno; /* free leaves errno alone */
-    size_t bytes = real.malloc_usable_size(p);
+    /* uncounted first: once real.free returns, another thread may be
+     * handed the same bytes, and the peak must not count them twice */
+    uncount(real.malloc_usable_size(p));
     ENTER();
     real.free(p);
     LEAVE();
-    uncount(bytes);
     errno = saved;
 }
 
@@ -240,7 +253,7 @@ void *realloc(void *p, size_t bytes) {
             raise_to(&C.trip_peak, u);
             raise_to(&C.peak, u);
         } else {
-            __atomic_sub_fetch(&C.in_use, old - now, __ATOMIC_RELAXED);
+            lower_in_use(old - now);
         }
         return q;
     }
@@ -312,9 +325,13 @@ void ac_stats_get(ac_stats_t *out) {
     out->in_use_bytes = __atomic_load_n(&C.in_use, __ATOMIC_RELAXED);
     out->trip_peak_bytes = __atomic_load_n(&C.trip_peak, __ATOMIC_RELAXED);
     out->peak_bytes = __atomic_load_n(&C.peak, __ATOMIC_RELAXED);
-    out->allocs = __atomic_load_n(&C.allocs, __ATOMIC_RELAXED);
-    out->frees = __atomic_load_n(&C.frees, __ATOMIC_RELAXED);
-    out->live_blocks = (size_t)(out->allocs - out->frees);
+    /* frees before allocs: a block is counted allocated before it can be
+     * freed, so while other threads run, the frees read first are at most
+     * the allocs read after them (and a free of an uncounted block is kept
+     * from making live_blocks wrap) */
+    out->frees = __atomic_load_n(&C.frees, __ATOMIC_ACQUIRE);
+    out->allocs = __atomic_load_n(&C.allocs, __ATOMIC_ACQUIRE);
+    out->live_blocks = out->allocs > out->frees ? (size_t)(out->allocs - out->frees) : 0;
     out->heap_bytes = system_heap_bytes();
     out->heap_pages = (out->heap_bytes + AC_PAGE_BYTES - 1) / AC_PAGE_BYTES;
 }

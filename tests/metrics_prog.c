@@ -225,6 +225,63 @@ static void threads(void) {
     CHECK(s1.in_use_bytes - s0.in_use_bytes < 64 * 1024);
 }
 
+static int stop_churning;
+
+static void *churn_until_stopped(void *arg) {
+    (void)arg;
+    while (!__atomic_load_n(&stop_churning, __ATOMIC_RELAXED)) {
+        void *p = malloc(32);
+        sink = p;
+        free(p);
+    }
+    return NULL;
+}
+
+/* Snapshots taken while threads churn are sane: each thread holds at most
+ * one block at a time, so live_blocks may not pass s0's by more than
+ * THREADS (and a few for the threads' start-up) - nor wrap to nearly 2^64,
+ * as it did when a snapshot read the allocs before the frees. */
+#define SNAPSHOTS 1000000
+static void snapshots_while_churning(void) {
+    pthread_t t[THREADS];
+    ac_stats_t s0 = now();
+    __atomic_store_n(&stop_churning, 0, __ATOMIC_RELAXED);
+    for (int i = 0; i < THREADS; i++)
+        CHECK_EQ(pthread_create(&t[i], NULL, churn_until_stopped, NULL), 0);
+    uint64_t insane = 0, worst = 0;
+    for (int i = 0; i < SNAPSHOTS; i++) {
+        ac_stats_t s = now();
+        if (s.live_blocks > s0.live_blocks + THREADS + 64) {
+            insane++;
+            if (s.live_blocks > worst) worst = s.live_blocks;
+        }
+    }
+    __atomic_store_n(&stop_churning, 1, __ATOMIC_RELAXED);
+    for (int i = 0; i < THREADS; i++) CHECK_EQ(pthread_join(t[i], NULL), 0);
+    CHECK_EQ(insane, 0);
+    CHECK_EQ(worst, 0);
+}
+
+/* glibc's own entry point: a block from it bypasses the wrappers */
+extern void *__libc_malloc(size_t bytes);
+
+/* A block that reaches free() around the wrappers was never counted: its
+ * free counts, and in_use stops at 0 instead of wrapping to nearly 2^64.
+ * Runs last: the counters are below the truth afterwards. */
+static void uncounted_free(void) {
+    ac_stats_t s0 = now();
+    CHECK(s0.live_blocks >= 1); /* libc's own blocks, at least */
+    void *p = __libc_malloc(s0.in_use_bytes + 4096);
+    CHECK(p);
+    CHECK_DELTA(s0, 0, 0, 0);
+    free(p);
+    ac_stats_t s1 = now();
+    CHECK_EQ(s1.in_use_bytes, 0);
+    CHECK_EQ(s1.allocs, s0.allocs);
+    CHECK_EQ(s1.frees, s0.frees + 1);
+    CHECK_EQ(s1.live_blocks, s0.live_blocks - 1);
+}
+
 static void *volatile kept[3]; /* volatile: the compiler may not drop the mallocs */
 
 int main(void) {
@@ -245,6 +302,8 @@ int main(void) {
     run("aligned", aligned);
     run("inside_libc", inside_libc);
     run("threads", threads);
+    run("snapshots_while_churning", snapshots_while_churning);
+    run("uncounted_free", uncounted_free);
     out_u(passed);
     out(" passed, ");
     out_u(failed);
