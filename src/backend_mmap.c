@@ -25,7 +25,7 @@
 #define ALLOC_CAT_MMAP_HEAP_SIZE ((size_t)1 << 30)
 #endif
 /* Links are 32-bit offsets from the start of the reservation. */
-#define MMAP_HEAP_MAX (((size_t)1 << 32) - AC_PAGE_BYTES)
+#define MMAP_HEAP_MAX AC__HEAP_MAX_BYTES
 #define MMAP_HEAP_MIN AC_PAGE_BYTES
 
 _Static_assert(ALLOC_CAT_MMAP_HEAP_SIZE >= MMAP_HEAP_MIN &&
@@ -45,8 +45,8 @@ static size_t parse_size(const char *s) {
     size_t v = 0;
     if (*s < '0' || *s > '9') return 0;
     for (; *s >= '0' && *s <= '9'; s++) {
-        if (v > (MMAP_HEAP_MAX - 9) / 10) return 0;
-        v = v * 10 + (size_t)(*s - '0');
+        v = v * 10 + (size_t)(*s - '0'); /* v was at most the maximum: no overflow */
+        if (v > MMAP_HEAP_MAX) return 0;
     }
     unsigned shift = 0;
     switch (*s) {

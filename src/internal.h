@@ -55,6 +55,11 @@ void ac__w_bytes(ac__writer *w, uint64_t bytes);
  * grow() sets it up (natively: the reservation) and on wasm hands over the
  * memory already there instead of growing. */
 #define AC_PAGE_BYTES ((size_t)65536)
+/* The most memory the heap can use from one backend: its links and free
+ * block sizes are 32-bit (natively, offsets from the backend's begin); and
+ * on wasm32, memory of all 65536 pages would end at 2^32, an address a
+ * pointer cannot hold. 4 GiB - 64 KiB. */
+#define AC__HEAP_MAX_BYTES ((size_t)0xffff0000u)
 
 typedef struct ac__backend ac__backend;
 struct ac__backend {

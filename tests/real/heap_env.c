@@ -195,6 +195,8 @@ static const env_case cases[] = {
     {"256k", "256k", false, bytes_k},
     {"1100000", "1100000", false, bytes_rounded},
     {"4194240K", "4194240K", false, bytes_max},
+    {"4294901760 (the maximum in bytes)", "4294901760", false, bytes_max},
+    {"invalid: 4294901761 (the maximum + 1)", "4294901761", true, expect_default},
     {"invalid: abc", "abc", true, expect_default},
     {"invalid: 12X", "12X", true, expect_default},
     {"invalid: empty", "", true, expect_default},
