@@ -130,6 +130,8 @@ __attribute__((constructor(101))) static void metrics_init(void) {
 
 static struct {
     size_t in_use, peak, trip_peak;
+    size_t live; /* its own count: allocs - frees, read as two loads while
+                  * other threads run, can be off either way (or wrap) */
     uint64_t allocs, frees;
 } C;
 
@@ -147,27 +149,27 @@ static void *counted(void *p) {
         size_t bytes = real.malloc_usable_size(p);
         size_t u = __atomic_add_fetch(&C.in_use, bytes, __ATOMIC_RELAXED);
         __atomic_add_fetch(&C.allocs, 1, __ATOMIC_RELAXED);
+        __atomic_add_fetch(&C.live, 1, __ATOMIC_RELAXED);
         raise_to(&C.trip_peak, u);
         raise_to(&C.peak, u);
     }
     return p;
 }
 
-/* in_use goes down by `bytes`, stopping at 0: a block that reached free()
+/* A count goes down by `by`, stopping at 0: a block that reached free()
  * without passing through these wrappers (from __libc_malloc, say) was
- * never counted, and must not make the count wrap. */
-static void lower_in_use(size_t bytes) {
-    size_t u = __atomic_load_n(&C.in_use, __ATOMIC_RELAXED);
-    while (!__atomic_compare_exchange_n(&C.in_use, &u, u > bytes ? u - bytes : 0, true,
-                                        __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
+ * never counted, and must not make in_use or live wrap. */
+static void lower(size_t *count, size_t by) {
+    size_t v = __atomic_load_n(count, __ATOMIC_RELAXED);
+    while (!__atomic_compare_exchange_n(count, &v, v > by ? v - by : 0, true, __ATOMIC_RELAXED,
+                                        __ATOMIC_RELAXED)) {
     }
 }
 
 static void uncount(size_t bytes) {
-    lower_in_use(bytes);
-    /* release: what happened before this free, the block's alloc among it,
-     * is seen by whoever reads this count with acquire (ac_stats_get) */
-    __atomic_add_fetch(&C.frees, 1, __ATOMIC_RELEASE);
+    lower(&C.in_use, bytes);
+    lower(&C.live, 1);
+    __atomic_add_fetch(&C.frees, 1, __ATOMIC_RELAXED);
 }
 
 /* Real calls run with the depth raised: wrappers they reach count nothing. */
@@ -253,7 +255,7 @@ void *realloc(void *p, size_t bytes) {
             raise_to(&C.trip_peak, u);
             raise_to(&C.peak, u);
         } else {
-            lower_in_use(old - now);
+            lower(&C.in_use, old - now);
         }
         return q;
     }
@@ -325,13 +327,9 @@ void ac_stats_get(ac_stats_t *out) {
     out->in_use_bytes = __atomic_load_n(&C.in_use, __ATOMIC_RELAXED);
     out->trip_peak_bytes = __atomic_load_n(&C.trip_peak, __ATOMIC_RELAXED);
     out->peak_bytes = __atomic_load_n(&C.peak, __ATOMIC_RELAXED);
-    /* frees before allocs: a block is counted allocated before it can be
-     * freed, so while other threads run, the frees read first are at most
-     * the allocs read after them (and a free of an uncounted block is kept
-     * from making live_blocks wrap) */
-    out->frees = __atomic_load_n(&C.frees, __ATOMIC_ACQUIRE);
-    out->allocs = __atomic_load_n(&C.allocs, __ATOMIC_ACQUIRE);
-    out->live_blocks = out->allocs > out->frees ? (size_t)(out->allocs - out->frees) : 0;
+    out->allocs = __atomic_load_n(&C.allocs, __ATOMIC_RELAXED);
+    out->frees = __atomic_load_n(&C.frees, __ATOMIC_RELAXED);
+    out->live_blocks = __atomic_load_n(&C.live, __ATOMIC_RELAXED);
     out->heap_bytes = system_heap_bytes();
     out->heap_pages = (out->heap_bytes + AC_PAGE_BYTES - 1) / AC_PAGE_BYTES;
 }

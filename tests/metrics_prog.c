@@ -239,8 +239,9 @@ static void *churn_until_stopped(void *arg) {
 
 /* Snapshots taken while threads churn are sane: each thread holds at most
  * one block at a time, so live_blocks may not pass s0's by more than
- * THREADS (and a few for the threads' start-up) - nor wrap to nearly 2^64,
- * as it did when a snapshot read the allocs before the frees. */
+ * THREADS (and a few for the threads' start-up). Computed as allocs - frees
+ * from two loads, it wrapped to nearly 2^64 when the frees were read second
+ * and ran far ahead when they were read first: it is a count of its own. */
 #define SNAPSHOTS 1000000
 static void snapshots_while_churning(void) {
     pthread_t t[THREADS];
