@@ -22,7 +22,8 @@ LIB_SRCS  := src/region.c src/format.c src/malloc.c src/backend_wasm.c \
              src/backend_mmap.c src/backend_static.c src/stats.c src/report.c
 LIB_HDRS  := include/alloc_cat.h src/internal.h src/heap.c
 TEST_SRCS := tests/harness.c tests/test_region.c tests/test_heap.c tests/test_stats.c \
-             tests/test_backend.c tests/test_heapmap.c tools/heapmap.c tests/test_checked.c
+             tests/test_backend.c tests/test_heapmap.c tools/heapmap.c tests/test_checked.c \
+             tests/test_bigmem.c
 NATIVE_TEST_SRCS := $(TEST_SRCS) tests/test_threads.c
 TEST_HDRS := tests/harness.h tests/suites.h tests/test_backend.h tests/arena_grant.h tools/heapmap.h
 

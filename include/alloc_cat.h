@@ -314,7 +314,9 @@ void *ac_resize(void *ptr, size_t old_size, size_t align, size_t new_size);
  * Makes the heap use the caller's buffer [buf, buf + bytes) instead of the
  * default backend; the buffer never grows. Call it before the first
  * allocation: returns false and changes nothing when blocks are live, when
- * buf is NULL or when bytes is below 64 bytes. Any alignment of buf works.
+ * buf is NULL or when bytes is below 64 bytes (128 in checked builds).
+ * Any alignment of buf works. The heap uses at most 4 GiB - 64 KiB of it
+ * (its links and sizes are 32-bit words).
  */
 bool ac_heap_init_static(void *buf, size_t bytes);
 

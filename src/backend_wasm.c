@@ -19,6 +19,13 @@ __attribute__((import_module("env"), import_name("emscripten_notify_memory_growt
 emscripten_notify_memory_growth(size_t memory_index);
 #endif
 
+/* The end of a memory of `pages` pages. All 65536 of them (4 GiB) would end
+ * at 2^32, which a wasm32 pointer cannot hold (it would read 0, "not set
+ * up" below): the heap leaves the last page out (AC__HEAP_MAX_BYTES). */
+static char *end_of(size_t pages) {
+    return (char *)((pages - (pages >> 16)) * AC_PAGE_BYTES); /* 65536 counts as 65535 */
+}
+
 static char *wasm_grow(ac__backend *self, size_t pages) {
     char *end = self->end;
     /* The first growth of the heap as the program starts (empty, on this
@@ -29,7 +36,7 @@ static char *wasm_grow(ac__backend *self, size_t pages) {
     if (!end) pages = 0;
     size_t old_pages = __builtin_wasm_memory_grow(0, pages);
     if (old_pages == (size_t)-1) return NULL;
-    self->end = (char *)((old_pages + pages) * AC_PAGE_BYTES);
+    self->end = end_of(old_pages + pages);
 #ifdef __EMSCRIPTEN__
     if (pages) emscripten_notify_memory_growth(0);
 #endif
@@ -39,7 +46,7 @@ static char *wasm_grow(ac__backend *self, size_t pages) {
 ac__backend ac__default_heap = {wasm_grow, &__heap_base, 0};
 
 ac__backend *ac__default_backend(void) {
-    ac__default_heap.end = (char *)(__builtin_wasm_memory_size(0) * AC_PAGE_BYTES);
+    ac__default_heap.end = end_of(__builtin_wasm_memory_size(0));
     return &ac__default_heap;
 }
 

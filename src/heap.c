@@ -229,6 +229,11 @@ static struct heap_state {
 /* ---- words of a block ------------------------------------------------------ */
 
 static uint32_t *word(char *p) { return (uint32_t *)(void *)p; }
+/* The bytes from `from` up to `to`, unsigned: on wasm32 a heap may pass
+ * 2 GiB, beyond what a pointer difference (ptrdiff_t) can hold. */
+static size_t bytes_between(const char *from, const char *to) {
+    return (size_t)((uintptr_t)to - (uintptr_t)from);
+}
 #ifdef __wasm32__
 /* wasm32 addresses are 32-bit: a link is the address itself */
 static char *at(link_t l) { return (char *)(uintptr_t)l; }
@@ -430,7 +435,7 @@ static void span_close(void) {
     char *fence = H.end - HDR_BYTES;
     mem_defined(fence, HDR_BYTES);
     *word(fence) = FENCE;
-    free_tail(H.top, (size_t)(fence - H.top), false);
+    free_tail(H.top, bytes_between(H.top, fence), false);
 }
 
 /* Starts a span on [p, end), linked to the current one (if any), which is
@@ -445,7 +450,7 @@ static void span_start(char *p, char *end) {
     /* H.end is NULL until the first span, like H.last_span, and heap_add()
      * has just read it */
     if (H.end) span_close();
-    mem_noaccess(first, (size_t)(end - first));
+    mem_noaccess(first, bytes_between(first, end));
     char *last = H.last_span; /* read after closing: one load, no local kept across it */
     *word(first - 4) = last ? link_of(last) : 0u;
     H.last_span = first;
@@ -456,7 +461,7 @@ static void span_start(char *p, char *end) {
  * else it starts a new one. */
 static void heap_add(char *m, char *end) {
     if (m == H.end) {
-        mem_noaccess(m, (size_t)(end - m));
+        mem_noaccess(m, bytes_between(m, end));
     } else {
         span_start(m, end);
     }
@@ -466,8 +471,9 @@ static void heap_add(char *m, char *end) {
 /* [m, end) from the backend: counted, and added to the heap unless it is
  * too small to matter (memory already there at the start may be). */
 static void heap_take(char *m, char *end) {
-    ac__count.heap_bytes += (size_t)(end - m);
-    if (end - m >= (ptrdiff_t)(4 * GRAIN)) heap_add(m, end);
+    size_t bytes = bytes_between(m, end);
+    ac__count.heap_bytes += bytes;
+    if (bytes >= 4 * GRAIN) heap_add(m, end);
 }
 
 /* After ac__heap_reset(): H and the counters are all zero. The memory
@@ -483,16 +489,14 @@ static void heap_init(ac__backend *backend) {
  * was not contiguous). NULL when the backend refuses: nothing changed. */
 static char *top_room(size_t size) {
     for (;;) {
-        /* The pages missing, rounded up: 0 or less when there is room (the
-         * shift rounds down below zero too: gcc and clang shift signed
-         * values arithmetically). opaque(): else clang tests the bytes
-         * before the shift against a page, a 4-byte wasm constant;
-         * unhoisted(): the sum is cheaper redone than kept in a local. */
-        ptrdiff_t need = (ptrdiff_t)(unhoisted(size) + HDR_BYTES + AC_PAGE_BYTES - 1) - (H.end - H.top);
-        ptrdiff_t pages = (ptrdiff_t)opaque((size_t)(need >> PAGE_SHIFT));
-        if (pages <= 0) return H.top;
+        /* The room may pass 2 GiB on wasm32 (large blocks freed into the
+         * top): unsigned throughout. unhoisted(): the sum is cheaper redone
+         * than kept in a local. */
+        size_t room = bytes_between(H.top, H.end);
+        size_t need = unhoisted(size) + HDR_BYTES;
+        if (need <= room) return H.top;
         ac__backend *backend = H.backend; /* read once: grow() leaves H alone */
-        char *m = backend->grow(backend, (size_t)pages);
+        char *m = backend->grow(backend, (need - room + AC_PAGE_BYTES - 1) >> PAGE_SHIFT);
         if (!m) return NULL;
         heap_take(m, backend->end);
     }
@@ -621,7 +625,7 @@ int ac__heap_block_error(const void *payload) {
     if (state == MEM_UNDEFINED) return AC_ERROR_FOREIGN_POINTER;
     uint32_t magic = *word(b + 4) ^ (uint32_t)(uintptr_t)b, h = *word(b);
     if (magic == FREED_MAGIC) return AC_ERROR_DOUBLE_FREE;
-    if (magic != LIVE_MAGIC || is_free(h) || used_size(h) > (size_t)(H.backend->end - b))
+    if (magic != LIVE_MAGIC || is_free(h) || used_size(h) > bytes_between(b, H.backend->end))
         return AC_ERROR_FOREIGN_POINTER;
     return canary_intact(b) ? 0 : AC_ERROR_OVERFLOW;
 }
@@ -790,7 +794,7 @@ void ac__heap_reset(ac__backend *backend) {
  * footers, span links) always are, so a damaged size or link that leads
  * elsewhere is reported as damage rather than read. */
 static bool check_readable(char *p, size_t bytes, char *lo, char *hi) {
-    return p >= lo && p <= hi && bytes <= (size_t)(hi - p) && mem_state(p, bytes) == MEM_OK;
+    return p >= lo && p <= hi && bytes <= bytes_between(p, hi) && mem_state(p, bytes) == MEM_OK;
 }
 
 /* Walks the blocks of one span from `b`; `stop` is the top for the current
@@ -811,7 +815,7 @@ static bool span_check(char *b, char *stop, char *lo, char *hi, walk_totals *t) 
         if (!(h & F_PREVFREE) != !prev_free) return false;
         if (is_fence(h)) return !stop;
         size_t size = block_size(h);
-        if (size < GRAIN || size > (size_t)(hi - b)) return false;
+        if (size < GRAIN || size > bytes_between(b, hi)) return false;
         if (is_free(h)) {
             if (prev_free || !check_readable(b + size - 4, 4, lo, hi) || *word(b + size - 4) != size)
                 return false;
@@ -828,7 +832,7 @@ static bool span_check(char *b, char *stop, char *lo, char *hi, walk_totals *t) 
 
 bool ac__heap_check(void) {
     char *lo = H.backend->begin, *hi = H.backend->end;
-    if (H.top > H.end || (H.last_span && H.end - H.top < (ptrdiff_t)HDR_BYTES)) return false;
+    if (H.top > H.end || (H.last_span && bytes_between(H.top, H.end) < HDR_BYTES)) return false;
     walk_totals t = {0, 0, 0, 0};
     size_t spans = 0;
     for (char *s = H.last_span; s; spans++) {
@@ -884,7 +888,7 @@ size_t ac__heap_walk(ac_walk_fn fn, void *ctx) {
         done = first;
 
         char *end = span_end(first), *stop = first == H.last_span ? H.top : end - HDR_BYTES;
-        ac_walk_entry e = {AC_WALK_SPAN, (uintptr_t)first, (size_t)(end - first), 0};
+        ac_walk_entry e = {AC_WALK_SPAN, (uintptr_t)first, bytes_between(first, end), 0};
         if (n++, !fn(&e, ctx)) return n;
         for (char *b = first; b < stop; b += e.bytes) {
             uint32_t h = *word(b);
@@ -901,7 +905,7 @@ size_t ac__heap_walk(ac_walk_fn fn, void *ctx) {
             if (n++, !fn(&e, ctx)) return n;
         }
         if (first == H.last_span) {
-            e = (ac_walk_entry){AC_WALK_TOP, (uintptr_t)H.top, (size_t)(H.end - H.top), 0};
+            e = (ac_walk_entry){AC_WALK_TOP, (uintptr_t)H.top, bytes_between(H.top, H.end), 0};
             if (n++, !fn(&e, ctx)) return n;
         }
     }

@@ -311,7 +311,7 @@ void *ac_resize(void *ptr, size_t old_size, size_t align, size_t new_size) {
 
 bool ac_heap_init_static(void *buf, size_t bytes) {
     static ac__backend backend;
-    if (!buf || bytes < 64) return false;
+    if (!buf || bytes < 4 * AC__GRAIN) return false; /* the least the heap takes */
     LOCK();
     bool idle = ac__count.allocs == ac__count.frees;
     if (idle) {

@@ -563,7 +563,13 @@ static void static_buffer(void) {
     T_ASSERT(!ac_heap_init_static(buf, sizeof buf)); /* blocks are live */
     ac_free(live);
     T_ASSERT(!ac_heap_init_static(NULL, 100));
-    T_ASSERT(!ac_heap_init_static(buf, 63));
+    T_ASSERT(!ac_heap_init_static(buf, 4 * AC__GRAIN - 1)); /* 63 (127 checked) */
+    /* the smallest buffer accepted serves a block (a checked build once
+     * accepted 64 bytes and never used them) */
+    T_ASSERT(ac_heap_init_static(buf, 4 * AC__GRAIN));
+    void *least = ac_malloc(1);
+    T_ASSERT((unsigned char *)least > buf && (unsigned char *)least < buf + 4 * AC__GRAIN);
+    ac_free(least);
     T_ASSERT(ac_heap_init_static(buf + 3, sizeof buf - 3));
     void *p[100];
     size_t n = 0;
