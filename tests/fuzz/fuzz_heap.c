@@ -1047,8 +1047,9 @@ static void op_region_format(void) {
 static void setup(input *in) {
     unsigned c0 = u8(in), c1 = u8(in), c2 = u8(in), c3 = u8(in), c4 = u8(in);
     if ((c0 & 3u) < 2u) {
-        /* a static buffer of 64 bytes to 1 MiB at any alignment */
-        size_t off = c0 >> 4, bytes = 64 + ((size_t)(c1 << 8 | c2) * 16) % (1u << 20);
+        /* a static buffer of the least accepted (64 bytes, 128 checked)
+         * to 1 MiB more, at any alignment */
+        size_t off = c0 >> 4, bytes = 4 * AC__GRAIN + ((size_t)(c1 << 8 | c2) * 16) % (1u << 20);
         growing = false;
         CHECK(ac_heap_init_static(arena + off, bytes));
         heap_lo = arena + off;
