@@ -259,7 +259,8 @@ void *ac_calloc(size_t count, size_t size);
 
 /**
  * Resizes the block at ptr to `size` bytes, keeping its first
- * min(old, size) bytes. Shrinks always in place; grows in place when the
+ * min(old, size) bytes, where old is ac_malloc_usable_size(ptr) (bytes
+ * written past the request are kept too). Shrinks always in place; grows in place when the
  * following block is free (and large enough) or is the top of the heap,
  * else moves the block. ptr NULL acts as ac_malloc(size). size 0 keeps a
  * 0-byte block (not freed) and returns it.
@@ -282,7 +283,11 @@ void *ac_aligned_alloc(size_t alignment, size_t size);
  */
 int ac_posix_memalign(void **out, size_t alignment, size_t size);
 
-/** Bytes usable at ptr (at least what was asked for); 0 for NULL. O(1). */
+/**
+ * Bytes usable at ptr (at least what was asked for; in checked builds
+ * exactly that, as the canary follows); 0 for NULL. O(1). The caller may
+ * write all of them, and ac_realloc keeps them all.
+ */
 size_t ac_malloc_usable_size(const void *ptr);
 
 /** C23 free_sized: size must be what was asked for; otherwise as ac_free. */

@@ -232,10 +232,6 @@ resize(void *ptr, size_t old_size, size_t size, size_t align, const char *where)
         report(bad, ptr);
         return NULL;
     }
-    /* read before: a failed resize in place leaves the block as it was, and
-     * the compiler keeps the header it reads there instead of reading it
-     * again after the calls below */
-    size_t old = ac__heap_requested(ptr);
     bool in_place = heap_resize_in_place(ptr, size);
     UNLOCK();
     if (in_place) return ptr;
@@ -246,9 +242,12 @@ resize(void *ptr, size_t old_size, size_t size, size_t align, const char *where)
      * failed allocation has set errno. */
     void *q = align > AC_MALLOC_ALIGN ? alloc_aligned(size, align) : ac_malloc(size);
     if (q) {
-        /* all the old bytes: a shrink always succeeds in place, so this is
-         * growth (size > old) */
-        ac__memcpy(q, ptr, old);
+        /* all the old block's usable bytes, as glibc's realloc keeps them
+         * (programs that size their buffers by malloc_usable_size write
+         * there); the header is as it was, as the resize failed. A shrink
+         * always succeeds in place, and a growth that fails asks for more
+         * than the block holds: the new block has room for them all. */
+        ac__memcpy(q, ptr, ac__heap_usable(ptr));
         ac_free(ptr);
     }
     return q;

@@ -448,6 +448,25 @@ static void realloc_in_place_and_moving(void) {
     T_ASSERT(ac__heap_check());
 }
 
+/* A realloc that moves a block carries over all its usable bytes, not only
+ * the requested ones, as glibc's does: programs that size their buffers by
+ * malloc_usable_size keep what they wrote past the request. */
+static void realloc_keeps_usable_bytes(void) {
+    use_test_backend(100, 1, 8);
+    unsigned char *p = ac_malloc(1);
+    size_t n = ac_malloc_usable_size(p);
+    T_EQ(n, USABLE(1)); /* 12 (1 in checked builds: the canary follows) */
+    for (size_t i = 0; i < n; i++) p[i] = (unsigned char)(0xa0 + i);
+    void *wall = ac_malloc(1); /* next to p: p cannot grow in place */
+    T_PTR(wall, p + BLK(1));
+    unsigned char *q = ac_realloc(p, 1000);
+    T_ASSERT(q && q != p);
+    for (size_t i = 0; i < n; i++) T_EQ(q[i], 0xa0 + i);
+    ac_free(q);
+    ac_free(wall);
+    T_ASSERT(ac__heap_check());
+}
+
 static void realloc_edge_cases(void) {
     use_test_backend(0, 1, 4);
     char *a = ac_realloc(NULL, 40); /* acts as malloc */
@@ -848,6 +867,7 @@ void suite_heap(void) {
         T_CASE(bad_alignments),
         T_CASE(calloc_zeroes),
         T_CASE(realloc_in_place_and_moving),
+        T_CASE(realloc_keeps_usable_bytes),
         T_CASE(realloc_edge_cases),
         T_CASE(aligned_allocations),
         T_CASE(layout_api),
