@@ -419,7 +419,10 @@ typedef bool (*ac_walk_fn)(const ac_walk_entry *entry, void *ctx);
  * alignment before the first block (at most 19 bytes, 35 in checked builds)
  * and, for spans closed by non-contiguous growth, a fence at the end (4
  * bytes, 8 in checked builds). Holds the heap's lock: the callback must not
- * allocate or free. An empty, never used heap has no entries. O(blocks).
+ * call alloc_cat's heap functions (allocation, stats, info, checks, the
+ * heap map): they take the same lock and would wait for ever (natively, and
+ * on wasm32 with threads). Copy what it needs and act after the walk. An
+ * empty, never used heap has no entries. O(blocks).
  * It follows the blocks' sizes as they stand: on a heap that
  * ac_heap_check() finds damaged, use neither this nor ac_heap_info().
  */

@@ -166,6 +166,22 @@ static void map_matches_walk(void) {
     T_EQ(text_len(small), sizeof small - 1);
     T_EQ(ac_heapmap_svg(NULL, 0, &opt), n);
 
+    /* the legend gives this build's fence size */
+#if AC_CHECKED
+    T_EQ(count(svg, "end of a span (its 8-byte fence)"), 1);
+#else
+    T_EQ(count(svg, "end of a span (its 4-byte fence)"), 1);
+#endif
+
+    /* wider than 65536 px is drawn 65536 px wide: the x coordinates'
+     * products would pass 64 bits */
+    static char wide[sizeof svg], widest[sizeof svg];
+    ac_heapmap_options w1 = {"a <test> & map", 65536, 8}, w2 = {"a <test> & map", (unsigned)-1, 8};
+    size_t n1 = ac_heapmap_svg(wide, sizeof wide, &w1);
+    T_EQ(ac_heapmap_svg(widest, sizeof widest, &w2), n1);
+    T_ASSERT(n1 < sizeof wide && t_streq(wide, widest));
+    T_ASSERT(starts(wide, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"65536\" "));
+
     ac_free(a);
     ac_free(c);
     ac_free(d);

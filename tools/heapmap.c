@@ -10,8 +10,10 @@
 #include "internal.h"
 
 #define MIN_ROW_SHIFT 10u /* rows of 1 KiB ... */
-#define CANDIDATES    (sizeof(size_t) > 4 ? 23u : 22u) /* ... to 4 GiB (2 GiB on wasm32) */
+#define CANDIDATES    (sizeof(size_t) > 4 ? 23u : 22u) /* ... to 4 GiB (2 GiB on wasm32,
+                                                            where a size_t holds no more) */
 #define ROW_PITCH_PX  (AC_HEAPMAP_ROW_PX + 4u)
+#define MAX_WIDTH_PX  65536u
 #define HEAD_PX       100u /* title, summary, legend */
 #define SPAN_HEAD_PX  18u /* the line naming a span */
 #define SPAN_GAP_PX   6u
@@ -252,6 +254,7 @@ size_t ac_heapmap_svg(char *buf, size_t len, const ac_heapmap_options *opt) {
     ac__w_init(&w, buf, len);
     uint64_t width = opt && opt->width_px ? opt->width_px : 960u;
     if (width < 400) width = 400;
+    if (width > MAX_WIDTH_PX) width = MAX_WIDTH_PX; /* x * width * 10 fits 64 bits */
 
     ac_stats_t s;
     ac_stats_get(&s);
@@ -298,7 +301,10 @@ size_t ac_heapmap_svg(char *buf, size_t len, const ac_heapmap_options *opt) {
     legend_item(&w, x2, 54, "f", "free: ", p.free_blocks, "block", p.free_bytes);
     legend_item(&w, AC_HEAPMAP_MARGIN_PX, 72, "t", "top, never used yet: ", 0, NULL,
                 p.top_bytes);
-    legend_item(&w, x2, 72, "s", "end of a span (its 4-byte fence)", 0, NULL, (size_t)-1);
+    legend_item(&w, x2, 72, "s",
+                AC__HDR_BYTES == 8 ? "end of a span (its 8-byte fence)"
+                                   : "end of a span (its 4-byte fence)",
+                0, NULL, (size_t)-1);
 
     draw d = {&w, row_bytes, AC_HEAPMAP_MARGIN_PX + AC_HEAPMAP_LABEL_PX,
               width - AC_HEAPMAP_MARGIN_PX * 2 - AC_HEAPMAP_LABEL_PX, HEAD_PX, HEAD_PX,

@@ -13,7 +13,8 @@
  * <path> element, in walk (address) order, whose class names its kind:
  *
  *   class="s"      the span (drawn first, under its blocks; what stays
- *                  visible is the 4-byte fence that closes an earlier span)
+ *                  visible is the fence that closes an earlier span: 4
+ *                  bytes, 8 in checked builds)
  *   class="u"/"v"  a block in use (two shades, alternating, so that
  *                  neighbouring blocks stay apart)
  *   class="f"      a free block
@@ -31,10 +32,14 @@
 
 typedef struct ac_heapmap_options {
     const char *title;  /* first line; NULL: "alloc_cat heap map" */
-    unsigned width_px;  /* picture width; 0: 960 (at least 400) */
+    unsigned width_px;  /* picture width; 0: 960 (at least 400, at most
+                           65536) */
     unsigned max_rows;  /* rows wanted at most; 0: 32. The row size is the
                            smallest power of two from 1 KiB that keeps the
-                           rows of all spans within this (or 4 GiB). */
+                           rows of all spans within this (or 4 GiB; on
+                           wasm32 2 GiB, the largest power of two a size_t
+                           holds: with max_rows 1, a heap over 2 GiB
+                           takes 2 rows). */
 } ac_heapmap_options;
 
 /* Geometry shared with the tests. */
