@@ -507,14 +507,23 @@ const ac_audit_t *ac_audit_for_host(void);
  * function. It reports:
  *  - a double free (the block was freed and its memory not reused since),
  *  - a pointer alloc_cat never handed out (or freed and since reused),
- *  - a size (or alignment) passed back to ac_dealloc, ac_resize,
- *    ac_free_sized or ac_free_aligned_sized that disagrees with the block,
+ *  - a size passed back to ac_dealloc, ac_resize, ac_free_sized or
+ *    ac_free_aligned_sized that disagrees with the block, or an alignment
+ *    passed back that the block's address does not have (the block's own
+ *    alignment is not kept: a smaller one, or a larger one the address
+ *    happens to have, passes),
  *  - bytes written past the end of a block (the canary, checked when the
  *    block is freed or resized).
  * Each report goes to the error hook. The default hook writes one line
  * naming the kind and the address (natively to stderr; on wasm32 it is kept
  * for ac_last_error()) and then traps. If a hook returns, the offending call
  * does nothing: a bad free frees nothing, a bad realloc returns NULL.
+ * Which of the first two kinds a freed pointer gets is a diagnosis, not a
+ * promise: a block freed and then reused can still show its old "freed"
+ * mark and be named a double free; under ASan or valgrind any pointer whose
+ * header lies in memory the heap keeps free or unused (the top included)
+ * is named a double free, and one whose header was never written since it
+ * was handed out a foreign pointer. Either way the call does nothing.
  * Other builds check nothing (misuse is undefined behaviour) and never call
  * the hook.
  */
@@ -526,14 +535,20 @@ typedef enum ac_error_kind {
     AC_ERROR_OVERFLOW = 4
 } ac_error_kind;
 
-/** A misuse report: kind, the pointer passed, a one-line message. */
+/**
+ * A misuse report: kind, the pointer passed, a one-line message (the
+ * hook's own: it stays as it is while the hook runs, whatever other
+ * threads or the hook itself report meanwhile). The hook runs without the
+ * heap's lock: it may allocate and free.
+ */
 typedef void (*ac_error_hook_fn)(ac_error_kind kind, const void *ptr, const char *message,
                                  void *ctx);
 
 /** Installs `hook` (NULL: the default) with its context. Thread-safe. */
 void ac_set_error_hook(ac_error_hook_fn hook, void *ctx);
 
-/** The last report's message ("" if none). Not synchronized. */
+/** The last report's message, from any thread ("" if none). Not
+ * synchronized: read it when no other thread may make a report. */
 const char *ac_last_error(void);
 
 #ifdef __cplusplus

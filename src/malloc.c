@@ -94,6 +94,16 @@ static ac_error_hook_fn error_hook;
 static void *error_ctx;
 static char error_message[200];
 
+/* One report, put together under the lock in the caller's own frame: what
+ * the hook is handed stays as it was while the hook runs, whatever other
+ * threads (or the hook itself) report meanwhile. Unused, and left out by
+ * the compiler, in unchecked builds. */
+typedef struct misuse_report {
+    ac_error_hook_fn hook;
+    void *ctx;
+    char message[sizeof error_message];
+} misuse_report;
+
 void ac_set_error_hook(ac_error_hook_fn hook, void *ctx) {
     LOCK();
     error_hook = hook;
@@ -106,9 +116,11 @@ const char *ac_last_error(void) { return error_message; }
 #define ANY_SIZE ((size_t)-1)
 
 /* Under the lock: 0 when ptr is a live block (that asked for `size` bytes
- * at `align`, unless size is ANY_SIZE); otherwise writes the message and
- * returns the kind. Always 0 in unchecked builds. */
-static int misuse(const void *ptr, size_t size, size_t align, const char *where) {
+ * at `align`, unless size is ANY_SIZE); otherwise fills *r (and the copy
+ * of the message for ac_last_error()) and returns the kind. Always 0 in
+ * unchecked builds. */
+static int misuse(const void *ptr, size_t size, size_t align, const char *where,
+                  misuse_report *r) {
 #if AC_CHECKED
     int kind = ac__heap_block_error(ptr);
     size_t actual = 0;
@@ -119,7 +131,7 @@ static int misuse(const void *ptr, size_t size, size_t align, const char *where)
     }
     if (!kind) return 0;
     ac__writer w;
-    ac__w_init(&w, error_message, sizeof error_message);
+    ac__w_init(&w, r->message, sizeof r->message);
     ac__w_str(&w, "alloc_cat: ");
     ac__w_str(&w, kind == AC_ERROR_DOUBLE_FREE       ? "double free of "
                   : kind == AC_ERROR_FOREIGN_POINTER ? "foreign pointer "
@@ -144,24 +156,26 @@ static int misuse(const void *ptr, size_t size, size_t align, const char *where)
         ac__w_str(&w, " bytes): its canary was overwritten");
     }
     ac__w_finish(&w);
+    ac__memcpy(error_message, r->message, sizeof error_message);
+    r->hook = error_hook;
+    r->ctx = error_ctx;
     return kind;
 #else
-    (void)ptr, (void)size, (void)align, (void)where;
+    (void)ptr, (void)size, (void)align, (void)where, (void)r;
     return 0;
 #endif
 }
 
 /* Called without the lock, after misuse() found something. */
-static void report(int kind, const void *ptr) {
-    ac_error_hook_fn hook = error_hook;
-    if (hook) {
-        hook((ac_error_kind)kind, ptr, error_message, error_ctx);
+static void report(int kind, const void *ptr, const misuse_report *r) {
+    if (r->hook) {
+        r->hook((ac_error_kind)kind, ptr, r->message, r->ctx);
         return;
     }
 #ifndef __wasm32__
     size_t n = 0;
-    while (error_message[n]) n++;
-    ssize_t ignored = write(2, error_message, n);
+    while (r->message[n]) n++;
+    ssize_t ignored = write(2, r->message, n);
     ignored = write(2, "\n", 1);
     (void)ignored;
 #endif
@@ -171,11 +185,12 @@ static void report(int kind, const void *ptr) {
 /* Frees ptr after the checks a checked build makes. */
 static void free_checked(void *ptr, size_t size, size_t align, const char *where) {
     if (!ptr) return;
+    misuse_report r;
     LOCK();
-    int bad = misuse(ptr, size, align, where);
+    int bad = misuse(ptr, size, align, where, &r);
     if (!bad) ac__heap_free(ptr);
     UNLOCK();
-    if (bad) report(bad, ptr);
+    if (bad) report(bad, ptr, &r);
 }
 
 /* Sets errno, returns NULL. Not inlined: where the weak errno is missing
@@ -225,11 +240,12 @@ static void *alloc_aligned(size_t size, size_t align) {
  * constant) does not pull in the aligned allocation path. */
 __attribute__((always_inline)) static inline void *
 resize(void *ptr, size_t old_size, size_t size, size_t align, const char *where) {
+    misuse_report r;
     LOCK();
-    int bad = misuse(ptr, old_size, align, where);
+    int bad = misuse(ptr, old_size, align, where, &r);
     if (bad) {
         UNLOCK();
-        report(bad, ptr);
+        report(bad, ptr, &r);
         return NULL;
     }
     bool in_place = heap_resize_in_place(ptr, size);
@@ -272,11 +288,12 @@ int ac_posix_memalign(void **out, size_t alignment, size_t size) {
 
 size_t ac_malloc_usable_size(const void *ptr) {
     if (!ptr) return 0;
+    misuse_report r;
     LOCK();
-    int bad = misuse(ptr, ANY_SIZE, 1, "malloc_usable_size");
+    int bad = misuse(ptr, ANY_SIZE, 1, "malloc_usable_size", &r);
     size_t n = bad ? 0 : ac__heap_usable(ptr);
     UNLOCK();
-    if (bad) report(bad, ptr);
+    if (bad) report(bad, ptr, &r);
     return n;
 }
 

@@ -284,6 +284,73 @@ static void overflow(void) {
     T_EQ(stats().in_use_bytes, 0);
 }
 
+/* The message a hook is handed stays as it was while the hook runs, even
+ * when the hook itself makes a report meanwhile (it was one buffer, which
+ * the inner report overwrote). */
+static char outer_copy[200];
+static bool outer_intact;
+
+static void nesting_hook(ac_error_kind kind, const void *ptr, const char *message, void *ctx) {
+    static char inner_target[64];
+    record(kind, ptr, message, ctx);
+    if (got.n != 1) return;
+    size_t i = 0;
+    for (; message[i] && i + 1 < sizeof outer_copy; i++) outer_copy[i] = message[i];
+    outer_copy[i] = '\0';
+    ac_free(inner_target + 16); /* a second report, from inside the hook */
+    outer_intact = t_streq(message, outer_copy);
+}
+
+static void message_stays_while_hook_runs(void) {
+    fresh();
+    static char outer_target[64];
+    ac_set_error_hook(nesting_hook, &ctx_tag);
+    outer_intact = false;
+    ac_free(outer_target + 16);
+    T_EQ(got.n, 2);
+    T_ASSERT(outer_intact);
+    t_str msg;
+    expected(&msg, "foreign pointer ", outer_target + 16, "free", ": not a live block of this heap");
+    T_ASSERT(t_streq(outer_copy, msg.buf));
+    T_ASSERT(!t_streq(ac_last_error(), msg.buf)); /* the inner report's, the last */
+    T_ASSERT(ac_heap_check());
+}
+
+#ifndef __wasm32__
+#include <pthread.h>
+
+/* Threads that misuse the heap at once: each report's message names the
+ * pointer its hook call is for (one shared buffer once gave about one
+ * report in ten another thread's message). */
+#define RACE_REPORTS 20000
+static char race_targets[2][64];
+static unsigned race_wrong;
+
+static void race_hook(ac_error_kind kind, const void *ptr, const char *message, void *ctx) {
+    (void)kind, (void)ctx;
+    t_str want;
+    expected(&want, "foreign pointer ", ptr, "free", ": not a live block of this heap");
+    if (!t_streq(message, want.buf)) __atomic_add_fetch(&race_wrong, 1, __ATOMIC_RELAXED);
+}
+
+static void *race_thread(void *arg) {
+    char *target = arg;
+    for (int i = 0; i < RACE_REPORTS; i++) ac_free(target + 16);
+    return NULL;
+}
+
+static void messages_of_racing_threads(void) {
+    fresh();
+    ac_set_error_hook(race_hook, NULL);
+    race_wrong = 0;
+    pthread_t t[2];
+    for (int i = 0; i < 2; i++) T_EQ(pthread_create(&t[i], NULL, race_thread, race_targets[i]), 0);
+    for (int i = 0; i < 2; i++) T_EQ(pthread_join(t[i], NULL), 0);
+    T_EQ(race_wrong, 0);
+    T_ASSERT(ac_heap_check());
+}
+#endif
+
 #endif /* AC_CHECKED */
 
 /* Correct use never reaches the hook (in every build). */
@@ -344,6 +411,10 @@ void suite_checked(void) {
         T_CASE(foreign_pointer),
         T_CASE(size_mismatch),
         T_CASE(overflow),
+        T_CASE(message_stays_while_hook_runs),
+#ifndef __wasm32__
+        T_CASE(messages_of_racing_threads),
+#endif
 #endif
         T_CASE(no_report_for_correct_use),
     };
