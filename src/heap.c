@@ -612,6 +612,16 @@ static bool canary_intact(char *b) {
     return c == (CANARY_SEED ^ (uint32_t)(uintptr_t)b);
 }
 
+/* The word before b is the footer of a free block that ends at b: its size,
+ * whole grains within the heap, and that block's header the same size (a
+ * free block's header is its size). Reads only what the tools allow. */
+static bool free_block_ends_at(char *b) {
+    if (bytes_between(H.backend->begin, b) < 4 || mem_state(b - 4, 4) != MEM_OK) return false;
+    size_t size = *word(b - 4);
+    if (size < GRAIN || size % GRAIN || size > bytes_between(H.backend->begin, b)) return false;
+    return mem_state(b - size, 4) == MEM_OK && *word(b - size) == size;
+}
+
 int ac__heap_block_error(const void *payload) {
     char *p = (char *)(uintptr_t)payload, *b = p - HDR_BYTES;
     if (!H.last_span || ((uintptr_t)p & (GRAIN - 1)) || p < H.backend->begin + HDR_BYTES ||
@@ -627,6 +637,10 @@ int ac__heap_block_error(const void *payload) {
     if (magic == FREED_MAGIC) return AC_ERROR_DOUBLE_FREE;
     if (magic != LIVE_MAGIC || is_free(h) || used_size(h) > bytes_between(b, H.backend->end))
         return AC_ERROR_FOREIGN_POINTER;
+    /* a header that says the block before is free must be right: freeing
+     * merges with that block through the footer before b (a write before
+     * the payload that set the flag would have it merge with garbage) */
+    if ((h & F_PREVFREE) && !free_block_ends_at(b)) return AC_ERROR_FOREIGN_POINTER;
     return canary_intact(b) ? 0 : AC_ERROR_OVERFLOW;
 }
 #endif

@@ -284,6 +284,33 @@ static void overflow(void) {
     T_EQ(stats().in_use_bytes, 0);
 }
 
+/* A header whose "block before is free" flag was set by a stray write is
+ * not trusted: free reports the block (it used to merge it with whatever
+ * the footer position held, and crash) and frees nothing. */
+static void damaged_header(void) {
+    fresh();
+    t_str msg;
+    char *p = ac_malloc(20), *q = ac_malloc(20), *guard = ac_malloc(20);
+    T_ASSERT(p && q && guard);
+    uint32_t *h = (uint32_t *)(void *)(q - AC__HDR_BYTES);
+    *h |= 2u; /* the P flag (heap.c's F_PREVFREE); p before q is in use */
+    ac_stats_t before = stats();
+    ac_free(q);
+    T_EQ(got.n, 1);
+    T_EQ(got.kind, AC_ERROR_FOREIGN_POINTER);
+    expected(&msg, "foreign pointer ", q, "free", ": not a live block of this heap");
+    T_ASSERT(t_streq(got.message, msg.buf));
+    *h &= ~2u; /* repaired: the block is as it was */
+    T_EQ(stats().live_blocks, before.live_blocks);
+    T_ASSERT(ac_heap_check());
+    ac_free(q);
+    ac_free(p);
+    ac_free(guard);
+    T_EQ(got.n, 1);
+    T_EQ(stats().in_use_bytes, 0);
+    T_ASSERT(ac_heap_check());
+}
+
 /* The message a hook is handed stays as it was while the hook runs, even
  * when the hook itself makes a report meanwhile (it was one buffer, which
  * the inner report overwrote). */
@@ -411,6 +438,7 @@ void suite_checked(void) {
         T_CASE(foreign_pointer),
         T_CASE(size_mismatch),
         T_CASE(overflow),
+        T_CASE(damaged_header),
         T_CASE(message_stays_while_hook_runs),
 #ifndef __wasm32__
         T_CASE(messages_of_racing_threads),
