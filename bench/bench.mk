@@ -43,7 +43,11 @@ DLMALLOC_OBJS := $(DLMALLOC_MEMBERS:%=$(BENCH_DIR)/dlmalloc/%)
 EMMALLOC_SRC ?= $(shell dpkg -L emscripten 2>/dev/null | grep '/system/lib/emmalloc\.c$$' | head -n 1)
 EMMALLOC_FLAGS := -include bench/emmalloc/config.h -Ibench/emmalloc/include -w
 
-BENCH_PEERS := alloc_cat
+# alloc_cat twice: built with BENCH_OPT (-O2) and, as alloc_cat_oz, with
+# BENCH_SIZE_OPT (-Oz), as the Makefile builds the shipped wasm32 library.
+# The engine differs between the two (heap.c inlines its hot helpers for
+# speed and shares them for size), so each build is timed and sized itself.
+BENCH_PEERS := alloc_cat alloc_cat_oz
 BENCH_SKIPPED :=
 ifneq ($(wildcard $(WASI_LIBC)),)
 BENCH_PEERS += dlmalloc
@@ -115,7 +119,9 @@ $(DLMALLOC_OBJS) &: $(WASI_LIBC)
 	@touch $(DLMALLOC_OBJS)
 
 BENCH_ALLOC_OBJS_alloc_cat_speed := $(AC_BENCH_OBJS_speed)
-BENCH_ALLOC_OBJS_alloc_cat_size  := $(AC_BENCH_OBJS_size)
+BENCH_ALLOC_OBJS_alloc_cat_size  := $(AC_BENCH_OBJS_speed)
+BENCH_ALLOC_OBJS_alloc_cat_oz_speed := $(AC_BENCH_OBJS_size)
+BENCH_ALLOC_OBJS_alloc_cat_oz_size  := $(AC_BENCH_OBJS_size)
 BENCH_ALLOC_OBJS_dlmalloc_speed  := $(DLMALLOC_OBJS)
 BENCH_ALLOC_OBJS_dlmalloc_size   := $(DLMALLOC_OBJS)
 BENCH_ALLOC_OBJS_emmalloc_speed  := $(BENCH_DIR)/speed/emmalloc/emmalloc.o $(BENCH_DIR)/speed/emmalloc/sbrk.o
@@ -139,7 +145,7 @@ $(BENCH_DIR)/fill/$(1).wasm: $(BENCH_DIR)/speed/harness.o $(BENCH_DIR)/speed/rt.
 	@mkdir -p $$(@D)
 	$$(CC_CLANG) $$(BENCH_LDFLAGS) -Wl,--max-memory=$$(BENCH_FILL_MAX_MEMORY) $$^ -o $$@
 endef
-$(foreach a,alloc_cat dlmalloc emmalloc bump,$(eval $(call bench_modules,$(a))))
+$(foreach a,alloc_cat alloc_cat_oz dlmalloc emmalloc bump,$(eval $(call bench_modules,$(a))))
 
 # speed/none.wasm: the harness with no allocator (bench/none.c), timed
 # unchecked only: its time is subtracted for the allocators' share alone
@@ -153,7 +159,7 @@ define bench_size_module
 $(BENCH_DIR)/size/$(1).wasm: $(BENCH_DIR)/size/rt.o $$(BENCH_ALLOC_OBJS_$(1)_size)
 	$$(CC_CLANG) $$(BENCH_LDFLAGS) $$(BENCH_RT_EXPORTS) $(2) $$^ -o $$@
 endef
-$(foreach a,alloc_cat alloc_cat_lib dlmalloc emmalloc bump,\
+$(foreach a,alloc_cat alloc_cat_oz alloc_cat_lib dlmalloc emmalloc bump,\
   $(eval $(call bench_size_module,$(a),$(BENCH_SIZE_EXPORTS))))
 $(eval $(call bench_size_module,none,))
 

@@ -118,6 +118,7 @@ function codeBytes(path) {
 // would betray another allocator (e.g. libc's dlmalloc next to alloc_cat).
 const identity = {
   alloc_cat: { has: ['ac_malloc'], not: ['dlmalloc', 'dlfree', 'emmalloc_free', 'bump'] },
+  alloc_cat_oz: { has: ['ac_malloc'], not: ['dlmalloc', 'dlfree', 'emmalloc_free', 'bump'] },
   dlmalloc: { has: ['dlmalloc', 'dlfree'], not: ['ac_malloc', 'emmalloc_free', 'bump'] },
   emmalloc: { has: ['emmalloc_free'], not: ['ac_malloc', 'dlmalloc', 'dlfree', 'bump'] },
   bump: { has: ['malloc'], not: ['ac_malloc', 'dlmalloc', 'dlfree', 'emmalloc_free'] },
@@ -351,7 +352,7 @@ const fillTable = table(['allocator', 'heap in use at first NULL', 'live bytes',
 
 const sizeRows = allocs.map((a) => [a, fmt(size[a].net), fmt(size[a].oz), fmt(size[a].raw)]);
 sizeRows.push(['alloc_cat (shipped build/wasm32/liballoc_cat.a)', `**${fmt(size.alloc_cat_lib.net)}**`, fmt(size.alloc_cat_lib.oz), fmt(size.alloc_cat_lib.raw)]);
-const sizeTable = table(['allocator', 'net code bytes', 'code section (-Oz)', 'net before wasm-opt'], sizeRows);
+const sizeTable = table(['allocator', 'net code bytes', 'code section (after wasm-opt -Oz)', 'net before wasm-opt'], sizeRows);
 
 const nsPerStep = (a, w) => median(speed[a][w].map((opsPerMs) => 2e6 / opsPerMs));
 const growthRatios = (a) => speed[a][growthWorkloads[0]].map((x, i) => x / speed[a][growthWorkloads.at(-1)][i]);
@@ -367,38 +368,52 @@ function targetsText() {
   if (!allocs.includes('alloc_cat') || ref !== 'dlmalloc') return '';
   // 'met', or '**not met**' with the distance when there is one
   const verdict = (ok, distance = '') => (ok ? 'met' : `**not met**${distance ? `: ${distance}` : ''}`);
-  const net = size.alloc_cat_lib.net;
+  // each build judged on its own figures: alloc_cat (-O2) with its own
+  // size; alloc_cat_oz (-Oz) with the shipped library's size
+  const builds = [['alloc_cat', size.alloc_cat.net]];
+  if (allocs.includes('alloc_cat_oz')) builds.push(['alloc_cat_oz', size.alloc_cat_lib.net]);
   // the slowest workload; one with no figure (NaN) counts as slowest
   const key = (x) => (Number.isFinite(x) ? x : -1);
-  const slowestOf = (r) => mainWorkloads.map((w) => [w, r('alloc_cat', w)]).sort((x, y) => key(x[1]) - key(y[1]))[0];
-  const speedTargets = (what, r) => {
-    const g = geo('alloc_cat', r), slowest = slowestOf(r);
-    return [[`speed${what}: geometric mean vs dlmalloc`, '≥ 1.20×', `${fmt(g, 2)}×`,
-      verdict(g >= 1.2, Number.isFinite(g) ? `${((1.2 / g - 1) * 100).toFixed(0)}% short` : 'no figure')],
-    [`speed${what}: slowest workload vs dlmalloc`, '≥ 0.90×', `${fmt(slowest[1], 2)}× (${slowest[0]})`,
-      verdict(slowest[1] >= 0.9, Number.isFinite(slowest[1]) ? `${((1 - slowest[1] / 0.9) * 100).toFixed(0)}% below` : '')]];
-  };
-  const pageRows = [...mainWorkloads, ...growthWorkloads].map((w) => {
-    const pages = (a) => valid[a][w].bytes / PAGE - staticPages(valid[a][w]);
-    return [w, pages('alloc_cat'), pages('dlmalloc')];
-  });
-  const worse = pageRows.filter(([, ac, dl]) => ac > dl);
-  const fillShare = valid.alloc_cat.fill.failLive / (fillMax - valid.alloc_cat.fill.heapBase);
+  const slowestOf = (a, r) => mainWorkloads.map((w) => [w, r(a, w)]).sort((x, y) => key(x[1]) - key(y[1]))[0];
+  const speedRows = (what, r) => [
+    [`speed${what}: geometric mean vs dlmalloc`, '≥ 1.20×', ...builds.flatMap(([a]) => {
+      const g = geo(a, r);
+      return [`${fmt(g, 2)}×`, verdict(g >= 1.2, Number.isFinite(g) ? `${((1.2 / g - 1) * 100).toFixed(0)}% short` : 'no figure')];
+    })],
+    [`speed${what}: slowest workload vs dlmalloc`, '≥ 0.90×', ...builds.flatMap(([a]) => {
+      const slowest = slowestOf(a, r);
+      return [`${fmt(slowest[1], 2)}× (${slowest[0]})`,
+        verdict(slowest[1] >= 0.9, Number.isFinite(slowest[1]) ? `${((1 - slowest[1] / 0.9) * 100).toFixed(0)}% below` : '')];
+    })]];
+  const workloadsAll = [...mainWorkloads, ...growthWorkloads];
+  const pages = (a, w) => valid[a][w].bytes / PAGE - staticPages(valid[a][w]);
+  const fillShare = (a) => valid[a].fill.failLive / (fillMax - valid[a].fill.heapBase);
   const rows = [
-    ['code: net bytes of malloc/free/calloc/realloc', '≤ 1,000', fmt(net),
-      verdict(net <= 1000, `${fmt(net - 1000)} bytes over (+${((net / 1000 - 1) * 100).toFixed(0)}%)`)],
-    ...speedTargets(' (harness included)', ratio),
-    ...(opt.none ? speedTargets(' (allocator alone: harness subtracted)', netRatio) : []),
-    ['pages: final pages ≤ dlmalloc on every workload', `${pageRows.length} of ${pageRows.length}`,
-      `${pageRows.length - worse.length} of ${pageRows.length}`,
-      verdict(!worse.length, worse.map(([w, ac, dl]) => `${w} ${ac} vs ${dl}`).join(', '))],
-    ['pages: fill until NULL', '≥ 95%', pct(fillShare), verdict(fillShare >= 0.95)],
+    ['code: net bytes of malloc/free/calloc/realloc', '≤ 1,000', ...builds.flatMap(([, net]) => [fmt(net),
+      verdict(net <= 1000, `${fmt(net - 1000)} bytes over (+${((net / 1000 - 1) * 100).toFixed(0)}%)`)])],
+    ...speedRows(' (harness included)', ratio),
+    ...(opt.none ? speedRows(' (allocator alone: harness subtracted)', netRatio) : []),
+    ['pages: final pages ≤ dlmalloc on every workload', `${workloadsAll.length} of ${workloadsAll.length}`,
+      ...builds.flatMap(([a]) => {
+        const worse = workloadsAll.filter((w) => pages(a, w) > pages('dlmalloc', w));
+        return [`${workloadsAll.length - worse.length} of ${workloadsAll.length}`,
+          verdict(!worse.length, worse.map((w) => `${w} ${pages(a, w)} vs ${pages('dlmalloc', w)}`).join(', '))];
+      })],
+    ['pages: fill until NULL', '≥ 95%', ...builds.flatMap(([a]) => [pct(fillShare(a)), verdict(fillShare(a) >= 0.95)])],
   ];
+  const head = ['target', 'goal', ...builds.flatMap(([a]) => (a === 'alloc_cat'
+    ? ['alloc_cat -O2 (timed as alloc_cat)', 'verdict'] : ['alloc_cat -Oz (the shipped library)', 'verdict']))];
   let limits = '';
   try { limits = `\n${readFileSync(new URL('LIMITS.md', import.meta.url), 'utf8').trim()}\n`; } catch { /* optional */ }
   return `### Targets (issue 8), judged on this run
 
-${table(['target', 'goal', 'alloc_cat', 'verdict'], rows)}
+Each build is judged on its own figures: the same source built with -O2
+(\`alloc_cat\` in the tables below) and with -Oz (\`alloc_cat_oz\`, as the
+Makefile builds the shipped wasm32 library, whose size is given). The
+engine differs between them: built for speed it inlines its hot helpers,
+built for size it shares them.
+
+${table(head, rows)}
 ${limits}
 `;
 }
@@ -453,6 +468,10 @@ ${fillTable}
 
 Code section of a module exporting malloc/free/calloc/realloc, after
 \`wasm-opt -Oz\`, minus the same module without allocator (${base} bytes: memcpy/memset/memmove).
+Each alloc_cat row is the build timed under its name: \`alloc_cat\` compiled
+with -O2, \`alloc_cat_oz\` with -Oz (as is the shipped library); the peers
+built from source are compiled with -Oz here (and timed at -O2), and
+dlmalloc is wasi-libc's prebuilt object in both.
 
 ${sizeTable}
 
