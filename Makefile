@@ -49,9 +49,13 @@ build/native/%.o: src/%.c $(LIB_HDRS) | deps
 build/native/liballoc_cat.a: $(NATIVE_OBJS)
 	rm -f $@ && ar rcs $@ $^
 
+# The wasm32 library is built for size; `make clean && make WASM_LIB_OPT=-O2`
+# builds it for speed (README "Benchmarks": 1.4 KB at 0.77x dlmalloc's speed
+# against 3.2 KB at 1.09x).
+WASM_LIB_OPT ?= -Oz
 build/wasm32/%.o: src/%.c $(LIB_HDRS) | deps
 	@mkdir -p $(@D)
-	$(CC_CLANG) $(WASM) $(STD) $(WARN) $(INC) -Oz -c $< -o $@
+	$(CC_CLANG) $(WASM) $(STD) $(WARN) $(INC) $(WASM_LIB_OPT) -c $< -o $@
 
 build/wasm32/liballoc_cat.a: $(WASM_OBJS)
 	rm -f $@ && $(AR_LLVM) rcs $@ $^
