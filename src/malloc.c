@@ -371,7 +371,9 @@ void *calloc(size_t count, size_t size) AC_SAME_AS(ac_calloc);
 void *realloc(void *ptr, size_t size) AC_SAME_AS(ac_realloc);
 void *aligned_alloc(size_t alignment, size_t size) AC_SAME_AS(ac_aligned_alloc);
 int posix_memalign(void **out, size_t alignment, size_t size) AC_SAME_AS(ac_posix_memalign);
-void *memalign(size_t alignment, size_t size) AC_SAME_AS(ac_aligned_alloc);
+#ifdef __wasm32__
+void *memalign(size_t alignment, size_t size) AC_SAME_AS(ac_aligned_alloc); /* as musl's */
+#endif
 size_t malloc_usable_size(void *ptr) { return ac_malloc_usable_size(ptr); }
 
 #ifdef __wasm32__
@@ -393,6 +395,16 @@ void *pvalloc(size_t size);
 void *reallocarray(void *ptr, size_t count, size_t size);
 void cfree(void *ptr);
 
+/* glibc's memalign, which programs written for it count on: an alignment
+ * of at most malloc's (0 included) is malloc, and one that is not a power
+ * of two is rounded up to the next (EINVAL only past SIZE_MAX / 2 + 1) */
+void *memalign(size_t alignment, size_t size) {
+    if (alignment <= AC_MALLOC_ALIGN) return ac_malloc(size);
+    if (alignment > SIZE_MAX / 2 + 1) return failed(AC_EINVAL);
+    size_t a = AC_MALLOC_ALIGN;
+    while (a < alignment) a <<= 1;
+    return ac_aligned_alloc(a, size);
+}
 void *valloc(size_t size) { return ac_aligned_alloc((size_t)sysconf(_SC_PAGESIZE), size); }
 void *pvalloc(size_t size) {
     size_t page = (size_t)sysconf(_SC_PAGESIZE);

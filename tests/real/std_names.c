@@ -100,6 +100,20 @@ int main(void) {
     COUNTED(p = memalign(64, 10), 1, 0);
     CHECK(p && aligned(p, 64));
     COUNTED(free(p), 0, 1);
+    /* glibc's memalign: small alignments (0 too) are malloc's, others round
+     * up to a power of two */
+    COUNTED(p = memalign(0, 10), 1, 0);
+    CHECK(p && aligned(p, 16));
+    COUNTED(free(p), 0, 1);
+    COUNTED(p = memalign(3, 10), 1, 0);
+    CHECK(p && aligned(p, 16));
+    COUNTED(free(p), 0, 1);
+    COUNTED(p = memalign(24, 100), 1, 0);
+    CHECK(p && aligned(p, 32));
+    COUNTED(free(p), 0, 1);
+    COUNTED(p = memalign(4097, 100), 1, 0);
+    CHECK(p && aligned(p, 8192));
+    COUNTED(free(p), 0, 1);
     COUNTED(p = valloc(10), 1, 0);
     CHECK(p && aligned(p, page));
     COUNTED(free(p), 0, 1);
@@ -134,6 +148,8 @@ int main(void) {
     CHECK(calloc(huge, 4) == NULL && errno == ENOMEM);
     errno = 0;
     CHECK(aligned_alloc(24, 48) == NULL && errno == EINVAL);
+    errno = 0;
+    CHECK(memalign(SIZE_MAX / 2 + 2, 8) == NULL && errno == EINVAL);
     p = &p;
     CHECK(posix_memalign(&p, 24, 8) == EINVAL && p == &p);
     CHECK(posix_memalign(&p, 64, huge) == ENOMEM && p == &p);
