@@ -111,6 +111,16 @@ build/test/real/std_names: tests/real/std_names.c include/alloc_cat.h | deps
 	@mkdir -p $(@D)
 	$(CC_GCC) $(STD) $(WARN) $(INC) -O2 -fno-builtin $< -lpthread -ldl -o $@
 
+# Fork in a threaded program whose own library's fork handlers allocate
+# (tests/real/run.sh runs it with and without the preload library)
+build/test/real/libfork_handlers.so: tests/real/fork_handlers.c | deps
+	@mkdir -p $(@D)
+	$(CC_GCC) $(STD) $(WARN) -O2 -fPIC -shared $< -lpthread -o $@
+build/test/real/fork_stress: tests/real/fork_stress.c build/test/real/libfork_handlers.so | deps
+	@mkdir -p $(@D)
+	$(CC_GCC) $(STD) $(WARN) -O2 $< -Lbuild/test/real -lfork_handlers -Wl,-rpath,'$$ORIGIN' \
+		-lpthread -o $@
+
 # A real wasm32-wasi program linked with Debian's wasi-libc, with alloc_cat's
 # malloc and with wasi-libc's own. -fno-builtin-malloc/calloc: clang 14
 # assumes malloc never writes errno and would fold the program's errno
@@ -131,7 +141,7 @@ build/wasi/words-dlmalloc.wasm: build/wasi/words.o
 TEST_BINS := build/test/gcc-O2/tests build/test/gcc-O0/tests build/test/clang-O2/tests \
              build/test/clang-asan/tests build/test/wasm32/tests.wasm \
              build/test/checked/tests build/test/audit/tests build/test/wasm32-checked/tests.wasm \
-             build/test/heap_env/heap_env build/test/real/std_names \
+             build/test/heap_env/heap_env build/test/real/std_names build/test/real/fork_stress \
              build/wasi/words-alloc_cat.wasm build/wasi/words-dlmalloc.wasm \
              build/native/liballoc_cat_metrics.so build/test/metrics/metrics_prog \
              build/test/exit_report/exit_report_prog \

@@ -54,14 +54,50 @@ _Static_assert(EINVAL == AC_EINVAL && ENOMEM == AC_ENOMEM, "errno values");
 #if !defined(__wasm32__) && AC_THREAD_SAFE
 #include <pthread.h>
 static pthread_mutex_t heap_lock = PTHREAD_MUTEX_INITIALIZER;
-#define LOCK()   pthread_mutex_lock(&heap_lock)
-#define UNLOCK() pthread_mutex_unlock(&heap_lock)
 
 /* A fork while another thread holds the lock would leave the child's heap
- * locked forever: hold it across fork. */
-static void fork_prepare(void) { LOCK(); }
-static void fork_parent(void) { UNLOCK(); }
-static void fork_child(void) { pthread_mutex_init(&heap_lock, NULL); }
+ * locked forever: the lock is held across fork. Meanwhile the forking
+ * thread passes it: the other fork handlers, which run in that thread
+ * (before ours in the parent's prepare step when registered before ours,
+ * after in the others), may allocate, as glibc's malloc allows; no other
+ * thread can be in the heap then. In the child, the thread is the same. */
+static pthread_t fork_thread;
+static int forking; /* fork_thread holds the lock for a fork */
+static bool is_forking_thread(void) {
+    return __atomic_load_n(&forking, __ATOMIC_ACQUIRE) && pthread_equal(fork_thread, pthread_self());
+}
+#define LOCK()                                                                                     \
+    do {                                                                                           \
+        if (!is_forking_thread()) pthread_mutex_lock(&heap_lock);                                  \
+    } while (0)
+#define UNLOCK()                                                                                   \
+    do {                                                                                           \
+        if (!is_forking_thread()) pthread_mutex_unlock(&heap_lock);                                \
+    } while (0)
+
+/* glibc's fork takes its stdio list lock after the prepare handlers, and a
+ * thread holding that lock (fflush(NULL)) may wait for a stream whose owner
+ * is in malloc (getline): taken after the heap lock it deadlocks, so it is
+ * taken first, as glibc orders its own malloc's locks after it. Weak: only
+ * glibc has it. glibc resets it in the child itself. */
+extern void _IO_list_lock(void) __attribute__((weak));
+extern void _IO_list_unlock(void) __attribute__((weak));
+
+static void fork_prepare(void) {
+    if (_IO_list_lock) _IO_list_lock();
+    pthread_mutex_lock(&heap_lock);
+    fork_thread = pthread_self();
+    __atomic_store_n(&forking, 1, __ATOMIC_RELEASE);
+}
+static void fork_parent(void) {
+    __atomic_store_n(&forking, 0, __ATOMIC_RELEASE);
+    pthread_mutex_unlock(&heap_lock);
+    if (_IO_list_unlock) _IO_list_unlock();
+}
+static void fork_child(void) {
+    __atomic_store_n(&forking, 0, __ATOMIC_RELAXED);
+    pthread_mutex_init(&heap_lock, NULL);
+}
 __attribute__((constructor)) static void register_fork_handlers(void) {
     pthread_atfork(fork_prepare, fork_parent, fork_child);
 }

@@ -149,6 +149,21 @@ else
     fi
 fi
 
+# tests/real/fork_stress.c forks 1000 times while threads use stdio and
+# while fork handlers of its own library allocate; with the library it
+# once deadlocked at once (the heap lock held across fork, taken before
+# those handlers and before glibc's stdio list lock). An alarm makes a
+# deadlock exit status 3 after 60 s.
+label="fork in a threaded program whose fork handlers allocate (fork_stress.c)"
+stress=$root/build/test/real/fork_stress
+if [ ! -x "$stress" ]; then
+    fail "$label" "$stress is missing (make build/test/real/fork_stress)"
+else
+    plain fork "$stress" "$root/README.md"
+    preload fork "$stress" "$root/README.md"
+    check_pair fork 2000 100
+fi
+
 # ---- python3 ----------------------------------------------------------------------
 # The interpreter itself, not a wrapper script (pyenv shims run other
 # programs first).
