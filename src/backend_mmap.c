@@ -89,18 +89,32 @@ size_t ac__mmap_heap_bytes(void) {
     return bytes;
 }
 
+/* Address space for `bytes` and a page more, unusable until mprotect. */
+static char *reserve_bytes(size_t bytes) {
+    return mmap(NULL, bytes + AC_PAGE_BYTES, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+                -1, 0);
+}
+
 /* Makes the reservation, once. */
 static void reserve(void) {
     if (limit) return;
     size_t bytes = ac__mmap_heap_bytes();
     /* One extra page so that the start can be 64 KiB aligned. When the
      * address space is limited (ulimit -v), take half as much, and so
-     * on: a smaller heap beats none. */
+     * on: a smaller heap beats none. What first fits then is most of what
+     * the limit leaves: the heap keeps half of it, and leaves the other
+     * half to the program (thread stacks, its own mappings). */
     char *p;
-    while ((p = mmap(NULL, bytes + AC_PAGE_BYTES, PROT_NONE,
-                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0)) == MAP_FAILED &&
-           bytes > MMAP_HEAP_MIN)
+    bool limited = false;
+    while ((p = reserve_bytes(bytes)) == MAP_FAILED && bytes > MMAP_HEAP_MIN) {
         bytes = (bytes / 2) & ~(AC_PAGE_BYTES - 1);
+        limited = true;
+    }
+    if (p != MAP_FAILED && limited && bytes / 2 >= MMAP_HEAP_MIN) {
+        munmap(p, bytes + AC_PAGE_BYTES);
+        bytes = (bytes / 2) & ~(AC_PAGE_BYTES - 1);
+        p = reserve_bytes(bytes);
+    }
     if (p == MAP_FAILED) {
         /* no address space: a heap that cannot grow */
         static char none[1];
