@@ -50,8 +50,8 @@ build/native/liballoc_cat.a: $(NATIVE_OBJS)
 	rm -f $@ && ar rcs $@ $^
 
 # The wasm32 library is built for size; `make clean && make WASM_LIB_OPT=-O2`
-# builds it for speed (README "Benchmarks": 1.4 KB at 0.77x dlmalloc's speed
-# against 3.2 KB at 1.09x).
+# builds it for speed (README "Benchmarks": 1.4 KB at about 0.8x dlmalloc's
+# speed against 3.2 KB at about 1.1x).
 WASM_LIB_OPT ?= -Oz
 build/wasm32/%.o: src/%.c $(LIB_HDRS) | deps
 	@mkdir -p $(@D)

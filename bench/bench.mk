@@ -164,7 +164,7 @@ $(foreach a,alloc_cat alloc_cat_oz alloc_cat_lib dlmalloc emmalloc bump,\
 $(eval $(call bench_size_module,none,))
 
 $(BENCH_DIR)/size/%.oz.wasm: $(BENCH_DIR)/size/%.wasm | bench-tools
-	$(WASM_OPT) -Oz --enable-bulk-memory $< -o $@
+	$(WASM_OPT) -Oz --strip-debug --enable-bulk-memory $< -o $@
 
 # Native reference (glibc's malloc): the same harness, gcc -O2; and a clang
 # ASan+UBSan build that the smoke test runs to keep the harness itself honest.
