@@ -97,23 +97,14 @@ int main(void) {
     COUNTED(CHECK(posix_memalign(&p, 4096, 10) == 0), 1, 0);
     CHECK(aligned(p, 4096));
     COUNTED(free(p), 0, 1);
-    COUNTED(p = memalign(64, 10), 1, 0);
-    CHECK(p && aligned(p, 64));
-    COUNTED(free(p), 0, 1);
     /* glibc's memalign: small alignments (0 too) are malloc's, others round
      * up to a power of two */
-    COUNTED(p = memalign(0, 10), 1, 0);
-    CHECK(p && aligned(p, 16));
-    COUNTED(free(p), 0, 1);
-    COUNTED(p = memalign(3, 10), 1, 0);
-    CHECK(p && aligned(p, 16));
-    COUNTED(free(p), 0, 1);
-    COUNTED(p = memalign(24, 100), 1, 0);
-    CHECK(p && aligned(p, 32));
-    COUNTED(free(p), 0, 1);
-    COUNTED(p = memalign(4097, 100), 1, 0);
-    CHECK(p && aligned(p, 8192));
-    COUNTED(free(p), 0, 1);
+    static const size_t memalign_cases[][2] = {{64, 64}, {0, 16}, {3, 16}, {24, 32}, {4097, 8192}};
+    for (size_t i = 0; i < sizeof memalign_cases / sizeof memalign_cases[0]; i++) {
+        COUNTED(p = memalign(memalign_cases[i][0], 100), 1, 0);
+        CHECK(p && aligned(p, memalign_cases[i][1]));
+        COUNTED(free(p), 0, 1);
+    }
     COUNTED(p = valloc(10), 1, 0);
     CHECK(p && aligned(p, page));
     COUNTED(free(p), 0, 1);
