@@ -514,6 +514,11 @@ static int w_fill(void) {
         n++;
     }
     R.frag_live = R.live;
+    /* what is still live (phase 1's survivors and phase 2's blocks) holds
+     * what was written into it */
+    if (checking)
+        for (uint32_t i = 0; i < n; i++)
+            if (!check(slots[i].p, 0, slots[i].size, slots[i].tag)) return fail(ST_CORRUPT, slots[i].size);
     R.fail_live = live1;
     R.fail_size = size1;
     R.fail_blocks = blocks1;
