@@ -13,8 +13,8 @@ extern char __heap_base;
 
 #ifdef __EMSCRIPTEN__
 /* emscripten's JavaScript keeps views of the memory (HEAPU8...) that a
- * memory.grow detaches; this import (from emscripten's library.js) renews
- * them. Build with -sMALLOC=none, and -sALLOW_MEMORY_GROWTH=1 to grow. */
+ * memory.grow detaches (any, even by no pages); this import (from
+ * emscripten's library.js) renews them. Build with -sMALLOC=none, and -sALLOW_MEMORY_GROWTH=1 to grow. */
 __attribute__((import_module("env"), import_name("emscripten_notify_memory_growth"))) void
 emscripten_notify_memory_growth(size_t memory_index);
 #endif
@@ -38,7 +38,9 @@ static char *wasm_grow(ac__backend *self, size_t pages) {
     if (old_pages == (size_t)-1) return NULL;
     self->end = end_of(old_pages + pages);
 #ifdef __EMSCRIPTEN__
-    if (pages) emscripten_notify_memory_growth(0);
+    /* even the grow by no pages above replaces the memory's buffer in
+     * JavaScript: emscripten's views must be renewed every time */
+    emscripten_notify_memory_growth(0);
 #endif
     return end ? (char *)(old_pages * AC_PAGE_BYTES) : &__heap_base;
 }

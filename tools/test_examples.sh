@@ -86,7 +86,7 @@ if command -v emcc >/dev/null 2>&1; then
     run "emscripten -sMALLOC=none (build)" env NODE_PATH=/usr/share/nodejs emcc -std=c11 -Wall -Wextra \
         -Wpedantic -Wconversion -Wshadow -Wmissing-prototypes -Werror -O2 -sMALLOC=none \
         -sALLOW_MEMORY_GROWTH=1 -Idist examples/emscripten/em_malloc.c dist/alloc_cat.c -o $em_out
-    run "emscripten -sMALLOC=none (run)" $NODE --no-experimental-fetch $em_out
+    run "emscripten -sMALLOC=none (run)" timeout 60 $NODE --no-experimental-fetch $em_out
 else
     echo "--- emscripten example skipped: emcc not found (apt-get install emscripten)"
 fi

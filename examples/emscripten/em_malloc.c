@@ -46,6 +46,11 @@ int main(void) {
     CHECK(d && stats().allocs == s0.allocs + 1 && stats().in_use_bytes == s0.in_use_bytes + 11,
           "strdup inside emscripten's libc uses alloc_cat");
     free(d);
+    /* the memory has not grown yet: printing must work now too (the heap's
+     * first look at the memory once cut emscripten's views of it off, and
+     * the program hung in this printf) */
+    CHECK(printf("printing after the first allocation, before any growth\n") > 0,
+          "printf after the first allocation");
 
     size_t pages = __builtin_wasm_memory_size(0);
     char *blocks[48];

@@ -4,7 +4,7 @@
  * JavaScript (strings.mjs) allocates strings in the module's memory, C
  * reverses and joins them into new allocations, JavaScript frees them.
  *
- *   clang --target=wasm32 -nostdlib -O2 -Iinclude -Wl,--no-entry \
+ *   clang --target=wasm32 -nostdlib -mbulk-memory -O2 -Iinclude -Wl,--no-entry \
  *       examples/freestanding/strings.c build/wasm32/liballoc_cat.a -o strings.wasm
  *
  * Every export is named with export_name; malloc and free come from alloc_cat
