@@ -24,14 +24,19 @@ typedef struct report_log {
 
 static report_log got;
 
+/* Copies a message into dst[0..len), truncated and NUL-terminated. */
+static void copy_message(char *dst, size_t len, const char *message) {
+    size_t i = 0;
+    for (; message[i] && i + 1 < len; i++) dst[i] = message[i];
+    dst[i] = '\0';
+}
+
 static void record(ac_error_kind kind, const void *ptr, const char *message, void *ctx) {
     got.n++;
     got.kind = kind;
     got.ptr = ptr;
     got.ctx = ctx;
-    size_t i = 0;
-    for (; message[i] && i + 1 < sizeof got.message; i++) got.message[i] = message[i];
-    got.message[i] = '\0';
+    copy_message(got.message, sizeof got.message, message);
 }
 
 static int ctx_tag;
@@ -321,9 +326,7 @@ static void nesting_hook(ac_error_kind kind, const void *ptr, const char *messag
     static char inner_target[64];
     record(kind, ptr, message, ctx);
     if (got.n != 1) return;
-    size_t i = 0;
-    for (; message[i] && i + 1 < sizeof outer_copy; i++) outer_copy[i] = message[i];
-    outer_copy[i] = '\0';
+    copy_message(outer_copy, sizeof outer_copy, message);
     ac_free(inner_target + 16); /* a second report, from inside the hook */
     outer_intact = t_streq(message, outer_copy);
 }
