@@ -84,8 +84,10 @@ enum field {
     F_MOVES = 10       /* reallocs that returned a new address (the block moved) */
 };
 
-/* Every allocator of the benchmark guarantees at least this (emmalloc: 8). */
-#define MIN_ALIGN 8u
+/* The alignment every malloc, calloc and realloc block is checked for:
+ * each allocator's own promise (bench_run's check_align_bytes; alloc_cat,
+ * dlmalloc and glibc on 64-bit: 16, emmalloc: 8). */
+static size_t min_align = 8u;
 
 /* ---- state ----------------------------------------------------------------- */
 
@@ -209,7 +211,7 @@ static int got(slot *s, unsigned char *p, size_t size, size_t align) {
 }
 
 static int op_malloc(slot *s, size_t size) {
-    return got(s, (unsigned char *)malloc(size), size, MIN_ALIGN);
+    return got(s, (unsigned char *)malloc(size), size, min_align);
 }
 
 static int op_calloc(slot *s, size_t size) {
@@ -220,7 +222,7 @@ static int op_calloc(slot *s, size_t size) {
                 R.ops++;
                 return fail(ST_DIRTY, size);
             }
-    return got(s, p, size, MIN_ALIGN);
+    return got(s, p, size, min_align);
 }
 
 static int op_aligned(slot *s, size_t align, size_t size) {
@@ -246,7 +248,7 @@ static int op_realloc(slot *s, size_t size) {
     if (!p) return fail(ST_OOM, size);
     if ((uintptr_t)p != before) R.moves++;
     if (checking) {
-        if ((uintptr_t)p & (MIN_ALIGN - 1u)) return fail(ST_ALIGN, size);
+        if ((uintptr_t)p & (min_align - 1u)) return fail(ST_ALIGN, size);
         if (!check(p, 0, old < size ? old : size, s->tag)) return fail(ST_CORRUPT, size);
         if (size > old) fill(p, old, size, s->tag);
     }
@@ -562,17 +564,23 @@ EXPORT(bench_name) const char *bench_name(int workload) {
     return workload >= 0 && workload < WORKLOADS ? workloads[workload].name : "";
 }
 
-/* Runs one workload; returns its status (0 = ok). In the wasm build each
+/* Runs one workload; returns its status (0 = ok). check_align_bytes 0 runs
+ * it timed, without checks; else every block's bytes are filled and checked
+ * and every malloc, calloc and realloc block must be aligned to it (a power
+ * of two, 8 at least: the allocator's promise). In the wasm build each
  * instance runs one workload (a fresh heap); natively they run in turn. */
-EXPORT(bench_run) int bench_run(int workload, int scale_pct, int check_blocks, uint32_t seed) {
+EXPORT(bench_run) int bench_run(int workload, int scale_pct, int check_align_bytes, uint32_t seed) {
     R.ms = 0;
     R.ops = R.timed_ops = R.live = R.peak = R.moves = 0;
     R.fail_live = R.fail_size = R.fail_blocks = R.frag_base = R.frag_live = 0;
     R.status = ST_OK;
     live_blocks = 0;
-    if (workload < 0 || workload >= WORKLOADS || scale_pct <= 0) return R.status = ST_ARGS;
+    if (workload < 0 || workload >= WORKLOADS || scale_pct <= 0 || check_align_bytes < 0 ||
+        (check_align_bytes && (check_align_bytes < 8 || (check_align_bytes & (check_align_bytes - 1)))))
+        return R.status = ST_ARGS;
     for (uint32_t i = 0; i < MAX_SLOTS; i++) slots[i].p = NULL;
-    checking = check_blocks != 0;
+    checking = check_align_bytes != 0;
+    if (checking) min_align = (size_t)check_align_bytes;
     scale = (uint32_t)scale_pct;
     rng = UINT64_C(0x9E3779B97F4A7C15) ^ ((uint64_t)seed << 32) ^ (uint64_t)(uint32_t)(workload + 1) * UINT64_C(0xBF58476D1CE4E5B9);
     if (!rng) rng = 1;
@@ -613,12 +621,13 @@ uint32_t bench_heap_base(void) { return 0; }
 
 /* Native reference: bench_native [--check] [--scale PCT] [--seed N]
  * Runs every workload but the fill test (glibc's heap has no fixed size)
- * and prints one JSON line each. Exit status 1 if any failed. */
+ * and prints one JSON line each. Exit status 1 if any failed. --check
+ * checks blocks for max_align_t's alignment, which glibc's malloc keeps. */
 int main(int argc, char **argv) {
-    int scale_pct = 100, check_blocks = 0;
+    int scale_pct = 100, check_align_bytes = 0;
     uint32_t seed = 0;
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--check")) check_blocks = 1;
+        if (!strcmp(argv[i], "--check")) check_align_bytes = (int)_Alignof(max_align_t);
         else if (!strcmp(argv[i], "--scale") && i + 1 < argc) scale_pct = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--seed") && i + 1 < argc) seed = (uint32_t)strtoul(argv[++i], NULL, 0);
         else {
@@ -629,7 +638,7 @@ int main(int argc, char **argv) {
     int failed = 0;
     for (int w = 0; w < WORKLOADS; w++) {
         if (workloads[w].run == w_fill) continue;
-        int st = bench_run(w, scale_pct, check_blocks, seed);
+        int st = bench_run(w, scale_pct, check_align_bytes, seed);
         failed |= st != 0;
         printf("{\"name\":\"%s\",\"status\":%d,\"ms\":%.6f,\"ops\":%.0f,\"all_ops\":%.0f,\"peak\":%.0f}\n",
                workloads[w].name, st, bench_result(F_MS), bench_result(F_OPS), bench_result(F_ALL_OPS),
