@@ -1,6 +1,7 @@
 # bench/bench.mk - the allocator benchmark, included at the end of the Makefile.
 #
 #   make bench        every installed peer, tables printed and bench/RESULTS.md rewritten
+#   make bench-onebuild  the experiment bench/onebuild.c beside alloc_cat and dlmalloc
 #   make bench-smoke  seconds: alloc_cat, dlmalloc and the bump floor in check mode,
 #                     the native harness under ASan+UBSan, and the code-size budget
 #                     (run by `make test`)
@@ -29,6 +30,7 @@ BENCH_SIZE_EXPORTS := -Wl,--export=malloc -Wl,--export=free -Wl,--export=calloc 
 BENCH_RT_EXPORTS   := -Wl,--export=memcpy -Wl,--export=memset -Wl,--export=memmove
 
 BENCH_ROUNDS ?= 21
+BENCH_ROUNDS_ONEBUILD ?= 7
 BENCH_SCALE  ?= 100
 BENCH_SEED   ?= 0
 BENCH_SMOKE_SCALE ?= 2
@@ -64,7 +66,7 @@ BENCH_PEERS += bump
 # The smoke test needs no emscripten (CI does not install it); dlmalloc is
 # required there: a missing libc.a is installed by tools/deps.sh (as root)
 # or reported with the apt-get line.
-BENCH_SMOKE_PEERS := alloc_cat dlmalloc bump
+BENCH_SMOKE_PEERS := alloc_cat dlmalloc bump onebuild_oz
 bench_empty :=
 bench_space := $(bench_empty) $(bench_empty)
 bench_comma := ,
@@ -132,6 +134,21 @@ BENCH_ALLOC_OBJS_bump_size       := $(BENCH_DIR)/size/bump.o
 BENCH_ALLOC_OBJS_alloc_cat_lib_size := build/wasm32/liballoc_cat.a
 BENCH_ALLOC_OBJS_none_size          :=
 
+# The issue 8 experiment (bench/onebuild.c, not alloc_cat): each variant is
+# one object, built with its own flags, used for its speed, fill and size
+# modules alike (size and speed from one build). NAME:FLAGS, + for a space.
+ONEBUILD_VARIANTS := onebuild_oz:-Oz onebuild_o2:-O2 onebuild_best_oz:-Oz+-DBEST=16 \
+                     onebuild_novictim_oz:-Oz+-DSMALLDV=0
+ONEBUILD_PEERS := $(foreach v,$(ONEBUILD_VARIANTS),$(firstword $(subst :, ,$(v))))
+define onebuild_obj
+$(BENCH_DIR)/onebuild/$(1).o: bench/onebuild.c | deps
+	@mkdir -p $$(@D)
+	$$(CC_CLANG) $$(BENCH_CFLAGS) $(subst +, ,$(2)) $$(WARN) -c $$< -o $$@
+BENCH_ALLOC_OBJS_$(1)_speed := $(BENCH_DIR)/onebuild/$(1).o
+BENCH_ALLOC_OBJS_$(1)_size  := $(BENCH_DIR)/onebuild/$(1).o
+endef
+$(foreach v,$(ONEBUILD_VARIANTS),$(eval $(call onebuild_obj,$(firstword $(subst :, ,$(v))),$(lastword $(subst :, ,$(v))))))
+
 # ---- modules ---------------------------------------------------------------------
 # speed/NAME.wasm: harness + rt + allocator (memory up to BENCH_MAX_MEMORY)
 # fill/NAME.wasm:  the same objects, memory capped at BENCH_FILL_MAX_MEMORY
@@ -145,7 +162,7 @@ $(BENCH_DIR)/fill/$(1).wasm: $(BENCH_DIR)/speed/harness.o $(BENCH_DIR)/speed/rt.
 	@mkdir -p $$(@D)
 	$$(CC_CLANG) $$(BENCH_LDFLAGS) -Wl,--max-memory=$$(BENCH_FILL_MAX_MEMORY) $$^ -o $$@
 endef
-$(foreach a,alloc_cat alloc_cat_oz dlmalloc emmalloc bump,$(eval $(call bench_modules,$(a))))
+$(foreach a,alloc_cat alloc_cat_oz dlmalloc emmalloc bump $(ONEBUILD_PEERS),$(eval $(call bench_modules,$(a))))
 
 # speed/none.wasm: the harness with no allocator (bench/none.c), timed
 # unchecked only: its time is subtracted for the allocators' share alone
@@ -159,7 +176,7 @@ define bench_size_module
 $(BENCH_DIR)/size/$(1).wasm: $(BENCH_DIR)/size/rt.o $$(BENCH_ALLOC_OBJS_$(1)_size)
 	$$(CC_CLANG) $$(BENCH_LDFLAGS) $$(BENCH_RT_EXPORTS) $(2) $$^ -o $$@
 endef
-$(foreach a,alloc_cat alloc_cat_oz alloc_cat_lib dlmalloc emmalloc bump,\
+$(foreach a,alloc_cat alloc_cat_oz alloc_cat_lib dlmalloc emmalloc bump $(ONEBUILD_PEERS),\
   $(eval $(call bench_size_module,$(a),$(BENCH_SIZE_EXPORTS))))
 $(eval $(call bench_size_module,none,))
 
@@ -187,13 +204,19 @@ BENCH_RUN = $(BENCH_NODE) bench/run.mjs --dir $(BENCH_DIR) \
 
 # ---- targets ---------------------------------------------------------------------
 
-.PHONY: bench bench-smoke bench-smoke-build
+.PHONY: bench bench-smoke bench-smoke-build bench-onebuild
 bench: $(call bench_files,$(BENCH_PEERS)) $(BENCH_DIR)/native/bench_glibc | bench-tools
 	@$(BENCH_RUN) --allocs "$(strip $(BENCH_PEERS))" --native $(BENCH_DIR)/native/bench_glibc \
 		--rounds $(BENCH_ROUNDS) --scale $(BENCH_SCALE) --results bench/RESULTS.md \
 		--skipped "$(strip $(BENCH_SKIPPED))" \
 		--flags "$(BENCH_CFLAGS) $(BENCH_OPT) (size: $(BENCH_SIZE_OPT), wasm-opt -Oz)" \
 		--command "make bench$(if $(filter-out 21,$(BENCH_ROUNDS)), BENCH_ROUNDS=$(BENCH_ROUNDS))$(if $(filter-out 100,$(BENCH_SCALE)), BENCH_SCALE=$(BENCH_SCALE))"
+
+# The experiment of bench/onebuild.c, timed with the two builds of alloc_cat
+# and dlmalloc (7 rounds; printed, bench/RESULTS.md left alone).
+bench-onebuild: $(call bench_files,$(ONEBUILD_PEERS) alloc_cat alloc_cat_oz dlmalloc) | bench-tools
+	@$(BENCH_RUN) --allocs "alloc_cat alloc_cat_oz $(ONEBUILD_PEERS) dlmalloc" \
+		--rounds $(BENCH_ROUNDS_ONEBUILD) --scale $(BENCH_SCALE)
 
 bench-smoke-build: $(call bench_files,$(BENCH_SMOKE_PEERS)) $(BENCH_DIR)/native/bench_asan
 
