@@ -672,9 +672,13 @@ static void *alloc_counted(size_t bytes, size_t align) {
     return b ? counted(b, bytes, align) : NULL;
 }
 
-void *ac__heap_alloc(size_t bytes) { return alloc_counted(bytes, AC_MALLOC_ALIGN); }
+/* A block for `bytes`, counted; NULL for an absurd size or when the backend
+ * refuses to grow. Static, like the rest of the engine's entry points that
+ * malloc.c calls: each then has one caller there and is inlined into it. */
+static void *heap_alloc(size_t bytes) { return alloc_counted(bytes, AC_MALLOC_ALIGN); }
 
-void ac__heap_free(void *payload) {
+/* Frees a live block (checked builds have checked it), counted. */
+static void heap_free(void *payload) {
     char *b = (char *)payload - HDR_BYTES;
 #if AC_VALGRIND
     VALGRIND_FREELIKE_BLOCK(payload, 0);
@@ -744,7 +748,10 @@ static bool heap_resize_in_place(void *payload, size_t bytes) {
     return true;
 }
 
-void *ac__heap_alloc_aligned(size_t bytes, size_t align) {
+/* A block for `bytes` whose payload is aligned to `align` (a power of two),
+ * counted; NULL for an absurd size or alignment or when the backend
+ * refuses to grow. */
+static void *heap_alloc_aligned(size_t bytes, size_t align) {
     if (align <= GRAIN) return alloc_counted(bytes, align); /* every payload has it */
     /* Payloads are 16-aligned, so an aligned one is at most align - 16
      * bytes in, and that lead is a whole block to give back. */
@@ -767,14 +774,18 @@ void *ac__heap_alloc_aligned(size_t bytes, size_t align) {
     return counted(b, bytes, align);
 }
 
-size_t ac__heap_requested(const void *payload) {
+#if AC_CHECKED
+/* The bytes asked for of a live block (checked builds' reports). */
+static size_t heap_requested(const void *payload) {
     return requested(*word((char *)(uintptr_t)payload - HDR_BYTES));
 }
+#endif
 
-size_t ac__heap_usable(const void *payload) {
+/* The bytes the caller of a live block may use. */
+static size_t heap_usable(const void *payload) {
 #if AC_CHECKED
     /* the canary sits right after the requested bytes */
-    return ac__heap_requested(payload);
+    return heap_requested(payload);
 #else
     return used_size(*word((char *)(uintptr_t)payload - HDR_BYTES)) - HDR_BYTES;
 #endif

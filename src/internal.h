@@ -102,12 +102,8 @@ void ac__static_backend_init(ac__backend *b, void *buf, size_t bytes);
 #define AC__BLOCK_BYTES(n)                                                                         \
     (((size_t)(n) + AC__HDR_BYTES + AC__CANARY_BYTES + AC__GRAIN - 1) & ~(size_t)(AC__GRAIN - 1))
 
-/* Not thread-safe: malloc.c serializes. Sizes are requested bytes. */
-void *ac__heap_alloc(size_t bytes);
-void *ac__heap_alloc_aligned(size_t bytes, size_t align);
-void ac__heap_free(void *payload);
-size_t ac__heap_requested(const void *payload); /* bytes asked for */
-size_t ac__heap_usable(const void *payload);    /* bytes the caller may use */
+/* The heap engine (heap.c, compiled inside malloc.c: its allocation and
+ * freeing are static there). Not thread-safe: malloc.c serializes. */
 /* Checked builds: 0 when payload is a live block of this heap with its
  * canary intact, else the ac_error_kind found. */
 int ac__heap_block_error(const void *payload);

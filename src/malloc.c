@@ -161,7 +161,7 @@ static int misuse(const void *ptr, size_t size, size_t align, const char *where,
     int kind = ac__heap_block_error(ptr);
     size_t actual = 0;
     if (!kind && size != ANY_SIZE) {
-        actual = ac__heap_requested(ptr);
+        actual = heap_requested(ptr);
         if (actual != size || !is_pow2(align) || (uintptr_t)ptr % align)
             kind = AC_ERROR_SIZE_MISMATCH;
     }
@@ -188,7 +188,7 @@ static int misuse(const void *ptr, size_t size, size_t align, const char *where,
     }
     if (kind == AC_ERROR_OVERFLOW) {
         ac__w_str(&w, " (");
-        ac__w_udec(&w, ac__heap_requested(ptr));
+        ac__w_udec(&w, heap_requested(ptr));
         ac__w_str(&w, " bytes): its canary was overwritten");
     }
     ac__w_finish(&w);
@@ -224,7 +224,7 @@ static void free_checked(void *ptr, size_t size, size_t align, const char *where
     misuse_report r;
     LOCK();
     int bad = misuse(ptr, size, align, where, &r);
-    if (!bad) ac__heap_free(ptr);
+    if (!bad) heap_free(ptr);
     UNLOCK();
     if (bad) report(bad, ptr, &r);
 }
@@ -242,7 +242,7 @@ __attribute__((noinline)) static void *failed(int err) {
 
 void *ac_malloc(size_t size) {
     LOCK();
-    void *p = ac__heap_alloc(size);
+    void *p = heap_alloc(size);
     UNLOCK();
     return p ? p : failed(AC_ENOMEM);
 }
@@ -264,7 +264,7 @@ void *ac_calloc(size_t count, size_t size) {
 static void *alloc_aligned(size_t size, size_t align) {
     if (!is_pow2(align)) return failed(AC_EINVAL);
     LOCK();
-    void *p = ac__heap_alloc_aligned(size, align);
+    void *p = heap_alloc_aligned(size, align);
     UNLOCK();
     return p ? p : failed(AC_ENOMEM);
 }
@@ -299,7 +299,7 @@ resize(void *ptr, size_t old_size, size_t size, size_t align, const char *where)
          * there); the header is as it was, as the resize failed. A shrink
          * always succeeds in place, and a growth that fails asks for more
          * than the block holds: the new block has room for them all. */
-        ac__memcpy(q, ptr, ac__heap_usable(ptr));
+        ac__memcpy(q, ptr, heap_usable(ptr));
         ac_free(ptr);
     }
     return q;
@@ -315,7 +315,7 @@ void *ac_aligned_alloc(size_t alignment, size_t size) { return alloc_aligned(siz
 int ac_posix_memalign(void **out, size_t alignment, size_t size) {
     if (!is_pow2(alignment) || alignment % sizeof(void *)) return AC_EINVAL;
     LOCK();
-    void *p = ac__heap_alloc_aligned(size, alignment);
+    void *p = heap_alloc_aligned(size, alignment);
     UNLOCK();
     if (!p) return AC_ENOMEM;
     *out = p;
@@ -327,7 +327,7 @@ size_t ac_malloc_usable_size(const void *ptr) {
     misuse_report r;
     LOCK();
     int bad = misuse(ptr, ANY_SIZE, 1, "malloc_usable_size", &r);
-    size_t n = bad ? 0 : ac__heap_usable(ptr);
+    size_t n = bad ? 0 : heap_usable(ptr);
     UNLOCK();
     if (bad) report(bad, ptr, &r);
     return n;
