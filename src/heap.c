@@ -510,7 +510,7 @@ static char *top_room(size_t size) {
  * search, no split); and a small request cut from the low end of the spare
  * leaves the rest the spare (no list work): that keeps the small requests
  * that come and go most cheap. */
-static char *block_alloc(size_t bytes) {
+SPEED_INLINE static char *block_take(size_t bytes) {
     size_t size = size_for(bytes);
     uint32_t flags = 0;
     unsigned i = bin_of(size);
@@ -569,6 +569,11 @@ found:
     *word(b) = flags | F_USED | (uint32_t)bytes << REQ_SHIFT;
     return b;
 }
+
+/* block_take() for every caller but malloc's own path: built for speed,
+ * malloc has a copy inlined (alloc_counted() with `hot`), no call at all;
+ * built for size, everyone calls this one. */
+static char *block_alloc(size_t bytes) { return block_take(bytes); }
 
 #if AC_AUDIT_SIZES
 ac__audit_tables ac__audit;
@@ -665,17 +670,24 @@ static void *counted(char *b, size_t bytes, size_t align) {
 }
 
 /* A block for `bytes` at an alignment every payload has (at most GRAIN),
- * counted; NULL for an absurd size or when the backend refuses to grow. */
-static void *alloc_counted(size_t bytes, size_t align) {
+ * counted; NULL for an absurd size or when the backend refuses to grow.
+ * `hot` (a constant): malloc's own path, which a speed build inlines whole
+ * into malloc; a size build shares one copy of everything. */
+SPEED_INLINE static void *alloc_counted(size_t bytes, size_t align, bool hot) {
     if (bytes > MAX_REQUEST) return NULL;
+#if defined(__OPTIMIZE_SIZE__)
+    (void)hot;
     char *b = block_alloc(bytes);
+#else
+    char *b = hot ? block_take(bytes) : block_alloc(bytes);
+#endif
     return b ? counted(b, bytes, align) : NULL;
 }
 
 /* A block for `bytes`, counted; NULL for an absurd size or when the backend
  * refuses to grow. Static, like the rest of the engine's entry points that
  * malloc.c calls: each then has one caller there and is inlined into it. */
-static void *heap_alloc(size_t bytes) { return alloc_counted(bytes, AC_MALLOC_ALIGN); }
+static void *heap_alloc(size_t bytes) { return alloc_counted(bytes, AC_MALLOC_ALIGN, true); }
 
 /* Frees a live block (checked builds have checked it), counted. */
 static void heap_free(void *payload) {
@@ -752,7 +764,7 @@ static bool heap_resize_in_place(void *payload, size_t bytes) {
  * counted; NULL for an absurd size or alignment or when the backend
  * refuses to grow. */
 static void *heap_alloc_aligned(size_t bytes, size_t align) {
-    if (align <= GRAIN) return alloc_counted(bytes, align); /* every payload has it */
+    if (align <= GRAIN) return alloc_counted(bytes, align, false); /* every payload has it */
     /* Payloads are 16-aligned, so an aligned one is at most align - 16
      * bytes in, and that lead is a whole block to give back. */
     if (align > MAX_REQUEST || bytes > MAX_REQUEST - align) return NULL;

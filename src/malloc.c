@@ -242,7 +242,9 @@ __attribute__((noinline)) static void *failed(int err) {
 
 /* ---- the malloc family -------------------------------------------------------- */
 
-void *ac_malloc(size_t size) {
+/* Not inlined into calloc and realloc: built for speed, the engine's
+ * allocation is inlined here, and one copy of it is enough. */
+__attribute__((noinline)) void *ac_malloc(size_t size) {
     LOCK();
     void *p = heap_alloc(size);
     UNLOCK();
