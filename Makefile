@@ -162,6 +162,7 @@ test: all $(TEST_BINS) examples dist deps-pkgconfig
 		"wasm32-wasi program=NODE=$(NODE) tests/wasi/run.sh build/wasi" \
 		"real programs with LD_PRELOAD=tests/real/run.sh build/native/liballoc_cat_preload.so" \
 		"bench smoke=$(BENCH_SMOKE_CMD)" \
+		"bench onebuild experiment's options=$(ONEBUILD_TEST_CMD)" \
 		"JS stats reader under node=$(NODE) tests/test_js.mjs build/examples/js_stats.wasm build/test/js/js_stats-audit.wasm" \
 		"metrics-only LD_PRELOAD=tools/test_metrics.sh build/native/liballoc_cat_metrics.so build/test/metrics/metrics_prog" \
 		"exit report of the LD_PRELOAD libraries=tools/test_exit_report.sh build/test/exit_report/exit_report_prog build/native/liballoc_cat_preload.so build/native/liballoc_cat_metrics.so" \

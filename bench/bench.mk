@@ -66,7 +66,7 @@ BENCH_PEERS += bump
 # The smoke test needs no emscripten (CI does not install it); dlmalloc is
 # required there: a missing libc.a is installed by tools/deps.sh (as root)
 # or reported with the apt-get line.
-BENCH_SMOKE_PEERS := alloc_cat dlmalloc bump onebuild_oz
+BENCH_SMOKE_PEERS := alloc_cat dlmalloc bump onebuild_oz onebuild_full_oz
 bench_empty :=
 bench_space := $(bench_empty) $(bench_empty)
 bench_comma := ,
@@ -137,8 +137,12 @@ BENCH_ALLOC_OBJS_none_size          :=
 # The issue 8 experiment (bench/onebuild.c, not alloc_cat): each variant is
 # one object, built with its own flags, used for its speed, fill and size
 # modules alike (size and speed from one build). NAME:FLAGS, + for a space.
+# _full: with alloc_cat's always-on counters and its spans (memory grown by
+# other code), the features the plain experiment leaves out.
 ONEBUILD_VARIANTS := onebuild_oz:-Oz onebuild_o2:-O2 onebuild_best_oz:-Oz+-DBEST=16 \
-                     onebuild_novictim_oz:-Oz+-DSMALLDV=0
+                     onebuild_novictim_oz:-Oz+-DSMALLDV=0 onebuild_full_oz:-Oz+-DCOUNTERS+-DSPANS \
+                     onebuild_full_o2:-O2+-DCOUNTERS+-DSPANS onebuild_counters_oz:-Oz+-DCOUNTERS \
+                     onebuild_spans_oz:-Oz+-DSPANS
 ONEBUILD_PEERS := $(foreach v,$(ONEBUILD_VARIANTS),$(firstword $(subst :, ,$(v))))
 define onebuild_obj
 $(BENCH_DIR)/onebuild/$(1).o: bench/onebuild.c | deps
@@ -148,6 +152,17 @@ BENCH_ALLOC_OBJS_$(1)_speed := $(BENCH_DIR)/onebuild/$(1).o
 BENCH_ALLOC_OBJS_$(1)_size  := $(BENCH_DIR)/onebuild/$(1).o
 endef
 $(foreach v,$(ONEBUILD_VARIANTS),$(eval $(call onebuild_obj,$(firstword $(subst :, ,$(v))),$(lastword $(subst :, ,$(v))))))
+# Test modules of its options (bench/onebuild_test.mjs): the variant's object,
+# rt.o and bench/onebuild_other.c (code that grows memory itself).
+ONEBUILD_TESTS := onebuild_full_oz:counters+spans onebuild_full_o2:counters+spans \
+                  onebuild_counters_oz:counters onebuild_spans_oz:spans
+ONEBUILD_TEST_MODULES := $(foreach t,$(ONEBUILD_TESTS),$(BENCH_DIR)/onebuild/test-$(firstword $(subst :, ,$(t))).wasm)
+$(BENCH_DIR)/onebuild/other.o: bench/onebuild_other.c | deps
+	@mkdir -p $(@D)
+	$(CC_CLANG) $(BENCH_CFLAGS) -O2 $(WARN) -c $< -o $@
+$(BENCH_DIR)/onebuild/test-%.wasm: $(BENCH_DIR)/onebuild/%.o $(BENCH_DIR)/speed/rt.o $(BENCH_DIR)/onebuild/other.o
+	$(CC_CLANG) $(BENCH_LDFLAGS) -Wl,--max-memory=268435456 $(BENCH_SIZE_EXPORTS) -Wl,--export=aligned_alloc \
+		-Wl,--export-if-defined=ob_stats -Wl,--export-if-defined=ob_stats_reset_trip $^ -o $@
 
 # ---- modules ---------------------------------------------------------------------
 # speed/NAME.wasm: harness + rt + allocator (memory up to BENCH_MAX_MEMORY)
@@ -204,7 +219,7 @@ BENCH_RUN = $(BENCH_NODE) bench/run.mjs --dir $(BENCH_DIR) \
 
 # ---- targets ---------------------------------------------------------------------
 
-.PHONY: bench bench-smoke bench-smoke-build bench-onebuild
+.PHONY: bench bench-smoke bench-smoke-build bench-onebuild bench-onebuild-test
 bench: $(call bench_files,$(BENCH_PEERS)) $(BENCH_DIR)/native/bench_glibc | bench-tools
 	@$(BENCH_RUN) --allocs "$(strip $(BENCH_PEERS))" --native $(BENCH_DIR)/native/bench_glibc \
 		--rounds $(BENCH_ROUNDS) --scale $(BENCH_SCALE) --results bench/RESULTS.md \
@@ -218,6 +233,10 @@ bench-onebuild: $(call bench_files,$(ONEBUILD_PEERS) alloc_cat alloc_cat_oz dlma
 	@$(BENCH_RUN) --allocs "alloc_cat alloc_cat_oz $(ONEBUILD_PEERS) dlmalloc" \
 		--rounds $(BENCH_ROUNDS_ONEBUILD) --scale $(BENCH_SCALE)
 
+ONEBUILD_TEST_CMD = $(NODE) bench/onebuild_test.mjs $(foreach t,$(ONEBUILD_TESTS),$(BENCH_DIR)/onebuild/test-$(subst :,.wasm:,$(t)))
+bench-onebuild-test: $(ONEBUILD_TEST_MODULES)
+	@$(ONEBUILD_TEST_CMD)
+
 bench-smoke-build: $(call bench_files,$(BENCH_SMOKE_PEERS)) $(BENCH_DIR)/native/bench_asan
 
 BENCH_SMOKE_CMD = $(BENCH_RUN) --smoke --allocs $(subst $(bench_space),$(bench_comma),$(strip $(BENCH_SMOKE_PEERS))) \
@@ -226,5 +245,6 @@ BENCH_SMOKE_CMD = $(BENCH_RUN) --smoke --allocs $(subst $(bench_space),$(bench_c
 bench-smoke: bench-smoke-build
 	@$(BENCH_SMOKE_CMD)
 
-# `make test` runs the smoke test as one of its configurations (see Makefile).
-test: bench-smoke-build
+# `make test` runs the smoke test and the onebuild option tests as
+# configurations of its own (see Makefile).
+test: bench-smoke-build $(ONEBUILD_TEST_MODULES)

@@ -4,7 +4,8 @@
  * come from one build. `make bench-onebuild` builds it with -Oz and -O2
  * (each object used for both the size probe and the timed module) and times
  * it beside alloc_cat and dlmalloc; bench/LIMITS.md has the figures. The
- * benchmark's smoke test runs the -Oz build checked, so that it stays right.
+ * benchmark's smoke test runs the -Oz builds checked, and
+ * bench/onebuild_test.mjs tests the options below (make test runs both).
  *
  * Chunks: a 4-byte header just before each 16-aligned payload; chunk sizes
  * are multiples of 16, so every header sits at 12 mod 16. The header holds
@@ -35,11 +36,24 @@
  * returns p shrunk to the smallest chunk. aligned_alloc over-allocates,
  * frees the lead and shrinks the rest through realloc.
  *
+ * Two options add what alloc_cat has and the plain build leaves out, to
+ * measure their cost in this shape:
+ * -DCOUNTERS  alloc_cat's always-on counters (src/heap.c's ac__count):
+ *             bytes in use (the requested bytes: an in-use header holds the
+ *             request, as alloc_cat's does, and the chunk size is derived),
+ *             the trip's and all-time peaks, allocs, frees, heap bytes;
+ *             read with ob_stats() (exported by the tests only).
+ * -DSPANS     other code may grow memory too: the heap keeps its own end;
+ *             a growth that is not contiguous closes the current span (its
+ *             unused top becomes a free chunk, its last word a fence header
+ *             in use) and the top moves to the new memory.
+ *
  * What it leaves out (an experiment's shortcuts, which alloc_cat does not
- * take): nobody else may call memory.grow (the top must stay contiguous);
- * a memory of the full 4 GiB overflows the end computed from memory.size;
- * __heap_base must be 16-aligned (wasm-ld's default); no errno, counters,
- * statistics, heap walk or checks of the pointers passed in.
+ * take): without -DSPANS nobody else may call memory.grow (the top must
+ * stay contiguous); a memory of the full 4 GiB overflows the end computed
+ * from memory.size; __heap_base must be 16-aligned (wasm-ld's default); no
+ * errno, heap walk, statistics beyond the counters, or checks of the
+ * pointers passed in.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -53,7 +67,6 @@ void *aligned_alloc(size_t alignment, size_t size);
 #define INUSE 1u
 #define PFREE 2u
 #define FLAGS 15u
-#define MAXREQ ((size_t)1 << 30)
 
 typedef unsigned char u8;
 extern u8 __heap_base;
@@ -63,6 +76,51 @@ extern u8 __heap_base;
 #define PV(c) (*(u8 **)(void *)((c) + 8)) /* previous (or pseudo chunk) */
 #define SZ(c) (H(c) & ~FLAGS)
 #define REQ(n) (((n) + 19u) & ~(size_t)15) /* chunk size for n payload bytes */
+
+#ifdef COUNTERS
+/* -DCOUNTERS: an in-use header holds the request (as alloc_cat's): n << 2,
+ * PFREE, INUSE; the chunk's size is REQ(n). A free chunk's header is its
+ * size, as before. The counters are alloc_cat's (src/heap.c, ac__count). */
+#define MAXREQ (((size_t)1 << 30) - 32u) /* n << 2 fits the header */
+#define USED(n, size) ((uint32_t)(n) << 2 | INUSE)
+#define USED_SZ(h) REQ((size_t)((h) >> 2))
+#define USED_AS(n, size, h) ((uint32_t)(n) << 2 | ((h) & (INUSE | PFREE))) /* flags of h kept */
+#if defined(__OPTIMIZE_SIZE__) && !defined(INLINE_COUNT) /* -DINLINE_COUNT: inlined at -Oz too */
+#define COUNT_INLINE __attribute__((noinline))
+#else
+#define COUNT_INLINE __attribute__((always_inline)) inline
+#endif
+struct ob_counters {
+    size_t in_use, peak, trip_peak;
+    uint64_t allocs, frees;
+    size_t heap_bytes;
+};
+extern struct ob_counters ob_count;
+struct ob_counters ob_count;
+const struct ob_counters *ob_stats(void);
+void ob_stats_reset_trip(void);
+/* In-use bytes change by delta (wrapped below zero for a decrease), calls
+ * (allocs or frees; NULL for a resize) counts one more; the trip's peak is
+ * kept here, the all-time one folded in when read (as alloc_cat). */
+COUNT_INLINE static void count(size_t delta, uint64_t *calls) {
+    if (calls) ++*calls;
+    size_t u = ob_count.in_use + delta;
+    ob_count.in_use = u;
+    if (u > ob_count.trip_peak) ob_count.trip_peak = u;
+}
+static void release(u8 *c, size_t cs);
+#define RELEASE(c, cs) release(c, cs) /* uncounted free of a chunk of cs bytes */
+#define COUNT_RESIZE() count(n - (size_t)(h >> 2), NULL)
+#define COUNT_HEAP(x) (ob_count.heap_bytes += (x))
+#else
+#define MAXREQ ((size_t)1 << 30)
+#define USED(n, size) ((uint32_t)(size) | INUSE)
+#define USED_SZ(h) ((h) & ~FLAGS)
+#define USED_AS(n, size, h) ((uint32_t)(size) | ((h) & FLAGS))
+#define RELEASE(c, cs) free((c) + 4)
+#define COUNT_RESIZE() ((void)0)
+#define COUNT_HEAP(x) ((void)0)
+#endif
 
 static u8 *heads[64];
 static uint64_t bits;
@@ -76,7 +134,15 @@ static uint64_t bits;
 static u8 *nodv[3];
 static u8 *dv = (u8 *)nodv;
 #define DVOFF(c) if ((c) == dv) dv = (u8 *)nodv
+#ifdef SPANS
+/* -DSPANS: [top, end) is the unused tail of the current span, end the end
+ * of the heap's own memory (not memory.size: others may grow it too). Both
+ * are 0 until the first growth, which takes the memory from __heap_base. */
+static u8 *top, *end;
+static u8 started;
+#else
 static u8 *top = &__heap_base + 12; /* __heap_base is 16-aligned */
+#endif
 
 /* bin of a chunk of s bytes */
 #define BIN(s) bin_of((uint32_t)(s) >> 4)
@@ -93,18 +159,75 @@ static inline unsigned bin_of(uint32_t u) {
         if (n_) PV(n_) = p_;                                                                       \
     } while (0)
 
+#ifdef SPANS
+/* Makes room for size bytes at the top (and the word after them, for a
+ * fence), growing memory by the pages needed, and returns the top then: a
+ * new span's when the growth was not contiguous, in which case the current
+ * span is closed (its tail a free chunk, its last word a fence: a header in
+ * use that is never freed). NULL if memory cannot grow. */
+static u8 *top_room(size_t size) {
+    for (;;) {
+        u8 *c = top;
+        size_t room = (size_t)((uintptr_t)end - (uintptr_t)c);
+        if (size < room) return c; /* top is 12 mod 16, end 0 mod 16: 4 bytes stay */
+        /* the first growth is by no pages: the memory from __heap_base */
+        size_t pages = started ? (size - room + 0xffffu) >> 16 : 0;
+        size_t old = __builtin_wasm_memory_grow(0, pages);
+        if (old == (size_t)-1) return NULL;
+        u8 *m = started ? (u8 *)(old << 16) : &__heap_base;
+        u8 *e = (u8 *)((old + pages) << 16);
+        started = 1;
+        COUNT_HEAP((size_t)(e - m));
+        if (m == e) continue; /* no memory after __heap_base */
+        if (m != end) {
+            if (end) {
+                u8 *f = end - 4;
+                H(f) = INUSE; /* the fence */
+                size_t rest = (size_t)(f - c);
+                if (rest) {
+                    H(c) = (uint32_t)rest | INUSE; /* what comes before is in use */
+                    RELEASE(c, rest);
+                }
+            }
+            top = m + 12; /* m is 16-aligned */
+        }
+        end = e;
+    }
+}
+
+/* Takes size bytes at the top for a request of n; NULL if it cannot. */
+static u8 *take_top(size_t size, size_t n) {
+    (void)n;
+    u8 *c = top_room(size);
+    if (c) {
+        top = c + size;
+        H(c) = USED(n, size);
+    }
+    return c;
+}
+#else
 /* Takes size bytes at the top (growing memory as needed); NULL if it cannot. */
-static u8 *take_top(size_t size) {
+static u8 *take_top(size_t size, size_t n) {
+    (void)n;
     u8 *c = top;
     size_t room = ((size_t)__builtin_wasm_memory_size(0) << 16) - (size_t)c;
     if (size > room && __builtin_wasm_memory_grow(0, (size - room + 0xffffu) >> 16) == (size_t)-1)
         return NULL;
     top = c + size;
-    H(c) = (uint32_t)size | INUSE;
+    H(c) = USED(n, size);
     return c;
 }
+#endif
 
-void *malloc(size_t n) {
+#ifdef COUNTERS
+/* malloc's chunk, uncounted (aligned_alloc counts its own) */
+static u8 *alloc_chunk(size_t n)
+#define RET(c) return (c)
+#else
+void *malloc(size_t n)
+#define RET(c) return (c) + 4
+#endif
+{
     if (n > MAXREQ) return NULL;
     size_t size = REQ(n);
     unsigned b = BIN(size);
@@ -131,8 +254,12 @@ void *malloc(size_t n) {
             for (;;) {
                 uint64_t m = bits >> b << b;
                 if (!m) {
-                    c = take_top(size);
+                    c = take_top(size, n);
+#ifdef COUNTERS
+                    return c;
+#else
                     return c ? c + 4 : NULL;
+#endif
                 }
                 b = (unsigned)__builtin_ctzll(m);
                 c = heads[b];
@@ -143,7 +270,7 @@ void *malloc(size_t n) {
             if (!small) goto split;
             u8 *old = dv;
             dv = c;
-            if (old != (u8 *)nodv) free(old + 4);
+            if (old != (u8 *)nodv) RELEASE(old, H(old));
         } else {
         }
         c = dv;
@@ -156,8 +283,8 @@ void *malloc(size_t n) {
             NX(d) = NULL;
             PV(d) = (u8 *)nodv;
             dv = d;
-            H(c) = (uint32_t)size | INUSE;
-            return c + 4;
+            H(c) = USED(n, size);
+            RET(c);
         }
         dv = (u8 *)nodv;
     }
@@ -166,12 +293,21 @@ split:
     rest = cs - size;
     H(c + cs) &= ~PFREE;
     if (rest >= 16u) {
-        H(c) = (uint32_t)size | INUSE;
+        H(c) = USED(n, size);
         H(c + size) = (uint32_t)rest | INUSE;
-        free(c + size + 4);
+        RELEASE(c + size, rest);
     } else {
-        H(c) = (uint32_t)cs | INUSE;
+        H(c) = USED(n, cs);
     }
+    RET(c);
+}
+#undef RET
+
+#ifdef COUNTERS
+void *malloc(size_t n) {
+    u8 *c = alloc_chunk(n);
+    if (!c) return NULL;
+    count(n, &ob_count.allocs);
     return c + 4;
 }
 
@@ -179,7 +315,21 @@ void free(void *p) {
     if (!p) return;
     u8 *c = (u8 *)p - 4;
     uint32_t h = H(c);
+    count(0 - (size_t)(h >> 2), &ob_count.frees);
+    release(c, USED_SZ(h));
+}
+
+/* Frees the chunk of cs bytes at c (its header's PFREE tells whether the
+ * chunk before is free); uncounted. */
+static void release(u8 *c, size_t cs) {
+    uint32_t h = H(c);
+#else
+void free(void *p) {
+    if (!p) return;
+    u8 *c = (u8 *)p - 4;
+    uint32_t h = H(c);
     size_t cs = h & ~FLAGS;
+#endif
     u8 *nx = c + cs;
     if (h & PFREE) {
         size_t ps = H(c - 4);
@@ -230,16 +380,26 @@ void *realloc(void *p, size_t n) {
     size_t size = REQ(n);
     u8 *c = (u8 *)p - 4;
     uint32_t h = H(c);
-    size_t cs = h & ~FLAGS;
+    size_t cs = USED_SZ(h);
     u8 *nx = c + cs;
     if (size > cs) {
         if (nx == top) {
+#ifdef SPANS
+            /* grows at the top unless a new span began (then it moves) */
+            if (top_room(size - cs) == nx) {
+                top = c + size;
+                cs = size;
+                goto split;
+            }
+#else
             top = c;
-            if (take_top(size)) {
+            if (take_top(size, n)) {
                 H(c) |= h & PFREE;
+                COUNT_RESIZE();
                 return p;
             }
             top = nx;
+#endif
         }
 #ifndef NOGROWNEXT
         else if (!(H(nx) & INUSE) && cs + H(nx) >= size) {
@@ -258,16 +418,17 @@ void *realloc(void *p, size_t n) {
         }
         return q;
     }
-#ifndef NOGROWNEXT
+#if !defined(NOGROWNEXT) || defined(SPANS)
 split:
 #endif
     if (cs - size >= 16u) {
-        H(c) = (uint32_t)size | (h & FLAGS);
+        H(c) = USED_AS(n, size, h);
         H(c + size) = (uint32_t)(cs - size) | INUSE;
-        free(c + size + 4);
+        RELEASE(c + size, cs - size);
     } else {
-        H(c) = (uint32_t)cs | (h & FLAGS);
+        H(c) = USED_AS(n, cs, h);
     }
+    COUNT_RESIZE();
     return p;
 }
 
@@ -275,16 +436,48 @@ void *aligned_alloc(size_t al, size_t n) {
     if (al & (al - 1u)) return NULL;
     if (al <= 16u) return malloc(n);
     if (n > MAXREQ || al > MAXREQ) return NULL;
+#ifdef COUNTERS
+    u8 *p = alloc_chunk(n + al - 16u);
+    if (!p) return NULL;
+    p += 4;
+#else
     u8 *p = malloc(n + al - 16u);
     if (!p) return NULL;
+#endif
     u8 *q = p + ((0u - (uintptr_t)p) & (al - 1u));
     if (q != p) {
         u8 *c = p - 4;
         uint32_t h = H(c);
-        size_t gap = (size_t)(q - p);
-        H(q - 4) = (uint32_t)((h & ~FLAGS) - gap) | INUSE;
+        size_t gap = (size_t)(q - p), cs = USED_SZ(h);
+        H(q - 4) = USED(cs - gap - 4u, cs - gap);
+#ifndef COUNTERS
         H(c) = (uint32_t)gap | (h & FLAGS);
-        free(p);
+#endif
+        RELEASE(c, gap);
     }
+#ifdef COUNTERS
+    /* the block joins the count with what its header asks for; realloc
+     * then counts the shrink to n (and the peak, on the net n) */
+    ob_count.in_use += H(q - 4) >> 2;
+    ob_count.allocs++;
+#endif
     return realloc(q, n);
 }
+
+#ifdef COUNTERS
+/* The counters, with the all-time peak folded in (for tests; not part of
+ * the measured code: the size probe exports only the malloc family). */
+const struct ob_counters *ob_stats(void) {
+    if (ob_count.trip_peak > ob_count.peak) ob_count.peak = ob_count.trip_peak;
+#ifndef SPANS
+    /* without spans the heap owns all growth: everything from __heap_base */
+    ob_count.heap_bytes = ((size_t)__builtin_wasm_memory_size(0) << 16) - (size_t)&__heap_base;
+#endif
+    return &ob_count;
+}
+
+void ob_stats_reset_trip(void) {
+    if (ob_count.trip_peak > ob_count.peak) ob_count.peak = ob_count.trip_peak;
+    ob_count.trip_peak = ob_count.in_use;
+}
+#endif
