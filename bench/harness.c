@@ -55,7 +55,7 @@ static double bench_now(void) {
 
 int bench_count(void);
 const char *bench_name(int workload);
-int bench_run(int workload, int scale_pct, int check, uint32_t seed);
+int bench_run(int workload, int scale_pct, int check_align_bytes, uint32_t seed);
 double bench_result(int field);
 uint32_t bench_heap_base(void);
 

@@ -4,8 +4,9 @@
  * come from one build. `make bench-onebuild` builds it with -Oz and -O2
  * (each object used for both the size probe and the timed module) and times
  * it beside alloc_cat and dlmalloc; bench/LIMITS.md has the figures. The
- * benchmark's smoke test runs the -Oz builds checked, and
- * bench/onebuild_test.mjs tests the options below (make test runs both).
+ * benchmark's smoke test runs two builds checked (-Oz, plain and with the
+ * options below; make bench-onebuild checks every build before timing it),
+ * and bench/onebuild_test.mjs tests the options (make test runs both).
  *
  * Chunks: a 4-byte header just before each 16-aligned payload; chunk sizes
  * are multiples of 16, so every header sits at 12 mod 16. The header holds
