@@ -473,7 +473,7 @@ static void heap_add(char *m, char *end) {
 static void heap_take(char *m, char *end) {
     size_t bytes = bytes_between(m, end);
     ac__count.heap_bytes += bytes;
-    if (bytes >= 4 * GRAIN) heap_add(m, end);
+    if (bytes >= AC__HEAP_MIN_BYTES) heap_add(m, end);
 }
 
 /* After ac__heap_reset(): H and the counters are all zero. The memory

@@ -372,7 +372,7 @@ void *ac_resize(void *ptr, size_t old_size, size_t align, size_t new_size) {
 
 bool ac_heap_init_static(void *buf, size_t bytes) {
     static ac__backend backend;
-    if (!buf || bytes < 4 * AC__GRAIN) return false; /* the least the heap takes */
+    if (!buf || bytes < AC__HEAP_MIN_BYTES) return false;
     LOCK();
     bool idle = ac__count.allocs == ac__count.frees;
     if (idle) {

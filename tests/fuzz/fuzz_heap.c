@@ -1049,7 +1049,7 @@ static void setup(input *in) {
     if ((c0 & 3u) < 2u) {
         /* a static buffer of the least accepted (64 bytes, 128 checked)
          * to 1 MiB more, at any alignment */
-        size_t off = c0 >> 4, bytes = 4 * AC__GRAIN + ((size_t)(c1 << 8 | c2) * 16) % (1u << 20);
+        size_t off = c0 >> 4, bytes = AC__HEAP_MIN_BYTES + ((size_t)(c1 << 8 | c2) * 16) % (1u << 20);
         growing = false;
         CHECK(ac_heap_init_static(arena + off, bytes));
         heap_lo = arena + off;
