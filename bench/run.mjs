@@ -118,7 +118,6 @@ function codeBytes(path) {
 // would betray another allocator (e.g. libc's dlmalloc next to alloc_cat).
 const identity = {
   alloc_cat: { has: ['ac_malloc'], not: ['dlmalloc', 'dlfree', 'emmalloc_free', 'bump'] },
-  alloc_cat_oz: { has: ['ac_malloc'], not: ['dlmalloc', 'dlfree', 'emmalloc_free', 'bump'] },
   dlmalloc: { has: ['dlmalloc', 'dlfree'], not: ['ac_malloc', 'emmalloc_free', 'bump'] },
   emmalloc: { has: ['emmalloc_free'], not: ['ac_malloc', 'dlmalloc', 'dlfree', 'bump'] },
   bump: { has: ['malloc'], not: ['ac_malloc', 'dlmalloc', 'dlfree', 'emmalloc_free'] },
@@ -126,12 +125,14 @@ const identity = {
   // bench/onebuild.c, the issue 8 experiment, in each of its builds
   onebuild: { has: ['malloc'], not: ['ac_malloc', 'dlmalloc', 'dlfree', 'emmalloc_free', 'bump'] },
 };
-// onebuild_oz, onebuild_o2, ...: the builds of one experiment
-const kindOf = (a) => (a.startsWith('onebuild_') ? 'onebuild' : a);
+// The allocator a build is of, which its identity and its promised
+// alignment are: alloc_cat_oz is alloc_cat; onebuild_oz, onebuild_o2, ...
+// are the builds of one experiment.
+const kindOf = (a) => (a === 'alloc_cat_oz' ? 'alloc_cat' : a.startsWith('onebuild_') ? 'onebuild' : a);
 // The alignment each allocator promises for malloc, calloc and realloc
 // blocks, which the checked runs hold it to (emmalloc promises 8; one not
 // listed here is held to 8, the least any of them gives).
-const promisedAlignBytes = { alloc_cat: 16, alloc_cat_oz: 16, dlmalloc: 16, emmalloc: 8, bump: 16, onebuild: 16 };
+const promisedAlignBytes = { alloc_cat: 16, dlmalloc: 16, emmalloc: 8, bump: 16, onebuild: 16 };
 function identityOk(buf, a, what) {
   const names = functionNames(buf);
   const id = identity[kindOf(a)];
