@@ -272,7 +272,6 @@ void *malloc(size_t n)
             u8 *old = dv;
             dv = c;
             if (old != (u8 *)nodv) RELEASE(old, H(old));
-        } else {
         }
         c = dv;
         cs = H(c);
