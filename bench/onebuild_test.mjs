@@ -174,7 +174,8 @@ async function random(seed, ops) {
         if (k < 98) return r() % 40000;
         return r() % 300000;
     };
-    const added = (p, n) => { inUse += n; allocs++; if (inUse > peak) peak = inUse; };
+    // the model's in-use bytes change by delta, its peak follows
+    const use = (delta) => { inUse += delta; if (inUse > peak) peak = inUse; };
     let tagc = 1;
     for (let op = 0; op < ops; op++) {
         const k = r() % 100, keys = [...live.keys()];
@@ -199,13 +200,13 @@ async function random(seed, ops) {
             const tag = tagc++;
             fillB(p, n, tag);
             live.set(p, { n, tag });
-            added(p, n);
+            allocs++; use(n);
         } else if (k < 70) {
             const p = keys[r() % keys.length], b = live.get(p);
             checkB(p, b.n, b.tag);
             x.free(p);
             live.delete(p);
-            inUse -= b.n; frees++;
+            frees++; use(-b.n);
         } else {
             const p = keys[r() % keys.length], b = live.get(p);
             const n = r() % 2 ? size() : Math.max(0, b.n + (r() % 64) - 20);
@@ -217,10 +218,10 @@ async function random(seed, ops) {
             if (q !== p) {
                 moves++;
                 // malloc(n) then free(p), as alloc_cat's move
-                allocs++; inUse += n; if (inUse > peak) peak = inUse;
-                frees++; inUse -= b.n;
+                allocs++; use(n);
+                frees++; use(-b.n);
             } else {
-                inUse += n - b.n; if (inUse > peak) peak = inUse;
+                use(n - b.n);
             }
             live.delete(p);
             fillB(q, n, b.tag);
