@@ -293,14 +293,17 @@ size_t ac_malloc_usable_size(const void *ptr);
 /** C23 free_sized: size must be what was asked for; otherwise as ac_free. */
 void ac_free_sized(void *ptr, size_t size);
 
-/** C23 free_aligned_sized: for blocks from ac_aligned_alloc. */
+/**
+ * C23 free_aligned_sized: for blocks from ac_aligned_alloc, with the
+ * alignment and size asked for; otherwise as ac_free.
+ */
 void ac_free_aligned_sized(void *ptr, size_t alignment, size_t size);
 
 /* The layout API, shaped like Rust's allocator interface: the caller keeps
  * size and alignment and passes them back. `align` must be a power of two
  * (NULL otherwise). Not interchangeable with the malloc family in checked
- * builds (which verify the size passed back); in other builds the two share
- * one heap. A size of 0 allocates a unique 0-byte block. */
+ * builds (which verify the size and alignment passed back); in other builds
+ * the two share one heap. A size of 0 allocates a unique 0-byte block. */
 
 /** Allocates size bytes aligned to align. */
 void *ac_alloc(size_t size, size_t align);
@@ -509,9 +512,12 @@ const ac_audit_t *ac_audit_for_host(void);
  *  - a pointer alloc_cat never handed out (or freed and since reused),
  *  - a size passed back to ac_dealloc, ac_resize, ac_free_sized or
  *    ac_free_aligned_sized that disagrees with the block, or an alignment
- *    passed back that the block's address does not have (the block's own
- *    alignment is not kept: a smaller one, or a larger one the address
- *    happens to have, passes),
+ *    passed back to ac_dealloc, ac_resize or ac_free_aligned_sized other
+ *    than the one the block was allocated at (a block keeps it; any
+ *    alignment up to AC_MALLOC_ALIGN counts as AC_MALLOC_ALIGN, which
+ *    every block has). A realloc that stays in place keeps the block's
+ *    alignment, one that moves gives AC_MALLOC_ALIGN; ac_free_sized checks
+ *    only the size (C23 allows it for realloc's result),
  *  - bytes written past the end of a block (the canary, checked when the
  *    block is freed or resized).
  * Each report goes to the error hook. The default hook writes one line

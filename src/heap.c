@@ -75,7 +75,11 @@
 #define GRAIN        AC__GRAIN
 #define CANARY_BYTES AC__CANARY_BYTES
 #if AC_CHECKED
-#define LIVE_MAGIC  0xac11ca7eu
+/* A live block's mark is LIVE_MAGIC with the log2 of the alignment it was
+ * allocated at (16 or more) in the six bits ALIGN_BITS, xor its address; a
+ * freed block's is FREED_MAGIC xor its address. */
+#define LIVE_MAGIC  0xac11ca40u
+#define ALIGN_BITS  63u
 #define FREED_MAGIC 0xf7eedb10u
 #define CANARY_SEED 0x5ca1ab1eu
 #endif
@@ -640,7 +644,8 @@ int ac__heap_block_error(const void *payload) {
     if (state == MEM_UNDEFINED) return AC_ERROR_FOREIGN_POINTER;
     uint32_t magic = *word(b + 4) ^ (uint32_t)(uintptr_t)b, h = *word(b);
     if (magic == FREED_MAGIC) return AC_ERROR_DOUBLE_FREE;
-    if (magic != LIVE_MAGIC || is_free(h) || used_size(h) > bytes_between(b, H.backend->end))
+    if ((magic & ~ALIGN_BITS) != LIVE_MAGIC || is_free(h) ||
+        used_size(h) > bytes_between(b, H.backend->end))
         return AC_ERROR_FOREIGN_POINTER;
     /* a header that says the block before is free must be right: freeing
      * merges with that block through the footer before b (a write before
@@ -651,14 +656,18 @@ int ac__heap_block_error(const void *payload) {
 #endif
 
 /* A new block in use: count it; audit builds also record its alignment,
- * checked builds mark it live and put a canary after it. */
+ * checked builds mark it live (with its alignment) and put a canary after
+ * it. */
 static void *counted(char *b, size_t bytes, size_t align) {
     (void)align;
 #if AC_AUDIT_SIZES
     *word(b) |= (uint32_t)align_row(align) << ALIGN_SHIFT;
 #endif
 #if AC_CHECKED
-    *word(b + 4) = LIVE_MAGIC ^ (uint32_t)(uintptr_t)b;
+    /* the alignment it was allocated at; less than AC_MALLOC_ALIGN is that,
+     * as every payload has it */
+    size_t bits = (size_t)__builtin_ctzl(align < AC_MALLOC_ALIGN ? AC_MALLOC_ALIGN : align);
+    *word(b + 4) = (LIVE_MAGIC | (uint32_t)bits) ^ (uint32_t)(uintptr_t)b;
     set_canary(b);
 #endif
     AUDIT(*word(b), true);
@@ -790,6 +799,13 @@ static void *heap_alloc_aligned(size_t bytes, size_t align) {
 /* The bytes asked for of a live block (checked builds' reports). */
 static size_t heap_requested(const void *payload) {
     return requested(*word((char *)(uintptr_t)payload - HDR_BYTES));
+}
+
+/* The alignment a live block was allocated at, AC_MALLOC_ALIGN or more
+ * (checked builds' reports). */
+static size_t heap_align(const void *payload) {
+    char *b = (char *)(uintptr_t)payload - HDR_BYTES;
+    return (size_t)1 << ((*word(b + 4) ^ (uint32_t)(uintptr_t)b) & ALIGN_BITS);
 }
 #endif
 

@@ -149,20 +149,29 @@ void ac_set_error_hook(ac_error_hook_fn hook, void *ctx) {
 
 const char *ac_last_error(void) { return error_message; }
 
-#define ANY_SIZE ((size_t)-1)
+/* What a caller passes back besides the pointer, for misuse() to check:
+ * free, realloc and malloc_usable_size nothing; free_sized the size (C23
+ * allows it for realloc's result, which keeps the alignment of a block it
+ * resized in place); free_aligned_sized and the layout API both. */
+#define CHECK_SIZE  1u
+#define CHECK_ALIGN 2u
 
-/* Under the lock: 0 when ptr is a live block (that asked for `size` bytes
- * at `align`, unless size is ANY_SIZE); otherwise fills *r (and the copy
- * of the message for ac_last_error()) and returns the kind. Always 0 in
- * unchecked builds. */
-static int misuse(const void *ptr, size_t size, size_t align, const char *where,
+/* Under the lock: 0 when ptr is a live block (that asked for `size` bytes,
+ * if `checks` has CHECK_SIZE, at `align`, if it has CHECK_ALIGN);
+ * otherwise fills *r (and the copy of the message for ac_last_error()) and
+ * returns the kind. Always 0 in unchecked builds. */
+static int misuse(const void *ptr, size_t size, size_t align, unsigned checks, const char *where,
                   misuse_report *r) {
 #if AC_CHECKED
     int kind = ac__heap_block_error(ptr);
-    size_t actual = 0;
-    if (!kind && size != ANY_SIZE) {
+    size_t actual = 0, actual_align = 0;
+    if (!kind && checks) {
         actual = heap_requested(ptr);
-        if (actual != size || !is_pow2(align) || (uintptr_t)ptr % align)
+        actual_align = heap_align(ptr);
+        /* alignments below AC_MALLOC_ALIGN are that one: every block has it */
+        size_t want_align = align < AC_MALLOC_ALIGN ? AC_MALLOC_ALIGN : align;
+        bool align_bad = !is_pow2(align) || want_align != actual_align;
+        if (actual != size || ((checks & CHECK_ALIGN) && align_bad))
             kind = AC_ERROR_SIZE_MISMATCH;
     }
     if (!kind) return 0;
@@ -180,11 +189,15 @@ static int misuse(const void *ptr, size_t size, size_t align, const char *where,
     if (kind == AC_ERROR_SIZE_MISMATCH) {
         ac__w_str(&w, ": given ");
         ac__w_udec(&w, size);
-        ac__w_str(&w, " bytes, align ");
-        ac__w_udec(&w, align);
+        ac__w_str(&w, " bytes");
+        if (checks & CHECK_ALIGN) {
+            ac__w_str(&w, ", align ");
+            ac__w_udec(&w, align);
+        }
         ac__w_str(&w, "; the block has ");
         ac__w_udec(&w, actual);
-        ac__w_str(&w, " bytes");
+        ac__w_str(&w, " bytes, align ");
+        ac__w_udec(&w, actual_align);
     }
     if (kind == AC_ERROR_OVERFLOW) {
         ac__w_str(&w, " (");
@@ -197,7 +210,7 @@ static int misuse(const void *ptr, size_t size, size_t align, const char *where,
     r->ctx = error_ctx;
     return kind;
 #else
-    (void)ptr, (void)size, (void)align, (void)where, (void)r;
+    (void)ptr, (void)size, (void)align, (void)checks, (void)where, (void)r;
     return 0;
 #endif
 }
@@ -221,11 +234,12 @@ static void report(int kind, const void *ptr, const misuse_report *r) {
 /* Frees ptr after the checks a checked build makes. Unchecked builds make
  * none, and every free goes through ac_free (FREE_CHECKED below): then this
  * has one caller, inlined there, and a free costs one call less. */
-static void free_checked(void *ptr, size_t size, size_t align, const char *where) {
+static void free_checked(void *ptr, size_t size, size_t align, unsigned checks,
+                         const char *where) {
     if (!ptr) return;
     misuse_report r;
     LOCK();
-    int bad = misuse(ptr, size, align, where, &r);
+    int bad = misuse(ptr, size, align, checks, where, &r);
     if (!bad) heap_free(ptr);
     UNLOCK();
     if (bad) report(bad, ptr, &r);
@@ -253,11 +267,11 @@ __attribute__((noinline)) void *ac_malloc(size_t size) {
 
 /* Not inlined into resize(), its other caller: so the engine's free has one
  * caller, and is inlined here instead. */
-__attribute__((noinline)) void ac_free(void *ptr) { free_checked(ptr, ANY_SIZE, 1, "free"); }
+__attribute__((noinline)) void ac_free(void *ptr) { free_checked(ptr, 0, 0, 0, "free"); }
 #if AC_CHECKED
-#define FREE_CHECKED(ptr, size, align, where) free_checked(ptr, size, align, where)
+#define FREE_CHECKED(ptr, size, align, checks, where) free_checked(ptr, size, align, checks, where)
 #else
-#define FREE_CHECKED(ptr, size, align, where) ((void)(size), (void)(align), ac_free(ptr))
+#define FREE_CHECKED(ptr, size, align, checks, where) ((void)(size), (void)(align), ac_free(ptr))
 #endif
 
 void *ac_calloc(size_t count, size_t size) {
@@ -278,16 +292,17 @@ static void *alloc_aligned(size_t size, size_t align) {
     return p ? p : failed(AC_ENOMEM);
 }
 
-/* Resize keeping `align`: in place if possible, else allocate, copy, free.
+/* Resize keeping `align`: in place if possible, else allocate, copy, free;
+ * misuse() checks what `checks` says first.
  * ptr is never NULL here: realloc and ac_resize() allocate for NULL before
  * calling (ac_resize() with alloc_aligned(), which audit builds count at
  * the alignment asked). Always inlined, so that realloc (align 16, a
  * constant) does not pull in the aligned allocation path. */
 __attribute__((always_inline)) static inline void *
-resize(void *ptr, size_t old_size, size_t size, size_t align, const char *where) {
+resize(void *ptr, size_t old_size, size_t size, size_t align, unsigned checks, const char *where) {
     misuse_report r;
     LOCK();
-    int bad = misuse(ptr, old_size, align, where, &r);
+    int bad = misuse(ptr, old_size, align, checks, where, &r);
     if (bad) {
         UNLOCK();
         report(bad, ptr, &r);
@@ -316,7 +331,7 @@ resize(void *ptr, size_t old_size, size_t size, size_t align, const char *where)
 
 void *ac_realloc(void *ptr, size_t size) {
     if (!ptr) return ac_malloc(size);
-    return resize(ptr, ANY_SIZE, size, AC_MALLOC_ALIGN, "realloc");
+    return resize(ptr, 0, size, AC_MALLOC_ALIGN, 0, "realloc");
 }
 
 void *ac_aligned_alloc(size_t alignment, size_t size) { return alloc_aligned(size, alignment); }
@@ -335,17 +350,17 @@ size_t ac_malloc_usable_size(const void *ptr) {
     if (!ptr) return 0;
     misuse_report r;
     LOCK();
-    int bad = misuse(ptr, ANY_SIZE, 1, "malloc_usable_size", &r);
+    int bad = misuse(ptr, 0, 0, 0, "malloc_usable_size", &r);
     size_t n = bad ? 0 : heap_usable(ptr);
     UNLOCK();
     if (bad) report(bad, ptr, &r);
     return n;
 }
 
-void ac_free_sized(void *ptr, size_t size) { FREE_CHECKED(ptr, size, 1, "free_sized"); }
+void ac_free_sized(void *ptr, size_t size) { FREE_CHECKED(ptr, size, 0, CHECK_SIZE, "free_sized"); }
 
 void ac_free_aligned_sized(void *ptr, size_t alignment, size_t size) {
-    FREE_CHECKED(ptr, size, alignment, "free_aligned_sized");
+    FREE_CHECKED(ptr, size, alignment, CHECK_SIZE | CHECK_ALIGN, "free_aligned_sized");
 }
 
 /* ---- the layout API ------------------------------------------------------------- */
@@ -359,13 +374,13 @@ void *ac_alloc_zeroed(size_t size, size_t align) {
 }
 
 void ac_dealloc(void *ptr, size_t size, size_t align) {
-    FREE_CHECKED(ptr, size, align, "ac_dealloc");
+    FREE_CHECKED(ptr, size, align, CHECK_SIZE | CHECK_ALIGN, "ac_dealloc");
 }
 
 void *ac_resize(void *ptr, size_t old_size, size_t align, size_t new_size) {
     if (!is_pow2(align)) return failed(AC_EINVAL);
     if (!ptr) return alloc_aligned(new_size, align);
-    return resize(ptr, old_size, new_size, align, "ac_resize");
+    return resize(ptr, old_size, new_size, align, CHECK_SIZE | CHECK_ALIGN, "ac_resize");
 }
 
 /* ---- static buffer ------------------------------------------------------------------ */

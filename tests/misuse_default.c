@@ -95,10 +95,10 @@ static const kind kinds[] = {
      "alloc_cat: foreign pointer %s in free: not a live block of this heap"},
     {"size_mismatch", size_mismatch,
      "alloc_cat: size mismatch for %s in ac_dealloc: given 48 bytes, align 16; the block has 40 "
-     "bytes"},
+     "bytes, align 16"},
     {"size_mismatch_free_sized", size_mismatch_free_sized,
-     "alloc_cat: size mismatch for %s in free_sized: given 41 bytes, align 1; the block has 40 "
-     "bytes"},
+     "alloc_cat: size mismatch for %s in free_sized: given 41 bytes; the block has 40 bytes, "
+     "align 16"},
     {"overflow", overflow,
      "alloc_cat: write past the end of %s in free (40 bytes): its canary was overwritten"},
     {"overflow_realloc", overflow_realloc,

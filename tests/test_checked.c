@@ -220,21 +220,21 @@ static void size_mismatch(void) {
 
     ac_dealloc(p, 24, 16);
     expected(&msg, "size mismatch for ", p, "ac_dealloc",
-             ": given 24 bytes, align 16; the block has 20 bytes");
+             ": given 24 bytes, align 16; the block has 20 bytes, align 16");
     T_REPORT(1, AC_ERROR_SIZE_MISMATCH, p, &msg, before);
     T_PTR(ac_resize(p, 21, 16, 50), NULL);
     expected(&msg, "size mismatch for ", p, "ac_resize",
-             ": given 21 bytes, align 16; the block has 20 bytes");
+             ": given 21 bytes, align 16; the block has 20 bytes, align 16");
     T_REPORT(2, AC_ERROR_SIZE_MISMATCH, p, &msg, before);
     ac_free_sized(q, 19);
     expected(&msg, "size mismatch for ", q, "free_sized",
-             ": given 19 bytes, align 1; the block has 20 bytes");
+             ": given 19 bytes; the block has 20 bytes, align 16");
     T_REPORT(3, AC_ERROR_SIZE_MISMATCH, q, &msg, before);
     ac_free_aligned_sized(r, bad_align, 20);
     t_str tail = {{0}, 0};
     t_str_add(&tail, ": given 20 bytes, align ");
     t_str_dec(&tail, bad_align);
-    t_str_add(&tail, "; the block has 20 bytes");
+    t_str_add(&tail, "; the block has 20 bytes, align 64");
     expected(&msg, "size mismatch for ", r, "free_aligned_sized", tail.buf);
     T_REPORT(4, AC_ERROR_SIZE_MISMATCH, r, &msg, before);
 
@@ -246,6 +246,73 @@ static void size_mismatch(void) {
     ac_free_aligned_sized(r, 64, 20);
     T_EQ(got.n, 4);
     T_EQ(stats().in_use_bytes, 0);
+}
+
+/* A block keeps the alignment it was allocated at: another passed back is
+ * reported, even one the address has anyway; alignments up to 16 are one. */
+static void align_mismatch(void) {
+    fresh();
+    t_str msg;
+    char *r = ac_aligned_alloc(64, 20), *p = ac_alloc(40, 8), *q = NULL, *other[16] = {0};
+    for (int i = 0; i < 16 && !q; i++) {
+        q = ac_malloc(20); /* a malloc block whose address has 128 (32-byte blocks) */
+        if ((uintptr_t)q % 128) other[i] = q, q = NULL;
+    }
+    for (int i = 0; i < 16; i++) ac_free(other[i]);
+    T_ASSERT(r && p && q);
+    T_EQ((uintptr_t)r % 64, 0);
+    ac_stats_t before = stats();
+
+    ac_free_aligned_sized(r, 32, 20); /* r has 32 too */
+    expected(&msg, "size mismatch for ", r, "free_aligned_sized",
+             ": given 20 bytes, align 32; the block has 20 bytes, align 64");
+    T_REPORT(1, AC_ERROR_SIZE_MISMATCH, r, &msg, before);
+    ac_dealloc(r, 20, 16);
+    expected(&msg, "size mismatch for ", r, "ac_dealloc",
+             ": given 20 bytes, align 16; the block has 20 bytes, align 64");
+    T_REPORT(2, AC_ERROR_SIZE_MISMATCH, r, &msg, before);
+    ac_free_aligned_sized(q, 128, 20);
+    expected(&msg, "size mismatch for ", q, "free_aligned_sized",
+             ": given 20 bytes, align 128; the block has 20 bytes, align 16");
+    T_REPORT(3, AC_ERROR_SIZE_MISMATCH, q, &msg, before);
+    T_PTR(ac_resize(p, 40, 32, 10), NULL);
+    expected(&msg, "size mismatch for ", p, "ac_resize",
+             ": given 40 bytes, align 32; the block has 40 bytes, align 16");
+    T_REPORT(4, AC_ERROR_SIZE_MISMATCH, p, &msg, before);
+    /* no size is "any size": the largest is checked like the others */
+    ac_free_sized(q, SIZE_MAX);
+    t_str tail = {{0}, 0};
+    t_str_add(&tail, ": given ");
+    t_str_dec(&tail, SIZE_MAX);
+    t_str_add(&tail, " bytes; the block has 20 bytes, align 16");
+    expected(&msg, "size mismatch for ", q, "free_sized", tail.buf);
+    T_REPORT(5, AC_ERROR_SIZE_MISMATCH, q, &msg, before);
+    ac_dealloc(r, SIZE_MAX, 64);
+    tail.len = 0;
+    tail.buf[0] = '\0';
+    t_str_add(&tail, ": given ");
+    t_str_dec(&tail, SIZE_MAX);
+    t_str_add(&tail, " bytes, align 64; the block has 20 bytes, align 64");
+    expected(&msg, "size mismatch for ", r, "ac_dealloc", tail.buf);
+    T_REPORT(6, AC_ERROR_SIZE_MISMATCH, r, &msg, before);
+
+    /* alignments up to 16 are 16 */
+    p = ac_resize(p, 40, 1, 24);
+    T_ASSERT(p != NULL);
+    ac_dealloc(p, 24, 16);
+    ac_free_aligned_sized(q, 16, 20);
+    /* resized in place, by realloc or ac_resize, a block keeps its
+     * alignment; free_sized checks only the size (realloc's result) */
+    T_PTR(ac_realloc(r, 10), r);
+    T_PTR(ac_resize(r, 10, 64, 12), r);
+    ac_free_sized(r, 12);
+    r = ac_alloc(20, 256);
+    T_ASSERT(r != NULL);
+    T_PTR(ac_resize(r, 20, 256, 40), r);
+    ac_free_aligned_sized(r, 256, 40);
+    T_EQ(got.n, 6);
+    T_EQ(stats().in_use_bytes, 0);
+    T_ASSERT(ac_heap_check());
 }
 
 static void overflow(void) {
@@ -440,6 +507,7 @@ void suite_checked(void) {
         T_CASE(double_free_after_merging),
         T_CASE(foreign_pointer),
         T_CASE(size_mismatch),
+        T_CASE(align_mismatch),
         T_CASE(overflow),
         T_CASE(damaged_header),
         T_CASE(message_stays_while_hook_runs),

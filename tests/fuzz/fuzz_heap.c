@@ -915,8 +915,17 @@ static void op_misuse(input *in) {
         } else if (how == 1) {
             CHECK(ac_resize(b->p, wrong, b->align, b->size + 8) == NULL);
         } else {
-            size_t align = b->align << 1;
-            while ((uintptr_t)b->p % align == 0) align <<= 1; /* one it does not have */
+            /* an alignment other than the block's (any up to 16 is 16):
+             * one its address lacks, or one it has anyway, smaller or
+             * larger than the block's own */
+            size_t own = b->align > AC_MALLOC_ALIGN ? b->align : AC_MALLOC_ALIGN;
+            size_t align = own << 1;
+            unsigned which = u8(in) % 3;
+            if (which == 1 && own > AC_MALLOC_ALIGN) {
+                align = own >> 1;
+            } else if (which != 2 || (uintptr_t)b->p % align) {
+                while ((uintptr_t)b->p % align == 0) align <<= 1; /* one it lacks */
+            }
             ac_dealloc(b->p, b->size, align);
         }
         expect_report(AC_ERROR_SIZE_MISMATCH, AC_ERROR_SIZE_MISMATCH, b->p);
