@@ -76,12 +76,13 @@
 #define CANARY_BYTES AC__CANARY_BYTES
 #if AC_CHECKED
 /* A live block's mark is LIVE_MAGIC with the log2 of the alignment it was
- * allocated at (16 or more) in the six bits ALIGN_BITS, xor its address; a
- * freed block's is FREED_MAGIC xor its address. */
-#define LIVE_MAGIC  0xac11ca40u
-#define ALIGN_BITS  63u
-#define FREED_MAGIC 0xf7eedb10u
-#define CANARY_SEED 0x5ca1ab1eu
+ * allocated at (16 or more: its align_bits) in the six bits of
+ * ALIGN_BITS_MASK, xor its address; a freed block's is FREED_MAGIC xor its
+ * address. */
+#define LIVE_MAGIC      0xac11ca40u
+#define ALIGN_BITS_MASK 63u
+#define FREED_MAGIC     0xf7eedb10u
+#define CANARY_SEED     0x5ca1ab1eu
 #endif
 #define NBINS      64u
 /* These two must each start a bin: block_alloc() compares bins, not sizes. */
@@ -644,7 +645,7 @@ int ac__heap_block_error(const void *payload) {
     if (state == MEM_UNDEFINED) return AC_ERROR_FOREIGN_POINTER;
     uint32_t magic = *word(b + 4) ^ (uint32_t)(uintptr_t)b, h = *word(b);
     if (magic == FREED_MAGIC) return AC_ERROR_DOUBLE_FREE;
-    if ((magic & ~ALIGN_BITS) != LIVE_MAGIC || is_free(h) ||
+    if ((magic & ~ALIGN_BITS_MASK) != LIVE_MAGIC || is_free(h) ||
         used_size(h) > bytes_between(b, H.backend->end))
         return AC_ERROR_FOREIGN_POINTER;
     /* a header that says the block before is free must be right: freeing
@@ -666,8 +667,8 @@ static void *counted(char *b, size_t bytes, size_t align) {
 #if AC_CHECKED
     /* the alignment it was allocated at; less than AC_MALLOC_ALIGN is that,
      * as every payload has it */
-    size_t bits = (size_t)__builtin_ctzl(align < AC_MALLOC_ALIGN ? AC_MALLOC_ALIGN : align);
-    *word(b + 4) = (LIVE_MAGIC | (uint32_t)bits) ^ (uint32_t)(uintptr_t)b;
+    int align_bits = __builtin_ctzl(align < AC_MALLOC_ALIGN ? AC_MALLOC_ALIGN : align);
+    *word(b + 4) = (LIVE_MAGIC | (uint32_t)align_bits) ^ (uint32_t)(uintptr_t)b;
     set_canary(b);
 #endif
     AUDIT(*word(b), true);
@@ -805,7 +806,7 @@ static size_t heap_requested(const void *payload) {
  * (checked builds' reports). */
 static size_t heap_align(const void *payload) {
     char *b = (char *)(uintptr_t)payload - HDR_BYTES;
-    return (size_t)1 << ((*word(b + 4) ^ (uint32_t)(uintptr_t)b) & ALIGN_BITS);
+    return (size_t)1 << ((*word(b + 4) ^ (uint32_t)(uintptr_t)b) & ALIGN_BITS_MASK);
 }
 #endif
 
