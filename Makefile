@@ -146,7 +146,8 @@ TEST_BINS := build/test/gcc-O2/tests build/test/gcc-O0/tests build/test/clang-O2
              build/native/liballoc_cat_metrics.so build/test/metrics/metrics_prog \
              build/test/exit_report/exit_report_prog \
              build/examples/js_stats.wasm build/test/js/js_stats-audit.wasm \
-             build/examples/heapmap build/examples/heapmap.wasm
+             build/examples/heapmap build/examples/heapmap.wasm \
+             build/test/wasm32-misuse/misuse.wasm
 
 test: all $(TEST_BINS) examples dist deps-pkgconfig
 	@tools/run_tests.sh \
@@ -158,6 +159,7 @@ test: all $(TEST_BINS) examples dist deps-pkgconfig
 		"checked (AC_CHECKED, ASan+UBSan)=build/test/checked/tests" \
 		"audit (AC_AUDIT_SIZES)=build/test/audit/tests" \
 		"wasm32 checked+audit=$(NODE) tools/run_wasm.mjs build/test/wasm32-checked/tests.wasm" \
+		"wasm32 checked: default hook per kind=$(NODE) tests/misuse_wasm.mjs build/test/wasm32-misuse/misuse.wasm" \
 		"heap size variable=build/test/heap_env/heap_env" \
 		"wasm32-wasi program=NODE=$(NODE) tests/wasi/run.sh build/wasi" \
 		"real programs with LD_PRELOAD=tests/real/run.sh build/native/liballoc_cat_preload.so" \
@@ -354,6 +356,14 @@ build/test/wasm32-checked/tests.wasm: $(TEST_INPUTS) | deps
 	$(CC_CLANG) $(WASM) $(TEST_CFLAGS) -O2 -DAC_CHECKED=1 -DAC_AUDIT_SIZES=1 -Wl,--no-entry \
 		-Wl,--export=ac_test_main $(LIB_SRCS) $(TEST_SRCS) -o $@
 
+# The default hook's message and trap per kind of misuse on wasm32 (the
+# kinds of tests/misuse_default.c, each in a fresh instance under node).
+build/test/wasm32-misuse/misuse.wasm: $(RELIAB_INPUTS) tests/misuse_kinds.h tests/misuse_wasm.c | deps
+	@mkdir -p $(@D)
+	$(CC_CLANG) $(WASM) $(TEST_CFLAGS) -O2 -DAC_CHECKED=1 -Wl,--no-entry \
+		$(foreach f,count name format commit told said,-Wl,--export=misuse_$(f)) \
+		-Wl,--export=ac_last_error $(LIB_SRCS) tests/misuse_wasm.c -o $@
+
 # ---- benchmarks ------------------------------------------------------------------
 # bench/bench.mk: `make bench` and the smoke test that `make test` runs.
 # alloc_cat's net code size (bytes of the code section after wasm-opt -Oz, a
@@ -546,7 +556,7 @@ build/test/checked-gcc/tests: $(TEST_INPUTS) | deps
 	@mkdir -p $(@D)
 	$(CC_GCC) $(TEST_CFLAGS) -O2 -DAC_CHECKED=1 $(LIB_SRCS) $(NATIVE_TEST_SRCS) -lpthread -o $@
 
-build/test/misuse/misuse_default: $(RELIAB_INPUTS) tests/misuse_default.c | deps
+build/test/misuse/misuse_default: $(RELIAB_INPUTS) tests/misuse_kinds.h tests/misuse_default.c | deps
 	@mkdir -p $(@D)
 	$(CC_GCC) $(TEST_CFLAGS) -O2 -DAC_CHECKED=1 $(LIB_SRCS) tests/misuse_default.c -lpthread -o $@
 

@@ -519,11 +519,18 @@ const ac_audit_t *ac_audit_for_host(void);
  *    alignment, one that moves gives AC_MALLOC_ALIGN; ac_free_sized checks
  *    only the size (C23 allows it for realloc's result),
  *  - bytes written past the end of a block (the canary, checked when the
- *    block is freed or resized).
+ *    block is freed or resized),
+ *  - a write after free that overwrote the list links a free block keeps
+ *    in the first 8 bytes of its old payload (found when the heap next
+ *    follows or changes them: in whichever call takes, merges or lists a
+ *    free block next to it; writes further into freed memory are not
+ *    seen). The pointer named is the freed block's payload.
  * Each report goes to the error hook. The default hook writes one line
  * naming the kind and the address (natively to stderr; on wasm32 it is kept
  * for ac_last_error()) and then traps. If a hook returns, the offending call
- * does nothing: a bad free frees nothing, a bad realloc returns NULL.
+ * does nothing: a bad free frees nothing, a bad realloc returns NULL; but
+ * after a write after free the program traps when the hook returns (the
+ * heap cannot go on with a list it cannot follow).
  * Which of the first two kinds a freed pointer gets is a diagnosis, not a
  * promise: a block freed and then reused can still show its old "freed"
  * mark and be named a double free; under ASan or valgrind any pointer whose
@@ -538,7 +545,8 @@ typedef enum ac_error_kind {
     AC_ERROR_DOUBLE_FREE = 1,
     AC_ERROR_FOREIGN_POINTER = 2,
     AC_ERROR_SIZE_MISMATCH = 3,
-    AC_ERROR_OVERFLOW = 4
+    AC_ERROR_OVERFLOW = 4,
+    AC_ERROR_WRITE_AFTER_FREE = 5
 } ac_error_kind;
 
 /**

@@ -310,6 +310,45 @@ static link_t bin_mark(unsigned i) { return (link_t)i * 4 + 1; }
 static link_t *next_link(link_t l) { return l & 1 ? &H.bins[l / 4] : next_of(at(l)); }
 #endif
 
+#if AC_CHECKED
+static bool check_readable(char *p, size_t bytes, char *lo, char *hi);
+/* malloc.c: reports a write after free found in the free block b (its
+ * payload is the pointer named), without the lock, then traps. */
+_Noreturn static void heap_damaged(char *b);
+
+/* Whether l is the mark of a bin (bins[0..NBINS]). */
+static bool is_mark(link_t l) {
+    link_t d = l - bin_mark(0);
+    return d % 4 == 0 && d / 4 <= NBINS;
+}
+
+/* Whether l leads to what a list holds: where a block starts, its header,
+ * mark and links readable within the heap, free, and marked freed. */
+static bool listed_ok(link_t l) {
+    char *b = at(l);
+    return ((uintptr_t)b & (GRAIN - 1)) == GRAIN - HDR_BYTES &&
+           check_readable(b, HDR_BYTES + 8, H.backend->begin, H.backend->end) &&
+           is_free(*word(b)) && *word(b + 4) == (FREED_MAGIC ^ (uint32_t)(uintptr_t)b);
+}
+
+/* Checked builds, before the engine follows or rewrites the links of b, a
+ * free block on a list: b and the blocks (or bin) on either side of it
+ * must link to each other. A freed payload begins with the links, so a
+ * write after free shows here, before a bad link is followed; then
+ * heap_damaged() names the block whose links are wrong and traps. */
+static void check_listed(char *b) {
+    link_t l = link_of(b);
+    if (!listed_ok(l)) heap_damaged(b);
+    link_t n = *next_of(b), p = *prev_of(b);
+    if ((n && !listed_ok(n)) || !(is_mark(p) || listed_ok(p))) heap_damaged(b);
+    if (n && *prev_of(at(n)) != l) heap_damaged(at(n));
+    if (*next_link(p) != l) heap_damaged(is_mark(p) ? b : at(p));
+}
+#define CHECK_LISTED(b) check_listed(b)
+#else
+#define CHECK_LISTED(b) ((void)0)
+#endif
+
 /* ---- bins ---------------------------------------------------------------------- */
 
 static unsigned bin_of(size_t size) {
@@ -346,7 +385,10 @@ SIZE_NOINLINE SPEED_INLINE static void make_free(char *b, size_t size, bool spar
     link_t mark = (link_t)opaque(bin_mark(i)), *head = next_link(mark), first = *head;
     *next_of(b) = first;
     *prev_of(b) = mark;
-    if (first) *prev_of(at(first)) = link_of(b);
+    if (first) {
+        CHECK_LISTED(at(first));
+        *prev_of(at(first)) = link_of(b);
+    }
     *head = link_of(b);
     H.bitmap |= (uint64_t)1 << i;
 }
@@ -357,6 +399,7 @@ SPEED_INLINE static bool bin_remove(char *b) {
         H.spare = NULL;
         return true;
     }
+    CHECK_LISTED(b);
     link_t n = *next_of(b), p = *prev_of(b);
     if (n) *prev_of(at(n)) = p;
     *next_link(p) = n;
@@ -374,6 +417,7 @@ static char *best_fit(unsigned bin, size_t size) {
      * difference wraps to at least -size, which is the starting value. */
     size_t slack = 0 - size;
     for (unsigned k = BIN_SCAN; l && k; l = *next_of(at(l)), k--) {
+        CHECK_LISTED(at(l));
         size_t d = free_size(*word(at(l))) - size;
         if (d < slack) {
             best = at(l);

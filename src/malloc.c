@@ -149,6 +149,17 @@ void ac_set_error_hook(ac_error_hook_fn hook, void *ctx) {
 
 const char *ac_last_error(void) { return error_message; }
 
+#if AC_CHECKED
+/* Under the lock: ends the message in r, copies it for ac_last_error(), and
+ * takes the hook to call. */
+static void finish_report(ac__writer *w, misuse_report *r) {
+    ac__w_finish(w);
+    ac__memcpy(error_message, r->message, sizeof error_message);
+    r->hook = error_hook;
+    r->ctx = error_ctx;
+}
+#endif
+
 /* What a caller passes back besides the pointer, for misuse() to check:
  * free, realloc and malloc_usable_size nothing; free_sized the size (C23
  * allows it for realloc's result, which keeps the alignment of a block it
@@ -204,10 +215,7 @@ static int misuse(const void *ptr, size_t size, size_t align, unsigned checks, c
         ac__w_udec(&w, heap_requested(ptr));
         ac__w_str(&w, " bytes): its canary was overwritten");
     }
-    ac__w_finish(&w);
-    ac__memcpy(error_message, r->message, sizeof error_message);
-    r->hook = error_hook;
-    r->ctx = error_ctx;
+    finish_report(&w, r);
     return kind;
 #else
     (void)ptr, (void)size, (void)align, (void)checks, (void)where, (void)r;
@@ -230,6 +238,25 @@ static void report(int kind, const void *ptr, const misuse_report *r) {
 #endif
     __builtin_trap();
 }
+
+#if AC_CHECKED
+/* Called by heap.c under the lock (checked builds): the free block b has
+ * lost its list links, which a write after free does (a freed payload
+ * begins with them). Reports it without the lock, then traps whatever the
+ * hook does: the heap cannot go on with a list it cannot follow. */
+_Noreturn static void heap_damaged(char *b) {
+    misuse_report r;
+    ac__writer w;
+    ac__w_init(&w, r.message, sizeof r.message);
+    ac__w_str(&w, "alloc_cat: write after free of ");
+    ac__w_hex(&w, (uintptr_t)(b + HDR_BYTES));
+    ac__w_str(&w, ": the freed block's list links were overwritten; the heap cannot go on");
+    finish_report(&w, &r);
+    UNLOCK();
+    report(AC_ERROR_WRITE_AFTER_FREE, b + HDR_BYTES, &r);
+    __builtin_trap();
+}
+#endif
 
 /* Frees ptr after the checks a checked build makes. Unchecked builds make
  * none, and every free goes through ac_free (FREE_CHECKED below): then this

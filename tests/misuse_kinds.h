@@ -1,0 +1,137 @@
+/*
+ * misuse_kinds.h - each kind of misuse a checked build (AC_CHECKED)
+ * reports, committed the same way natively (tests/misuse_default.c: a child
+ * process each) and on wasm32 (tests/misuse_wasm.c: a fresh instance each),
+ * with the one line it must produce (%s: the address, as 0x and lowercase
+ * hex) before the trap.
+ *
+ * The includer defines, before including this:
+ *   tell(p)          passes on the address the line will name, before the
+ *                    misuse (the report and the trap end the program)
+ *   say(kind, msg)   what a hook that returns writes: "hook (kind K): msg"
+ *                    as a line of its own
+ */
+#ifndef MISUSE_KINDS_H
+#define MISUSE_KINDS_H
+
+#include "alloc_cat.h"
+
+static void double_free(void) {
+    char *a = ac_malloc(24), *guard = ac_malloc(24);
+    (void)guard;
+    ac_free(a);
+    tell(a);
+    ac_free(a);
+}
+
+static void foreign_pointer(void) {
+    static char not_from_the_heap[64];
+    tell(not_from_the_heap + 16);
+    ac_free(not_from_the_heap + 16);
+}
+
+static void foreign_interior(void) {
+    char *a = ac_malloc(100);
+    tell(a + 8);
+    ac_free(a + 8);
+}
+
+static void size_mismatch(void) {
+    char *p = ac_alloc(40, 16);
+    tell(p);
+    ac_dealloc(p, 48, 16);
+}
+
+static void size_mismatch_free_sized(void) {
+    char *p = ac_malloc(40);
+    tell(p);
+    ac_free_sized(p, 41);
+}
+
+static void overflow(void) {
+    char *p = ac_malloc(40);
+    tell(p);
+    __builtin_memset(p, 'x', 40);
+    p[40] = (char)~p[40]; /* one byte too many, and surely a different one */
+    ac_free(p);
+}
+
+static void overflow_realloc(void) {
+    char *p = ac_malloc(40);
+    tell(p);
+    p[42] = (char)~p[42]; /* a constant could equal the canary's byte (1 in 256) */
+    char *q = ac_realloc(p, 400);
+    (void)q;
+}
+
+/* A write after free over the links of a freed block (in-use blocks on
+ * both sides keep it apart), found by the next malloc of its size. */
+static void write_after_free(void) {
+    char *a = ac_malloc(100), *guard = ac_malloc(100);
+    (void)guard;
+    ac_free(a);
+    tell(a);
+    __builtin_memset(a, 'A', 8);
+    char *b = ac_malloc(100);
+    (void)b;
+}
+
+/* The same write, found by a free that merges with the damaged block. */
+static void write_after_free_merge(void) {
+    char *a = ac_malloc(100), *b = ac_malloc(100), *guard = ac_malloc(100);
+    (void)guard;
+    ac_free(a);
+    tell(a);
+    __builtin_memset(a, 0, 4); /* the next link: as if the end of its list */
+    __builtin_memset(a + 4, 'A', 4);
+    ac_free(b);
+}
+
+/* A hook that returns: the heap cannot go on, so the trap follows. */
+static void say_and_return(ac_error_kind kind, const void *ptr, const char *message, void *ctx) {
+    (void)ptr, (void)ctx;
+    say(kind, message);
+}
+
+static void write_after_free_hook_returns(void) {
+    ac_set_error_hook(say_and_return, NULL);
+    write_after_free();
+}
+
+/* Each kind: the misuse, and the line it must produce (%s: the address). */
+typedef struct kind {
+    const char *name;
+    void (*commit)(void);
+    const char *format;
+} kind;
+
+static const kind kinds[] = {
+    {"double_free", double_free, "alloc_cat: double free of %s in free"},
+    {"foreign_pointer", foreign_pointer,
+     "alloc_cat: foreign pointer %s in free: not a live block of this heap"},
+    {"foreign_interior", foreign_interior,
+     "alloc_cat: foreign pointer %s in free: not a live block of this heap"},
+    {"size_mismatch", size_mismatch,
+     "alloc_cat: size mismatch for %s in ac_dealloc: given 48 bytes, align 16; the block has 40 "
+     "bytes, align 16"},
+    {"size_mismatch_free_sized", size_mismatch_free_sized,
+     "alloc_cat: size mismatch for %s in free_sized: given 41 bytes; the block has 40 bytes, "
+     "align 16"},
+    {"overflow", overflow,
+     "alloc_cat: write past the end of %s in free (40 bytes): its canary was overwritten"},
+    {"overflow_realloc", overflow_realloc,
+     "alloc_cat: write past the end of %s in realloc (40 bytes): its canary was overwritten"},
+    {"write_after_free", write_after_free,
+     "alloc_cat: write after free of %s: the freed block's list links were overwritten; the heap "
+     "cannot go on"},
+    {"write_after_free_merge", write_after_free_merge,
+     "alloc_cat: write after free of %s: the freed block's list links were overwritten; the heap "
+     "cannot go on"},
+    {"write_after_free_hook_returns", write_after_free_hook_returns,
+     "hook (kind 5): alloc_cat: write after free of %s: the freed block's list links were "
+     "overwritten; the heap cannot go on"},
+};
+
+#define NKINDS (sizeof kinds / sizeof kinds[0])
+
+#endif

@@ -1,0 +1,48 @@
+// misuse_wasm.mjs - each kind of misuse in tests/misuse_kinds.h, committed
+// by a checked wasm32 build (tests/misuse_wasm.c), each in a fresh
+// instance: the call must end in a trap (RuntimeError: unreachable), and
+// the line kept for ac_last_error() - or written by a hook that returned -
+// must be the kind's, naming the address the module told before the
+// misuse. Ends with "N passed, N failed" like the C tests.
+//
+//   node tests/misuse_wasm.mjs misuse.wasm
+import { readFileSync } from 'node:fs';
+
+const path = process.argv[2];
+if (!path) {
+  console.error('usage: node tests/misuse_wasm.mjs misuse.wasm');
+  process.exit(2);
+}
+const module = await WebAssembly.compile(readFileSync(path));
+const load = async () => (await WebAssembly.instantiate(module, {})).exports;
+const text = (x, p) => {
+  const m = new Uint8Array(x.memory.buffer);
+  let end = p >>> 0;
+  while (m[end]) end++;
+  return new TextDecoder().decode(m.subarray(p >>> 0, end));
+};
+
+let passed = 0;
+let failed = 0;
+const count = (await load()).misuse_count();
+for (let i = 0; i < count; i++) {
+  const x = await load();
+  const name = text(x, x.misuse_name(i));
+  let trap = 'no trap';
+  try {
+    x.misuse_commit(i);
+  } catch (e) {
+    trap = e instanceof WebAssembly.RuntimeError ? e.message : String(e);
+  }
+  const address = '0x' + (x.misuse_told() >>> 0).toString(16);
+  const expected = text(x, x.misuse_format(i)).replace('%s', address);
+  const got = text(x, x.misuse_said()) || text(x, x.ac_last_error());
+  const ok = trap === 'unreachable' && got === expected;
+  console.log(`misuse.${name} ... ${ok ? 'ok' : 'FAILED'}\n    message: ${got || '(none)'}`);
+  if (!ok) console.log(`    expected: ${expected}`);
+  console.log(`    then ${trap === 'unreachable' ? 'trapped (unreachable)' : trap}`);
+  if (ok) passed++;
+  else failed++;
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
