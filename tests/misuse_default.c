@@ -1,6 +1,7 @@
 /*
  * misuse_default.c - the default error hook of a checked build (AC_CHECKED,
- * native): for each kind of misuse, a child process commits it; the test
+ * native): for each kind of misuse (tests/misuse_kinds.h, which
+ * tests/misuse_wasm.mjs runs on wasm32), a child process commits it; the test
  * expects exactly one line on the child's stderr, naming the kind and the
  * address, and the child stopped by the trap that follows (SIGILL from
  * __builtin_trap on x86_64, SIGTRAP elsewhere). Each message is shown.

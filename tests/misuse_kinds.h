@@ -64,8 +64,8 @@ static void overflow_realloc(void) {
     (void)q;
 }
 
-/* A write after free over the links of a freed block (in-use blocks on
- * both sides keep it apart), found by the next malloc of its size. */
+/* A write after free over the links of a freed block (the block after it,
+ * in use, keeps it off the top), found by the next malloc of its size. */
 static void write_after_free(void) {
     char *a = ac_malloc(100), *guard = ac_malloc(100);
     (void)guard;
