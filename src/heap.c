@@ -322,31 +322,44 @@ static bool is_mark(link_t l) {
     return d % 4 == 0 && d / 4 <= NBINS;
 }
 
-/* Whether l leads to what a list holds: where a block starts, its header,
- * mark and links readable within the heap, free, and marked freed. */
-static bool listed_ok(link_t l) {
-    char *b = at(l);
-    return ((uintptr_t)b & (GRAIN - 1)) == GRAIN - HDR_BYTES &&
-           check_readable(b, HDR_BYTES + 8, H.backend->begin, H.backend->end) &&
-           is_free(*word(b)) && *word(b + 4) == (FREED_MAGIC ^ (uint32_t)(uintptr_t)b);
+/* Whether l leads to a free block: where a block starts, its header, mark
+ * and links readable within the heap, its header free with a size that
+ * stays within the heap and a footer that repeats it, and marked freed. */
+static bool free_ok(link_t l) {
+    char *b = at(l), *lo = H.backend->begin, *hi = H.backend->end;
+    if (((uintptr_t)b & (GRAIN - 1)) != GRAIN - HDR_BYTES || !check_readable(b, HDR_BYTES + 8, lo, hi))
+        return false;
+    uint32_t h = *word(b);
+    return h >= GRAIN && h % GRAIN == 0 && h <= bytes_between(b, hi) && /* free: flags clear */
+           check_readable(b + h - 4, 4, lo, hi) && *word(b + h - 4) == h &&
+           *word(b + 4) == (FREED_MAGIC ^ (uint32_t)(uintptr_t)b);
+}
+
+/* Checked builds, before the engine uses a free block off the lists (the
+ * spare) by its header: it must be whole. Free blocks are made inside
+ * memory that was freed, so a write after free can land on one; then
+ * heap_damaged() names it and traps. */
+static void check_free(char *b) {
+    if (!free_ok(link_of(b))) heap_damaged(b);
 }
 
 /* Checked builds, before the engine follows or rewrites the links of b, a
- * free block on a list: b and the blocks (or bin) on either side of it
- * must link to each other. A freed payload begins with the links, so a
- * write after free shows here, before a bad link is followed; then
- * heap_damaged() names the block whose links are wrong and traps. */
+ * free block on a list: b must be whole, and b and the blocks (or bin) on
+ * either side of it must link to each other. A freed payload begins with
+ * the links, so a write after free shows here before a bad link is
+ * followed; heap_damaged() names the block found wrong. */
 static void check_listed(char *b) {
-    link_t l = link_of(b);
-    if (!listed_ok(l)) heap_damaged(b);
-    link_t n = *next_of(b), p = *prev_of(b);
-    if ((n && !listed_ok(n)) || !(is_mark(p) || listed_ok(p))) heap_damaged(b);
+    check_free(b);
+    link_t l = link_of(b), n = *next_of(b), p = *prev_of(b);
+    if ((n && !free_ok(n)) || !(is_mark(p) || free_ok(p))) heap_damaged(b);
     if (n && *prev_of(at(n)) != l) heap_damaged(at(n));
     if (*next_link(p) != l) heap_damaged(is_mark(p) ? b : at(p));
 }
 #define CHECK_LISTED(b) check_listed(b)
+#define CHECK_FREE(b)   check_free(b)
 #else
 #define CHECK_LISTED(b) ((void)0)
+#define CHECK_FREE(b)   ((void)0)
 #endif
 
 /* ---- bins ---------------------------------------------------------------------- */
@@ -396,6 +409,7 @@ SIZE_NOINLINE SPEED_INLINE static void make_free(char *b, size_t size, bool spar
 /* Takes a free block off its list; true if it was the spare (on none). */
 SPEED_INLINE static bool bin_remove(char *b) {
     if (b == H.spare) {
+        CHECK_FREE(b);
         H.spare = NULL;
         return true;
     }
@@ -599,7 +613,10 @@ take:;
     if (rest && i < bin_of(SPARE_LIMIT)) {
         /* (what follows the rest is in use and already knows that the
          * block before it is free) */
-        if (H.spare) make_free(H.spare, free_size(*word(H.spare)), false);
+        if (H.spare) {
+            CHECK_FREE(H.spare);
+            make_free(H.spare, free_size(*word(H.spare)), false);
+        }
         make_free(b + size, rest, true);
         goto found;
     }

@@ -241,16 +241,17 @@ static void report(int kind, const void *ptr, const misuse_report *r) {
 
 #if AC_CHECKED
 /* Called by heap.c under the lock (checked builds): the free block b has
- * lost its list links, which a write after free does (a freed payload
- * begins with them). Reports it without the lock, then traps whatever the
- * hook does: the heap cannot go on with a list it cannot follow. */
+ * a damaged header or lost its list links, which a write after free does
+ * (a freed payload begins with the links, and free blocks are made inside
+ * freed memory). Reports it without the lock, then traps whatever the
+ * hook does: the heap cannot go on with a block or list it cannot trust. */
 _Noreturn static void heap_damaged(char *b) {
     misuse_report r;
     ac__writer w;
     ac__w_init(&w, r.message, sizeof r.message);
-    ac__w_str(&w, "alloc_cat: write after free of ");
+    ac__w_str(&w, "alloc_cat: write after free at ");
     ac__w_hex(&w, (uintptr_t)(b + HDR_BYTES));
-    ac__w_str(&w, ": the freed block's list links were overwritten; the heap cannot go on");
+    ac__w_str(&w, ": the free block there lost its header or list links; the heap cannot go on");
     finish_report(&w, &r);
     UNLOCK();
     report(AC_ERROR_WRITE_AFTER_FREE, b + HDR_BYTES, &r);

@@ -87,6 +87,21 @@ static void write_after_free_merge(void) {
     ac_free(b);
 }
 
+/* A write after free over the header of a free block made inside the
+ * freed memory: the rest of a split, after a smaller block took the start,
+ * found when the next request takes it. */
+static void write_after_free_header(void) {
+    char *a = ac_malloc(200), *guard = ac_malloc(24);
+    (void)guard;
+    ac_free(a);
+    char *x = ac_malloc(40); /* a's start, 64 bytes in checked builds */
+    (void)x;
+    tell(a + 64); /* the rest's payload: its header is the word before */
+    __builtin_memset(a + 56, 'A', 4);
+    char *y = ac_malloc(40);
+    (void)y;
+}
+
 /* A hook that returns: the heap cannot go on, so the trap follows. */
 static void say_and_return(ac_error_kind kind, const void *ptr, const char *message, void *ctx) {
     (void)ptr, (void)ctx;
@@ -122,14 +137,17 @@ static const kind kinds[] = {
     {"overflow_realloc", overflow_realloc,
      "alloc_cat: write past the end of %s in realloc (40 bytes): its canary was overwritten"},
     {"write_after_free", write_after_free,
-     "alloc_cat: write after free of %s: the freed block's list links were overwritten; the heap "
-     "cannot go on"},
+     "alloc_cat: write after free at %s: the free block there lost its header or list links; the "
+     "heap cannot go on"},
+    {"write_after_free_header", write_after_free_header,
+     "alloc_cat: write after free at %s: the free block there lost its header or list links; the "
+     "heap cannot go on"},
     {"write_after_free_merge", write_after_free_merge,
-     "alloc_cat: write after free of %s: the freed block's list links were overwritten; the heap "
-     "cannot go on"},
+     "alloc_cat: write after free at %s: the free block there lost its header or list links; the "
+     "heap cannot go on"},
     {"write_after_free_hook_returns", write_after_free_hook_returns,
-     "hook (kind 5): alloc_cat: write after free of %s: the freed block's list links were "
-     "overwritten; the heap cannot go on"},
+     "hook (kind 5): alloc_cat: write after free at %s: the free block there lost its header "
+     "or list links; the heap cannot go on"},
 };
 
 #define NKINDS (sizeof kinds / sizeof kinds[0])
