@@ -521,18 +521,21 @@ const ac_audit_t *ac_audit_for_host(void);
  *  - bytes written past the end of a block (the canary, checked when the
  *    block is freed or resized),
  *  - a write after free that overwrote what the heap keeps in free memory:
- *    the list links in the first 8 bytes of a freed payload, or the header
- *    of a free block made since inside freed memory (found when the heap
- *    next uses them: in whichever call takes, merges or lists that block or
- *    one next to it on its list; writes elsewhere in freed memory are not
- *    seen). The pointer named is that free block's payload: the freed
- *    pointer itself when the write hit its links.
+ *    the list links in the first 8 bytes of a freed block's payload (while
+ *    it is a free block of its own on a list; merged into a free neighbour
+ *    it has none), or the header of a free block made since inside freed
+ *    memory (found when the heap next uses them: in whichever call takes,
+ *    merges with or lists that block or one next to it on its list; writes
+ *    elsewhere in freed memory are not seen). The pointer named is that
+ *    free block's payload: the freed pointer itself when the write hit its
+ *    links.
  * Each report goes to the error hook. The default hook writes one line
  * naming the kind and the address (natively to stderr; on wasm32 it is kept
  * for ac_last_error()) and then traps. If a hook returns, the offending call
  * does nothing: a bad free frees nothing, a bad realloc returns NULL; but
  * after a write after free the program traps when the hook returns (the
- * heap cannot go on with a block or list it cannot trust).
+ * heap cannot go on with a block or list it cannot trust), or at once if
+ * the hook's own calls come upon damage again.
  * Which of the first two kinds a freed pointer gets is a diagnosis, not a
  * promise: a block freed and then reused can still show its old "freed"
  * mark and be named a double free; under ASan or valgrind any pointer whose

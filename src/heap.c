@@ -75,12 +75,15 @@
 #define GRAIN        AC__GRAIN
 #define CANARY_BYTES AC__CANARY_BYTES
 #if AC_CHECKED
-/* A live block's mark is LIVE_MAGIC with the log2 of the alignment it was
- * allocated at (16 or more: its align_bits) in the six bits of
- * ALIGN_BITS_MASK, xor its address; a freed block's is FREED_MAGIC xor its
- * address. */
-#define LIVE_MAGIC      0xac11ca40u
-#define ALIGN_BITS_MASK 63u
+/* A live block's mark is LIVE_MAGIC xor its address xor ALIGN_MIX times
+ * the log2 of the alignment it was allocated at (its align_bits, 4 to 31).
+ * The product spreads those bits over the whole word: a write over any of
+ * the mark's bytes leaves a word that decodes to no valid align_bits (28
+ * values in 2^32). A freed block's mark is FREED_MAGIC xor its address. */
+#define LIVE_MAGIC      0xac11ca7eu
+#define ALIGN_MIX       0x9e3779b1u /* odd: ALIGN_UNMIX undoes the product */
+#define ALIGN_UNMIX     0x0e8b2f51u
+_Static_assert(ALIGN_MIX * ALIGN_UNMIX == 1u, "ALIGN_UNMIX is ALIGN_MIX's inverse");
 #define FREED_MAGIC     0xf7eedb10u
 #define CANARY_SEED     0x5ca1ab1eu
 #endif
@@ -322,18 +325,29 @@ static bool is_mark(link_t l) {
     return d % 4 == 0 && d / 4 <= NBINS;
 }
 
-/* Whether l leads to a free block: where a block starts, its header, mark
- * and links readable within the heap, its header free with a size that
- * stays within the heap and a footer that repeats it, and marked freed. */
+/* Whether a block may start at b: where blocks start, its header, mark
+ * and links readable within the heap. */
+static bool block_at(char *b) {
+    return ((uintptr_t)b & (GRAIN - 1)) == GRAIN - HDR_BYTES &&
+           check_readable(b, HDR_BYTES + 8, H.backend->begin, H.backend->end);
+}
+
+/* Whether l leads to a whole free block: block_at() there, its header free
+ * with a size that stays within the heap and a footer that repeats it, and
+ * marked freed. */
 static bool free_ok(link_t l) {
-    char *b = at(l), *lo = H.backend->begin, *hi = H.backend->end;
-    if (((uintptr_t)b & (GRAIN - 1)) != GRAIN - HDR_BYTES || !check_readable(b, HDR_BYTES + 8, lo, hi))
-        return false;
+    char *b = at(l), *hi = H.backend->end;
+    if (!block_at(b)) return false;
     uint32_t h = *word(b);
     return h >= GRAIN && h % GRAIN == 0 && h <= bytes_between(b, hi) && /* free: flags clear */
-           check_readable(b + h - 4, 4, lo, hi) && *word(b + h - 4) == h &&
+           check_readable(b + h - 4, 4, H.backend->begin, hi) && *word(b + h - 4) == h &&
            *word(b + 4) == (FREED_MAGIC ^ (uint32_t)(uintptr_t)b);
 }
+
+/* The block to name when the link l, read from b, leads to no whole free
+ * block: the block there if one may start there (its header was hit),
+ * else b (its link was). */
+static char *hit_by(char *b, link_t l) { return block_at(at(l)) ? at(l) : b; }
 
 /* Checked builds, before the engine uses a free block off the lists (the
  * spare) by its header: it must be whole. Free blocks are made inside
@@ -351,15 +365,26 @@ static void check_free(char *b) {
 static void check_listed(char *b) {
     check_free(b);
     link_t l = link_of(b), n = *next_of(b), p = *prev_of(b);
-    if ((n && !free_ok(n)) || !(is_mark(p) || free_ok(p))) heap_damaged(b);
+    if (n && !free_ok(n)) heap_damaged(hit_by(b, n));
+    if (!is_mark(p) && !free_ok(p)) heap_damaged(hit_by(b, p));
     if (n && *prev_of(at(n)) != l) heap_damaged(at(n));
     if (*next_link(p) != l) heap_damaged(is_mark(p) ? b : at(p));
 }
-#define CHECK_LISTED(b) check_listed(b)
-#define CHECK_FREE(b)   check_free(b)
+
+/* Checked builds, before the engine changes the header h of n, which says
+ * in use: a free block's header hit by a write after free can say so, but
+ * its mark still says freed (a block in use is marked live before a
+ * neighbour can be freed). */
+static void check_used(char *n, uint32_t h) {
+    if (!is_fence(h) && (*word(n + 4) ^ (uint32_t)(uintptr_t)n) == FREED_MAGIC) heap_damaged(n);
+}
+#define CHECK_LISTED(b)  check_listed(b)
+#define CHECK_FREE(b)    check_free(b)
+#define CHECK_USED(n, h) check_used(n, h)
 #else
-#define CHECK_LISTED(b) ((void)0)
-#define CHECK_FREE(b)   ((void)0)
+#define CHECK_LISTED(b)  ((void)0)
+#define CHECK_FREE(b)    ((void)0)
+#define CHECK_USED(n, h) ((void)0)
 #endif
 
 /* ---- bins ---------------------------------------------------------------------- */
@@ -461,6 +486,7 @@ SPEED_INLINE static void free_tail(char *t, size_t size, bool spare) {
     }
     uint32_t nh = *word(n);
     if (!is_free(nh)) {
+        CHECK_USED(n, nh);
         *word(n) = size ? nh | F_PREVFREE : nh & ~F_PREVFREE;
         if (!size) return;
     } else {
@@ -683,14 +709,15 @@ static bool canary_intact(char *b) {
     return c == (CANARY_SEED ^ (uint32_t)(uintptr_t)b);
 }
 
-/* The word before b is the footer of a free block that ends at b: its size,
- * whole grains within the heap, and that block's header the same size (a
- * free block's header is its size). Reads only what the tools allow. */
-static bool free_block_ends_at(char *b) {
-    if (bytes_between(H.backend->begin, b) < 4 || mem_state(b - 4, 4) != MEM_OK) return false;
+/* Where the free block that ends at b starts, by its footer (the word
+ * before b): whole grains within the heap, and a block may start there,
+ * marked freed; else NULL. Reads only what the tools allow. */
+static char *free_block_before(char *b) {
+    if (bytes_between(H.backend->begin, b) < 4 || mem_state(b - 4, 4) != MEM_OK) return NULL;
     size_t size = *word(b - 4);
-    if (size < GRAIN || size % GRAIN || size > bytes_between(H.backend->begin, b)) return false;
-    return mem_state(b - size, 4) == MEM_OK && *word(b - size) == size;
+    if (size < GRAIN || size % GRAIN || size > bytes_between(H.backend->begin, b)) return NULL;
+    char *f = b - size;
+    return block_at(f) && *word(f + 4) == (FREED_MAGIC ^ (uint32_t)(uintptr_t)f) ? f : NULL;
 }
 
 int ac__heap_block_error(const void *payload) {
@@ -706,13 +733,14 @@ int ac__heap_block_error(const void *payload) {
     if (state == MEM_UNDEFINED) return AC_ERROR_FOREIGN_POINTER;
     uint32_t magic = *word(b + 4) ^ (uint32_t)(uintptr_t)b, h = *word(b);
     if (magic == FREED_MAGIC) return AC_ERROR_DOUBLE_FREE;
-    if ((magic & ~ALIGN_BITS_MASK) != LIVE_MAGIC || is_free(h) ||
+    if ((magic ^ LIVE_MAGIC) * ALIGN_UNMIX - 4u >= 28u || is_free(h) ||
         used_size(h) > bytes_between(b, H.backend->end))
         return AC_ERROR_FOREIGN_POINTER;
     /* a header that says the block before is free must be right: freeing
      * merges with that block through the footer before b (a write before
-     * the payload that set the flag would have it merge with garbage) */
-    if ((h & F_PREVFREE) && !free_block_ends_at(b)) return AC_ERROR_FOREIGN_POINTER;
+     * the payload that set the flag would have it merge with garbage). The
+     * merge checks that block's header when it takes it off its list. */
+    if ((h & F_PREVFREE) && !free_block_before(b)) return AC_ERROR_FOREIGN_POINTER;
     return canary_intact(b) ? 0 : AC_ERROR_OVERFLOW;
 }
 #endif
@@ -729,7 +757,7 @@ static void *counted(char *b, size_t bytes, size_t align) {
     /* the alignment it was allocated at; less than AC_MALLOC_ALIGN is that,
      * as every payload has it */
     int align_bits = __builtin_ctzl(align < AC_MALLOC_ALIGN ? AC_MALLOC_ALIGN : align);
-    *word(b + 4) = (LIVE_MAGIC | (uint32_t)align_bits) ^ (uint32_t)(uintptr_t)b;
+    *word(b + 4) = LIVE_MAGIC ^ (uint32_t)(uintptr_t)b ^ (uint32_t)align_bits * ALIGN_MIX;
     set_canary(b);
 #endif
     AUDIT(*word(b), true);
@@ -848,6 +876,9 @@ static void *heap_alloc_aligned(size_t bytes, size_t align) {
          * may merge backwards) */
         size_t lead = align - misalign;
         *word(b + lead) = F_USED; /* in use for now: learns that the lead is free */
+#if AC_CHECKED
+        *word(b + lead + 4) = LIVE_MAGIC ^ (uint32_t)(uintptr_t)(b + lead); /* (check_used()) */
+#endif
         block_release(b, *word(b), lead);
         b += lead;
         size -= lead;
@@ -867,7 +898,7 @@ static size_t heap_requested(const void *payload) {
  * (checked builds' reports). */
 static size_t heap_align(const void *payload) {
     char *b = (char *)(uintptr_t)payload - HDR_BYTES;
-    return (size_t)1 << ((*word(b + 4) ^ (uint32_t)(uintptr_t)b) & ALIGN_BITS_MASK);
+    return (size_t)1 << ((*word(b + 4) ^ (uint32_t)(uintptr_t)b ^ LIVE_MAGIC) * ALIGN_UNMIX);
 }
 #endif
 

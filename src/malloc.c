@@ -244,8 +244,13 @@ static void report(int kind, const void *ptr, const misuse_report *r) {
  * a damaged header or lost its list links, which a write after free does
  * (a freed payload begins with the links, and free blocks are made inside
  * freed memory). Reports it without the lock, then traps whatever the
- * hook does: the heap cannot go on with a block or list it cannot trust. */
+ * hook does: the heap cannot go on with a block or list it cannot trust.
+ * A second damage found meanwhile (by the hook's own calls) traps at once. */
 _Noreturn static void heap_damaged(char *b) {
+    /* once: a hook that allocates can come upon the damage again */
+    static bool reported;
+    if (reported) __builtin_trap();
+    reported = true;
     misuse_report r;
     ac__writer w;
     ac__w_init(&w, r.message, sizeof r.message);

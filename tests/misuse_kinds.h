@@ -14,6 +14,8 @@
 #ifndef MISUSE_KINDS_H
 #define MISUSE_KINDS_H
 
+#include <stdint.h>
+
 #include "alloc_cat.h"
 
 static void double_free(void) {
@@ -34,6 +36,16 @@ static void foreign_interior(void) {
     char *a = ac_malloc(100);
     tell(a + 8);
     ac_free(a + 8);
+}
+
+/* One bit of a live block's mark flipped (a write just before the
+ * payload): no longer a block alloc_cat handed out. */
+static void foreign_mark_bit(void) {
+    char *a = ac_malloc(40), *guard = ac_malloc(24);
+    (void)guard;
+    a[-4] = (char)(a[-4] ^ 1);
+    tell(a);
+    ac_free(a);
 }
 
 static void size_mismatch(void) {
@@ -102,10 +114,108 @@ static void write_after_free_header(void) {
     (void)y;
 }
 
-/* A hook that returns: the heap cannot go on, so the trap follows. */
+/* The same header hit, found by a free of the block before it (merging
+ * forward: the damaged header says in use, but the block is marked freed). */
+static void write_after_free_header_next(void) {
+    char *a = ac_malloc(200), *guard = ac_malloc(24);
+    (void)guard;
+    ac_free(a);
+    char *x = ac_malloc(40);
+    tell(a + 64);
+    __builtin_memset(a + 56, 'A', 4);
+    ac_free(x);
+}
+
+/* The same header hit, found by a free of the block after it (merging
+ * backward through its footer). */
+static void write_after_free_header_before(void) {
+    char *a = ac_malloc(200), *guard = ac_malloc(24), *guard2 = ac_malloc(24);
+    (void)guard2;
+    ac_free(a);
+    char *x = ac_malloc(40);
+    (void)x;
+    tell(a + 64);
+    __builtin_memset(a + 56, 'A', 4);
+    ac_free(guard);
+}
+
+/* Only the freed mark of that free block hit (its header intact). */
+static void write_after_free_mark(void) {
+    char *a = ac_malloc(200), *guard = ac_malloc(24);
+    (void)guard;
+    ac_free(a);
+    char *x = ac_malloc(40);
+    (void)x;
+    tell(a + 64);
+    __builtin_memset(a + 60, 'A', 4);
+    char *y = ac_malloc(40);
+    (void)y;
+}
+
+/* That header set to a smaller free size (its footer disagrees), found
+ * when a request passes it by and it goes to its bin. */
+static void write_after_free_spare_size(void) {
+    char *a = ac_malloc(200), *guard = ac_malloc(24), *b = ac_malloc(300), *guard2 = ac_malloc(24);
+    (void)guard, (void)guard2;
+    ac_free(a);
+    ac_free(b);
+    char *x = ac_malloc(40); /* from a: the rest (160 bytes) is the spare */
+    (void)x;
+    tell(a + 64);
+    uint32_t small = 32;
+    __builtin_memcpy(a + 56, &small, 4);
+    char *y = ac_malloc(40); /* the spare looks too small: from b, and the spare goes to a bin */
+    (void)y;
+}
+
+/* The links of the first block of a list, found when another freed block
+ * is put in front of it. */
+static void write_after_free_list_head(void) {
+    char *a = ac_malloc(100), *guard = ac_malloc(24), *b = ac_malloc(100), *guard2 = ac_malloc(24);
+    (void)guard, (void)guard2;
+    ac_free(a);
+    tell(a);
+    __builtin_memset(a, 'A', 8);
+    ac_free(b);
+}
+
+/* The header of the second block of a list hit (the rest of a split, made
+ * inside freed memory), found from the intact first one: the report names
+ * the damaged block. */
+static void write_after_free_next_header(void) {
+    char *y = ac_malloc(1320), *guard = ac_malloc(24), *a = ac_malloc(2000), *guard2 = ac_malloc(24);
+    (void)guard, (void)guard2;
+    ac_free(a);
+    char *x = ac_malloc(600); /* a's first 640 bytes; the rest (1,376) is listed */
+    (void)x;
+    ac_free(y); /* 1,344 bytes: the same list, in front of the rest */
+    tell(a + 640);
+    __builtin_memset(a + 632, 'A', 4);
+    char *z = ac_malloc(1320);
+    (void)z;
+}
+
+/* Only the back link of the second block of a list, found when a request
+ * scans the list from its first block. */
+static void write_after_free_back_link(void) {
+    char *a = ac_malloc(100), *guard = ac_malloc(24), *b = ac_malloc(100), *guard2 = ac_malloc(24);
+    (void)guard, (void)guard2;
+    ac_free(a);
+    ac_free(b); /* the list: b, then a */
+    tell(a);
+    __builtin_memset(a + 4, 'A', 4);
+    char *c = ac_malloc(100);
+    (void)c;
+}
+
+/* A hook that returns: the heap cannot go on, so the trap follows. It
+ * allocates first, as hooks may, and comes upon the damage again: that
+ * traps at once, without a second report. */
 static void say_and_return(ac_error_kind kind, const void *ptr, const char *message, void *ctx) {
     (void)ptr, (void)ctx;
     say(kind, message);
+    char *p = ac_malloc(100);
+    (void)p;
 }
 
 static void write_after_free_hook_returns(void) {
@@ -126,6 +236,8 @@ static const kind kinds[] = {
      "alloc_cat: foreign pointer %s in free: not a live block of this heap"},
     {"foreign_interior", foreign_interior,
      "alloc_cat: foreign pointer %s in free: not a live block of this heap"},
+    {"foreign_mark_bit", foreign_mark_bit,
+     "alloc_cat: foreign pointer %s in free: not a live block of this heap"},
     {"size_mismatch", size_mismatch,
      "alloc_cat: size mismatch for %s in ac_dealloc: given 48 bytes, align 16; the block has 40 "
      "bytes, align 16"},
@@ -140,6 +252,27 @@ static const kind kinds[] = {
      "alloc_cat: write after free at %s: the free block there lost its header or list links; the "
      "heap cannot go on"},
     {"write_after_free_header", write_after_free_header,
+     "alloc_cat: write after free at %s: the free block there lost its header or list links; the "
+     "heap cannot go on"},
+    {"write_after_free_header_next", write_after_free_header_next,
+     "alloc_cat: write after free at %s: the free block there lost its header or list links; the "
+     "heap cannot go on"},
+    {"write_after_free_header_before", write_after_free_header_before,
+     "alloc_cat: write after free at %s: the free block there lost its header or list links; the "
+     "heap cannot go on"},
+    {"write_after_free_mark", write_after_free_mark,
+     "alloc_cat: write after free at %s: the free block there lost its header or list links; the "
+     "heap cannot go on"},
+    {"write_after_free_spare_size", write_after_free_spare_size,
+     "alloc_cat: write after free at %s: the free block there lost its header or list links; the "
+     "heap cannot go on"},
+    {"write_after_free_list_head", write_after_free_list_head,
+     "alloc_cat: write after free at %s: the free block there lost its header or list links; the "
+     "heap cannot go on"},
+    {"write_after_free_next_header", write_after_free_next_header,
+     "alloc_cat: write after free at %s: the free block there lost its header or list links; the "
+     "heap cannot go on"},
+    {"write_after_free_back_link", write_after_free_back_link,
      "alloc_cat: write after free at %s: the free block there lost its header or list links; the "
      "heap cannot go on"},
     {"write_after_free_merge", write_after_free_merge,
