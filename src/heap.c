@@ -319,6 +319,25 @@ static bool check_readable(char *p, size_t bytes, char *lo, char *hi);
  * payload is the pointer named), without the lock, then traps. */
 _Noreturn static void heap_damaged(char *b);
 
+/* A block's mark, the word after its header, xor its address. */
+static uint32_t mark_of(char *b) { return *word(b + 4) ^ (uint32_t)(uintptr_t)b; }
+static bool marked_freed(char *b) { return mark_of(b) == FREED_MAGIC; }
+static void mark_freed(char *b) { *word(b + 4) = FREED_MAGIC ^ (uint32_t)(uintptr_t)b; }
+
+/* The alignment a block keeps: the one asked for, and any less than
+ * AC_MALLOC_ALIGN is that one (every payload has it). */
+static size_t kept_align(size_t align) { return align < AC_MALLOC_ALIGN ? AC_MALLOC_ALIGN : align; }
+
+/* Marks b live, allocated at `align` (a power of two). */
+static void mark_live(char *b, size_t align) {
+    uint32_t align_bits = (uint32_t)__builtin_ctzl(kept_align(align));
+    *word(b + 4) = LIVE_MAGIC ^ (uint32_t)(uintptr_t)b ^ align_bits * ALIGN_MIX;
+}
+
+/* The align_bits a live mark holds: 4 to 31 for a live block, any other
+ * value for a word that is no live mark. */
+static uint32_t live_align_bits(char *b) { return (mark_of(b) ^ LIVE_MAGIC) * ALIGN_UNMIX; }
+
 /* Whether l is the mark of a bin (bins[0..NBINS]). */
 static bool is_mark(link_t l) {
     link_t d = l - bin_mark(0);
@@ -341,7 +360,7 @@ static bool free_ok(link_t l) {
     uint32_t h = *word(b);
     return h >= GRAIN && h % GRAIN == 0 && h <= bytes_between(b, hi) && /* free: flags clear */
            check_readable(b + h - 4, 4, H.backend->begin, hi) && *word(b + h - 4) == h &&
-           *word(b + 4) == (FREED_MAGIC ^ (uint32_t)(uintptr_t)b);
+           marked_freed(b);
 }
 
 /* The block to name when the link l, read from b, leads to no whole free
@@ -376,7 +395,7 @@ static void check_listed(char *b) {
  * its mark still says freed (a block in use is marked live before a
  * neighbour can be freed). */
 static void check_used(char *n, uint32_t h) {
-    if (!is_fence(h) && (*word(n + 4) ^ (uint32_t)(uintptr_t)n) == FREED_MAGIC) heap_damaged(n);
+    if (!is_fence(h) && marked_freed(n)) heap_damaged(n);
 }
 #define CHECK_LISTED(b)  check_listed(b)
 #define CHECK_FREE(b)    check_free(b)
@@ -409,7 +428,7 @@ SIZE_NOINLINE SPEED_INLINE static void make_free(char *b, size_t size, bool spar
     mem_defined(b + size - 4, 4);
     mem_noaccess(b + HDR_BYTES + 8, size - HDR_BYTES - 12);
 #if AC_CHECKED
-    *word(b + 4) = FREED_MAGIC ^ (uint32_t)(uintptr_t)b;
+    mark_freed(b);
 #endif
     *word(b) = (uint32_t)size;
     *word(b + size - 4) = (uint32_t)size;
@@ -717,7 +736,7 @@ static char *free_block_before(char *b) {
     size_t size = *word(b - 4);
     if (size < GRAIN || size % GRAIN || size > bytes_between(H.backend->begin, b)) return NULL;
     char *f = b - size;
-    return block_at(f) && *word(f + 4) == (FREED_MAGIC ^ (uint32_t)(uintptr_t)f) ? f : NULL;
+    return block_at(f) && marked_freed(f) ? f : NULL;
 }
 
 int ac__heap_block_error(const void *payload) {
@@ -731,9 +750,9 @@ int ac__heap_block_error(const void *payload) {
     int state = mem_state(b, HDR_BYTES);
     if (state == MEM_NOACCESS) return AC_ERROR_DOUBLE_FREE;
     if (state == MEM_UNDEFINED) return AC_ERROR_FOREIGN_POINTER;
-    uint32_t magic = *word(b + 4) ^ (uint32_t)(uintptr_t)b, h = *word(b);
-    if (magic == FREED_MAGIC) return AC_ERROR_DOUBLE_FREE;
-    if ((magic ^ LIVE_MAGIC) * ALIGN_UNMIX - 4u >= 28u || is_free(h) ||
+    uint32_t h = *word(b);
+    if (marked_freed(b)) return AC_ERROR_DOUBLE_FREE;
+    if (live_align_bits(b) - 4u >= 28u || is_free(h) ||
         used_size(h) > bytes_between(b, H.backend->end))
         return AC_ERROR_FOREIGN_POINTER;
     /* a header that says the block before is free must be right: freeing
@@ -754,10 +773,7 @@ static void *counted(char *b, size_t bytes, size_t align) {
     *word(b) |= (uint32_t)align_row(align) << ALIGN_SHIFT;
 #endif
 #if AC_CHECKED
-    /* the alignment it was allocated at; less than AC_MALLOC_ALIGN is that,
-     * as every payload has it */
-    int align_bits = __builtin_ctzl(align < AC_MALLOC_ALIGN ? AC_MALLOC_ALIGN : align);
-    *word(b + 4) = LIVE_MAGIC ^ (uint32_t)(uintptr_t)b ^ (uint32_t)align_bits * ALIGN_MIX;
+    mark_live(b, align);
     set_canary(b);
 #endif
     AUDIT(*word(b), true);
@@ -795,7 +811,7 @@ static void heap_free(void *payload) {
     VALGRIND_FREELIKE_BLOCK(payload, 0);
 #endif
 #if AC_CHECKED
-    *word(b + 4) = FREED_MAGIC ^ (uint32_t)(uintptr_t)b;
+    mark_freed(b);
 #endif
     uint32_t h = *word(b);
     AUDIT(h, false);
@@ -877,7 +893,7 @@ static void *heap_alloc_aligned(size_t bytes, size_t align) {
         size_t lead = align - misalign;
         *word(b + lead) = F_USED; /* in use for now: learns that the lead is free */
 #if AC_CHECKED
-        *word(b + lead + 4) = LIVE_MAGIC ^ (uint32_t)(uintptr_t)(b + lead); /* (check_used()) */
+        mark_live(b + lead, AC_MALLOC_ALIGN); /* not the stale mark there: check_used() */
 #endif
         block_release(b, *word(b), lead);
         b += lead;
@@ -897,8 +913,7 @@ static size_t heap_requested(const void *payload) {
 /* The alignment a live block was allocated at, AC_MALLOC_ALIGN or more
  * (checked builds' reports). */
 static size_t heap_align(const void *payload) {
-    char *b = (char *)(uintptr_t)payload - HDR_BYTES;
-    return (size_t)1 << ((*word(b + 4) ^ (uint32_t)(uintptr_t)b ^ LIVE_MAGIC) * ALIGN_UNMIX);
+    return (size_t)1 << live_align_bits((char *)(uintptr_t)payload - HDR_BYTES);
 }
 #endif
 

@@ -179,9 +179,7 @@ static int misuse(const void *ptr, size_t size, size_t align, unsigned checks, c
     if (!kind && checks) {
         actual = heap_requested(ptr);
         actual_align = heap_align(ptr);
-        /* alignments below AC_MALLOC_ALIGN are that one: every block has it */
-        size_t want_align = align < AC_MALLOC_ALIGN ? AC_MALLOC_ALIGN : align;
-        bool align_bad = !is_pow2(align) || want_align != actual_align;
+        bool align_bad = !is_pow2(align) || kept_align(align) != actual_align;
         if (actual != size || ((checks & CHECK_ALIGN) && align_bad))
             kind = AC_ERROR_SIZE_MISMATCH;
     }
