@@ -99,16 +99,27 @@ static void write_after_free_merge(void) {
     ac_free(b);
 }
 
-/* A write after free over the header of a free block made inside the
- * freed memory: the rest of a split, after a smaller block took the start,
- * found when the next request takes it. */
-static void write_after_free_header(void) {
-    char *a = ac_malloc(200), *guard = ac_malloc(24);
-    (void)guard;
+/* A free block made inside freed memory: a 200-byte block a is freed and
+ * a malloc(40) takes its start (64 bytes in checked builds), so the rest
+ * is the spare, its header at a + 56, its mark at a + 60, its payload at
+ * a + 64. Two 24-byte blocks in use follow it; *guard is the first. Tells
+ * a + 64 (the report names the rest) and returns a; *x is the block that
+ * took the start. */
+static char *split_rest(char **x, char **guard) {
+    char *a = ac_malloc(200), *guard2;
+    *guard = ac_malloc(24);
+    guard2 = ac_malloc(24);
+    (void)guard2;
     ac_free(a);
-    char *x = ac_malloc(40); /* a's start, 64 bytes in checked builds */
-    (void)x;
-    tell(a + 64); /* the rest's payload: its header is the word before */
+    *x = ac_malloc(40);
+    tell(a + 64);
+    return a;
+}
+
+/* A write after free over the header of that rest, found when the next
+ * request takes it. */
+static void write_after_free_header(void) {
+    char *x, *guard, *a = split_rest(&x, &guard);
     __builtin_memset(a + 56, 'A', 4);
     char *y = ac_malloc(40);
     (void)y;
@@ -117,11 +128,7 @@ static void write_after_free_header(void) {
 /* The same header hit, found by a free of the block before it (merging
  * forward: the damaged header says in use, but the block is marked freed). */
 static void write_after_free_header_next(void) {
-    char *a = ac_malloc(200), *guard = ac_malloc(24);
-    (void)guard;
-    ac_free(a);
-    char *x = ac_malloc(40);
-    tell(a + 64);
+    char *x, *guard, *a = split_rest(&x, &guard);
     __builtin_memset(a + 56, 'A', 4);
     ac_free(x);
 }
@@ -129,31 +136,23 @@ static void write_after_free_header_next(void) {
 /* The same header hit, found by a free of the block after it (merging
  * backward through its footer). */
 static void write_after_free_header_before(void) {
-    char *a = ac_malloc(200), *guard = ac_malloc(24), *guard2 = ac_malloc(24);
-    (void)guard2;
-    ac_free(a);
-    char *x = ac_malloc(40);
-    (void)x;
-    tell(a + 64);
+    char *x, *guard, *a = split_rest(&x, &guard);
     __builtin_memset(a + 56, 'A', 4);
     ac_free(guard);
 }
 
-/* Only the freed mark of that free block hit (its header intact). */
+/* Only the freed mark of that rest hit (its header intact). */
 static void write_after_free_mark(void) {
-    char *a = ac_malloc(200), *guard = ac_malloc(24);
-    (void)guard;
-    ac_free(a);
-    char *x = ac_malloc(40);
-    (void)x;
-    tell(a + 64);
+    char *x, *guard, *a = split_rest(&x, &guard);
     __builtin_memset(a + 60, 'A', 4);
     char *y = ac_malloc(40);
     (void)y;
 }
 
 /* That header set to a smaller free size (its footer disagrees), found
- * when a request passes it by and it goes to its bin. */
+ * when a request passes the rest by and it goes to its bin. As
+ * split_rest(), with a larger freed block b waiting: allocated after the
+ * split, b would come from the rest. */
 static void write_after_free_spare_size(void) {
     char *a = ac_malloc(200), *guard = ac_malloc(24), *b = ac_malloc(300), *guard2 = ac_malloc(24);
     (void)guard, (void)guard2;
@@ -164,7 +163,7 @@ static void write_after_free_spare_size(void) {
     tell(a + 64);
     uint32_t small = 32;
     __builtin_memcpy(a + 56, &small, 4);
-    char *y = ac_malloc(40); /* the spare looks too small: from b, and the spare goes to a bin */
+    char *y = ac_malloc(40); /* the rest looks too small: from b, and the rest goes to a bin */
     (void)y;
 }
 
