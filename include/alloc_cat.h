@@ -520,25 +520,34 @@ const ac_audit_t *ac_audit_for_host(void);
  *    only the size (C23 allows it for realloc's result),
  *  - bytes written past the end of a block (the canary, checked when the
  *    block is freed or resized),
- *  - a write after free that overwrote what the heap keeps in free memory:
- *    the list links in the first 8 bytes of a freed block's payload (while
- *    it is a free block of its own on a list; merged into a free neighbour
- *    it has none), or the header of a free block made since inside freed
- *    memory (found when the heap next uses them: in whichever call takes,
- *    merges with or lists that block or one next to it on its list; writes
- *    elsewhere in freed memory are not seen). The pointer named is that
- *    free block's payload: the freed pointer itself when the write hit its
- *    links.
+ *  - a write after free. Free memory is filled with 0xdb bytes, and memory
+ *    handed out again (by malloc and the other allocating calls, or a
+ *    realloc that grows in place) is checked for that fill first, then set
+ *    to 0xcd (bytes the program never wrote read as 0xcd there; memory
+ *    never handed out before reads as the system gave it). A byte that
+ *    differs is reported, the pointer named being its address: "freed
+ *    memory there holds 0x.., not the fill 0xdb". A write over what the
+ *    heap keeps in free memory is found sooner, when the heap next uses it
+ *    (in whichever call takes, merges with or lists that free block or one
+ *    next to it on its list): the list links in the first 8 bytes of a
+ *    freed block's payload (while it is a free block of its own on a list)
+ *    or the header of a free block made since inside freed memory; the
+ *    pointer named is then that free block's payload ("the free block
+ *    there lost its header or list links"). A write into freed memory that
+ *    is not handed out again is not seen.
  * Each report goes to the error hook. The default hook writes one line
  * naming the kind and the address (natively to stderr; on wasm32 it is kept
  * for ac_last_error()) and then traps. If a hook returns, the offending call
  * does nothing: a bad free frees nothing, a bad realloc returns NULL; but
  * after a write after free the program traps when the hook returns (the
- * heap cannot go on with a block or list it cannot trust), or at once if
- * the hook's own calls come upon damage again.
+ * heap cannot go on with a block or list it cannot trust, nor hand out
+ * memory the program still writes to), or at once if the hook's own calls
+ * come upon damage again (the fill found changed is restored before the
+ * hook runs, so its calls can take that memory).
  * Which of the first two kinds a freed pointer gets is a diagnosis, not a
  * promise: a block freed and then reused can still show its old "freed"
- * mark and be named a double free; under ASan or valgrind any pointer whose
+ * mark and be named a double free, and so is any pointer whose header lies
+ * in free memory (the fill, twice); under ASan or valgrind any pointer whose
  * header lies in memory the heap keeps free or unused (the top included)
  * is named a double free, and one whose header was never written since it
  * was handed out a foreign pointer. Either way the call does nothing.

@@ -86,6 +86,13 @@
 _Static_assert(ALIGN_MIX * ALIGN_UNMIX == 1u, "ALIGN_UNMIX is ALIGN_MIX's inverse");
 #define FREED_MAGIC     0xf7eedb10u
 #define CANARY_SEED     0x5ca1ab1eu
+/* The byte free memory is filled with (a freed pointer's old header reads
+ * FILL_WORD twice), and the one that replaces it in memory handed out
+ * again (so that a live block holds no FILL_WORD the program did not
+ * write, and reads of bytes it never wrote show) */
+#define FILL_BYTE       0xdbu
+#define FILL_WORD       0xdbdbdbdbu
+#define REUSED_BYTE     0xcdu
 #endif
 #define NBINS      64u
 /* These two must each start a bin: block_alloc() compares bins, not sizes. */
@@ -231,6 +238,9 @@ static struct heap_state {
 #ifndef __wasm32__
     char *base; /* links are offsets from here: the backend's begin, set as spans start */
 #endif
+#if AC_CHECKED
+    char *filled; /* [top, filled) holds the fill; the rest of the top was never handed out */
+#endif
 } H = {.backend = &ac__default_heap}; /* empty until the first growth */
 
 
@@ -315,9 +325,13 @@ static link_t *next_link(link_t l) { return l & 1 ? &H.bins[l / 4] : next_of(at(
 
 #if AC_CHECKED
 static bool check_readable(char *p, size_t bytes, char *lo, char *hi);
-/* malloc.c: reports a write after free found in the free block b (its
- * payload is the pointer named), without the lock, then traps. */
-_Noreturn static void heap_damaged(char *b);
+/* malloc.c: reports a write after free found at p, without the lock, then
+ * traps; found_byte is what p holds where the fill was, or -1 when the
+ * write hit the heap's own words. */
+_Noreturn static void write_after_free(const void *p, int found_byte);
+/* A write after free found in the free block b: its header, mark or links
+ * (its payload is the pointer named). */
+_Noreturn static void heap_damaged(char *b) { write_after_free(b + HDR_BYTES, -1); }
 
 /* A block's mark, the word after its header, xor its address. */
 static uint32_t mark_of(char *b) { return *word(b + 4) ^ (uint32_t)(uintptr_t)b; }
@@ -397,13 +411,62 @@ static void check_listed(char *b) {
 static void check_used(char *n, uint32_t h) {
     if (!is_fence(h) && marked_freed(n)) heap_damaged(n);
 }
-#define CHECK_LISTED(b)  check_listed(b)
-#define CHECK_FREE(b)    check_free(b)
-#define CHECK_USED(n, h) check_used(n, h)
+
+/* Checked builds fill free memory with FILL_BYTE: every byte of a free
+ * block but its header, mark, links and footer, and the top from H.top up
+ * to H.filled (beyond it, the top was never handed out). Memory is checked
+ * for the fill when it is handed out again: a byte that differs was written
+ * after it was freed. */
+static void fill(char *p, size_t bytes) {
+    mem_defined(p, bytes);
+    ac__memset(p, FILL_BYTE, bytes);
+}
+
+/* [p, end) is handed out (p and end 4-aligned, or p >= end: nothing is):
+ * checks that it holds the fill, then writes REUSED_BYTE over it. On a
+ * byte that differs, fills the range again (a hook that allocates meets no
+ * damage) and reports it. */
+static void check_fill(char *p, char *end) {
+    if (p >= end) return;
+    size_t bytes = bytes_between(p, end);
+    mem_defined(p, bytes);
+    for (char *q = p; q < end; q += 4) {
+        if (*word(q) == FILL_WORD) continue;
+        while ((unsigned char)*q == FILL_BYTE) q++;
+        int found = (unsigned char)*q;
+        fill(p, bytes);
+        write_after_free(q, found);
+    }
+    ac__memset(p, REUSED_BYTE, bytes);
+}
+
+/* The bytes [lo, hi) of the free block b of `size` bytes are handed out:
+ * those of them that held the fill (all but b's header, mark, links and
+ * footer) must still hold it. */
+static void check_taken(char *b, size_t size, char *lo, char *hi) {
+    char *body = b + HDR_BYTES + 8, *footer = b + size - 4;
+    check_fill(lo > body ? lo : body, hi < footer ? hi : footer);
+}
+
+/* The top's bytes [from, to) are handed out: those below H.filled must
+ * hold the fill, and none above the new top does any longer. */
+static void top_taken(char *from, char *to) {
+    check_fill(from, to < H.filled ? to : H.filled);
+    if (H.filled < to) H.filled = to;
+}
+#define CHECK_LISTED(b)           check_listed(b)
+#define CHECK_FREE(b)             check_free(b)
+#define CHECK_USED(n, h)          check_used(n, h)
+#define FILL(p, bytes)            fill(p, bytes)
+#define CHECK_TAKEN(b, size, lo, hi) check_taken(b, size, lo, hi)
+#define TOP_TAKEN(from, to)       top_taken(from, to)
 #else
-#define CHECK_LISTED(b)  ((void)0)
-#define CHECK_FREE(b)    ((void)0)
-#define CHECK_USED(n, h) ((void)0)
+#define CHECK_LISTED(b)           ((void)0)
+#define CHECK_FREE(b)             ((void)0)
+#define CHECK_USED(n, h)          ((void)0)
+#define FILL(p, bytes)            ((void)0)
+#define CHECK_TAKEN(b, size, lo, hi) ((void)0)
+#define TOP_TAKEN(from, to)       ((void)0)
 #endif
 
 /* ---- bins ---------------------------------------------------------------------- */
@@ -511,6 +574,7 @@ SPEED_INLINE static void free_tail(char *t, size_t size, bool spare) {
     } else {
         size_t after = free_size(nh);
         spare |= bin_remove(n);
+        FILL(n, HDR_BYTES + 8); /* n's header, mark and links: inside the block now */
         size += after;
     }
     make_free(t, size, spare);
@@ -519,11 +583,15 @@ SPEED_INLINE static void free_tail(char *t, size_t size, bool spare) {
 /* Frees the `size` bytes at b, whose header h tells whether the block
  * before is free: merges both ways. */
 SPEED_INLINE static void block_release(char *b, uint32_t h, size_t size) {
+    FILL(b, size);
     bool spare = false;
     if (h & F_PREVFREE) {
         size_t before = *word(b - 4);
         b -= before;
         spare = bin_remove(b);
+        /* that block's footer, header, mark and links: inside the block now */
+        FILL(b + before - 4, 4);
+        FILL(b, HDR_BYTES + 8);
         size += before;
     }
     free_tail(b, size, spare);
@@ -543,6 +611,9 @@ static void span_close(void) {
     char *fence = H.end - HDR_BYTES;
     mem_defined(fence, HDR_BYTES);
     *word(fence) = FENCE;
+#if AC_CHECKED
+    fill(H.filled, bytes_between(H.filled, fence)); /* the top becomes a free block */
+#endif
     free_tail(H.top, bytes_between(H.top, fence), false);
 }
 
@@ -563,6 +634,9 @@ static void span_start(char *p, char *end) {
     *word(first - 4) = last ? link_of(last) : 0u;
     H.last_span = first;
     H.top = first;
+#if AC_CHECKED
+    H.filled = first;
+#endif
 }
 
 /* [m, end) joins the heap: it extends the current span if it follows it,
@@ -639,6 +713,7 @@ SPEED_INLINE static char *block_take(size_t bytes) {
         }
         b = top_room(size);
         if (!b) return NULL;
+        TOP_TAKEN(b, b + size);
         H.top = b + size;
         goto found;
     }
@@ -653,6 +728,11 @@ take:;
      * of the buffer where low-end cuts need 3x. */
     size_t rest = free_size(*word(b)) - size;
     bin_remove(b); /* if b is the spare, H.spare is NULL after this */
+#if AC_CHECKED
+    /* the part handed out: the high end for a large request (below) */
+    char *lo = rest && i >= bin_of(HIGH_SPLIT_BYTES) ? b + rest : b;
+    check_taken(b, rest + size, lo, lo + size);
+#endif
     /* Both limits start a bin, so the request's bin i tells which side
      * of them size is (a 1-byte wasm constant where the size needs 2). */
     if (rest && i < bin_of(SPARE_LIMIT)) {
@@ -751,7 +831,9 @@ int ac__heap_block_error(const void *payload) {
     if (state == MEM_NOACCESS) return AC_ERROR_DOUBLE_FREE;
     if (state == MEM_UNDEFINED) return AC_ERROR_FOREIGN_POINTER;
     uint32_t h = *word(b);
-    if (marked_freed(b)) return AC_ERROR_DOUBLE_FREE;
+    /* a block freed: still a free block of its own, or its header and
+     * mark filled over inside a larger one or the top */
+    if (marked_freed(b) || (h == FILL_WORD && *word(b + 4) == FILL_WORD)) return AC_ERROR_DOUBLE_FREE;
     if (live_align_bits(b) - 4u >= 28u || is_free(h) ||
         used_size(h) > bytes_between(b, H.backend->end))
         return AC_ERROR_FOREIGN_POINTER;
@@ -810,9 +892,6 @@ static void heap_free(void *payload) {
 #if AC_VALGRIND
     VALGRIND_FREELIKE_BLOCK(payload, 0);
 #endif
-#if AC_CHECKED
-    mark_freed(b);
-#endif
     uint32_t h = *word(b);
     AUDIT(h, false);
     count_in_use(0 - requested(h), &ac__count.frees);
@@ -836,12 +915,14 @@ static bool heap_resize_in_place(void *payload, size_t bytes) {
         if (n == H.top) {
             /* size stays: free_tail() below moves the top up to b + want */
             if (top_room(want - size) != n) return false; /* NULL, or a new span began */
+            TOP_TAKEN(n, b + want);
         } else {
             /* take the free block that follows; the rest is freed below */
             uint32_t nh = *word(n);
             size_t after = free_size(nh);
             if (!is_free(nh) || size + after < want) return false;
             spare = bin_remove(n);
+            CHECK_TAKEN(n, after, n, b + want);
             size += after;
         }
         mem_undefined(n, want - old);
@@ -870,6 +951,9 @@ static bool heap_resize_in_place(void *payload, size_t bytes) {
 #else
     /* and the usable bytes after the requested ones stay the caller's */
     mem_undefined((char *)payload + bytes, want - HDR_BYTES - bytes);
+#endif
+#if AC_CHECKED
+    if (want < old) fill(b + want, old - want); /* the tail a shrink frees */
 #endif
     free_tail(b + want, size - want, spare);
     return true;
@@ -900,6 +984,7 @@ static void *heap_alloc_aligned(size_t bytes, size_t align) {
         size -= lead;
     }
     *word(b) = (*word(b) & (F_PREVFREE | F_USED)) | (uint32_t)bytes << REQ_SHIFT;
+    FILL(b + size_for(bytes), size - size_for(bytes)); /* the tail freed */
     free_tail(b + size_for(bytes), size - size_for(bytes), false);
     return counted(b, bytes, align);
 }

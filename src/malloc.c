@@ -238,13 +238,16 @@ static void report(int kind, const void *ptr, const misuse_report *r) {
 }
 
 #if AC_CHECKED
-/* Called by heap.c under the lock (checked builds): the free block b has
- * a damaged header or lost its list links, which a write after free does
- * (a freed payload begins with the links, and free blocks are made inside
- * freed memory). Reports it without the lock, then traps whatever the
- * hook does: the heap cannot go on with a block or list it cannot trust.
- * A second damage found meanwhile (by the hook's own calls) traps at once. */
-_Noreturn static void heap_damaged(char *b) {
+/* Called by heap.c under the lock (checked builds): a write after free
+ * changed the memory at p. found_byte is the byte p holds where the fill
+ * was (the heap has filled it again), or -1 when the write hit the heap's
+ * own words, a free block's header or list links (a freed payload begins
+ * with the links, and free blocks are made inside freed memory; p is that
+ * block's payload). Reports it without the lock, then traps whatever the
+ * hook does: the heap cannot go on with a block or list it cannot trust,
+ * nor hand out memory the program still writes to. A second damage found
+ * meanwhile (by the hook's own calls) traps at once. */
+_Noreturn static void write_after_free(const void *p, int found_byte) {
     /* once: a hook that allocates can come upon the damage again */
     static bool reported;
     if (reported) __builtin_trap();
@@ -253,11 +256,18 @@ _Noreturn static void heap_damaged(char *b) {
     ac__writer w;
     ac__w_init(&w, r.message, sizeof r.message);
     ac__w_str(&w, "alloc_cat: write after free at ");
-    ac__w_hex(&w, (uintptr_t)(b + HDR_BYTES));
-    ac__w_str(&w, ": the free block there lost its header or list links; the heap cannot go on");
+    ac__w_hex(&w, (uintptr_t)p);
+    if (found_byte < 0) {
+        ac__w_str(&w, ": the free block there lost its header or list links; the heap cannot go on");
+    } else {
+        ac__w_str(&w, ": freed memory there holds ");
+        ac__w_hex(&w, (uint64_t)found_byte);
+        ac__w_str(&w, ", not the fill ");
+        ac__w_hex(&w, FILL_BYTE);
+    }
     finish_report(&w, &r);
     UNLOCK();
-    report(AC_ERROR_WRITE_AFTER_FREE, b + HDR_BYTES, &r);
+    report(AC_ERROR_WRITE_AFTER_FREE, p, &r);
     __builtin_trap();
 }
 #endif

@@ -77,16 +77,19 @@ static void overflow_realloc(void) {
 }
 
 /* A write after free over the links of a freed block (the block after it,
- * in use, keeps it off the top), found by the next malloc of its size. */
-static void write_after_free(void) {
+ * in use, keeps it off the top), found by the next malloc of its size:
+ * `bytes` bytes written from byte `at`, the report naming a + named. */
+static void freed_and_written(size_t at, size_t bytes, size_t named) {
     char *a = ac_malloc(100), *guard = ac_malloc(100);
     (void)guard;
     ac_free(a);
-    tell(a);
-    __builtin_memset(a, 'A', 8);
+    tell(a + named);
+    __builtin_memset(a + at, 'x', bytes);
     char *b = ac_malloc(100);
     (void)b;
 }
+
+static void write_after_free(void) { freed_and_written(0, 8, 0); }
 
 /* The same write, found by a free that merges with the damaged block. */
 static void write_after_free_merge(void) {
@@ -222,6 +225,74 @@ static void write_after_free_hook_returns(void) {
     write_after_free();
 }
 
+/* A write after free anywhere else in freed memory: checked builds fill
+ * free memory with 0xdb and check that fill when the memory is handed out
+ * again; the report names the first byte that changed. Here a byte in the
+ * middle of a freed block on a list, found by the next malloc of its
+ * size. */
+static void freed_data(void) { freed_and_written(50, 1, 50); }
+
+/* A block freed into the top (the last block of a fresh heap), written at
+ * 5,000 bytes in, found by the next malloc that takes that memory. */
+static void freed_data_top(void) {
+    char *a = ac_malloc(100000);
+    ac_free(a);
+    tell(a + 5000);
+    a[5000] = 'x';
+    char *b = ac_malloc(100000);
+    (void)b;
+}
+
+/* A write where the header of a block merged into the freed block before
+ * it was (its payload's first byte), found by a malloc that takes the
+ * merged block whole (two 128-byte blocks: 256 bytes, a 240-byte request). */
+static void freed_data_merged(void) {
+    char *a = ac_malloc(100), *b = ac_malloc(100), *guard = ac_malloc(100);
+    (void)guard;
+    ac_free(a);
+    ac_free(b);
+    tell(b);
+    b[0] = 0;
+    char *c = ac_malloc(240);
+    (void)c;
+}
+
+/* A freed block written, found when the block before it grows into it. */
+static void freed_data_realloc(void) {
+    char *a = ac_malloc(100), *b = ac_malloc(100), *guard = ac_malloc(100);
+    (void)guard;
+    ac_free(b);
+    tell(b + 30);
+    b[30] = 'x';
+    char *c = ac_realloc(a, 200);
+    (void)c;
+}
+
+/* A block freed into the top written, found when the block before it
+ * grows into the top. */
+static void freed_data_realloc_top(void) {
+    char *a = ac_malloc(100), *b = ac_malloc(5000);
+    ac_free(b);
+    tell(b + 100);
+    b[100] = 'x';
+    char *c = ac_realloc(a, 3000);
+    (void)c;
+}
+
+/* A hook that allocates first, then returns: the memory found written has
+ * been filled again, so its malloc (of the same memory, from the top)
+ * succeeds and the hook speaks; then the trap. */
+static void allocate_and_say(ac_error_kind kind, const void *ptr, const char *message, void *ctx) {
+    (void)ptr, (void)ctx;
+    char *p = ac_malloc(100000);
+    if (p) say(kind, message);
+}
+
+static void freed_data_hook_allocates(void) {
+    ac_set_error_hook(allocate_and_say, NULL);
+    freed_data_top();
+}
+
 /* Each kind: the misuse, and the line it must produce (%s: the address). */
 typedef struct kind {
     const char *name;
@@ -277,6 +348,19 @@ static const kind kinds[] = {
     {"write_after_free_merge", write_after_free_merge,
      "alloc_cat: write after free at %s: the free block there lost its header or list links; the "
      "heap cannot go on"},
+    {"freed_data", freed_data,
+     "alloc_cat: write after free at %s: freed memory there holds 0x78, not the fill 0xdb"},
+    {"freed_data_top", freed_data_top,
+     "alloc_cat: write after free at %s: freed memory there holds 0x78, not the fill 0xdb"},
+    {"freed_data_merged", freed_data_merged,
+     "alloc_cat: write after free at %s: freed memory there holds 0x0, not the fill 0xdb"},
+    {"freed_data_realloc", freed_data_realloc,
+     "alloc_cat: write after free at %s: freed memory there holds 0x78, not the fill 0xdb"},
+    {"freed_data_realloc_top", freed_data_realloc_top,
+     "alloc_cat: write after free at %s: freed memory there holds 0x78, not the fill 0xdb"},
+    {"freed_data_hook_allocates", freed_data_hook_allocates,
+     "hook (kind 5): alloc_cat: write after free at %s: freed memory there holds 0x78, not the "
+     "fill 0xdb"},
     {"write_after_free_hook_returns", write_after_free_hook_returns,
      "hook (kind 5): alloc_cat: write after free at %s: the free block there lost its header "
      "or list links; the heap cannot go on"},
