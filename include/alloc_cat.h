@@ -523,10 +523,12 @@ const ac_audit_t *ac_audit_for_host(void);
  *  - a write after free. Free memory is filled with 0xdb bytes, and memory
  *    handed out again (by malloc and the other allocating calls, or a
  *    realloc that grows in place) is checked for that fill first, then set
- *    to 0xcd (bytes the program never wrote read as 0xcd there; memory
- *    never handed out before reads as the system gave it). A byte that
- *    differs is reported, the pointer named being its address: "freed
- *    memory there holds 0x.., not the fill 0xdb". A write over what the
+ *    to 0xcd, the heap's old words in it too (bytes of it the program has
+ *    not written since read 0xcd; memory never handed out before reads as
+ *    the system gave it); so are the bytes where a split puts the heap's
+ *    own words. A byte that differs is reported, the pointer named being
+ *    its address: "freed memory there holds 0x.., not the fill 0xdb". A
+ *    write over what the
  *    heap keeps in free memory is found sooner, when the heap next uses it
  *    (in whichever call takes, merges with or lists that free block or one
  *    next to it on its list): the list links in the first 8 bytes of a
@@ -542,8 +544,9 @@ const ac_audit_t *ac_audit_for_host(void);
  * after a write after free the program traps when the hook returns (the
  * heap cannot go on with a block or list it cannot trust, nor hand out
  * memory the program still writes to), or at once if the hook's own calls
- * come upon damage again (the fill found changed is restored before the
- * hook runs, so its calls can take that memory).
+ * come upon damage again (the fill found changed is restored, and a free
+ * block found written is put back on its list, before the hook runs: its
+ * calls can take that memory).
  * Which of the first two kinds a freed pointer gets is a diagnosis, not a
  * promise: a block freed and then reused can still show its old "freed"
  * mark and be named a double free, and so is any pointer whose header lies

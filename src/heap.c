@@ -422,30 +422,34 @@ static void fill(char *p, size_t bytes) {
     ac__memset(p, FILL_BYTE, bytes);
 }
 
-/* [p, end) is handed out (p and end 4-aligned, or p >= end: nothing is):
- * checks that it holds the fill, then writes REUSED_BYTE over it. On a
- * byte that differs, fills the range again (a hook that allocates meets no
- * damage) and reports it. */
-static void check_fill(char *p, char *end) {
-    if (p >= end) return;
-    size_t bytes = bytes_between(p, end);
-    mem_defined(p, bytes);
-    for (char *q = p; q < end; q += 4) {
-        if (*word(q) == FILL_WORD) continue;
-        while ((unsigned char)*q == FILL_BYTE) q++;
-        int found = (unsigned char)*q;
-        fill(p, bytes);
-        write_after_free(q, found);
+/* The first byte of [p, end) that does not hold the fill (p and end
+ * 4-aligned), or NULL; NULL when p >= end (nothing to check). */
+static char *unfilled(char *p, char *end) {
+    if (p >= end) return NULL;
+    mem_defined(p, bytes_between(p, end));
+    for (; p < end; p += 4) {
+        if (*word(p) == FILL_WORD) continue;
+        while ((unsigned char)*p == FILL_BYTE) p++;
+        return p;
     }
-    ac__memset(p, REUSED_BYTE, bytes);
+    return NULL;
 }
 
-/* The bytes [lo, hi) of the free block b of `size` bytes are handed out:
- * those of them that held the fill (all but b's header, mark, links and
- * footer) must still hold it. */
-static void check_taken(char *b, size_t size, char *lo, char *hi) {
-    char *body = b + HDR_BYTES + 8, *footer = b + size - 4;
-    check_fill(lo > body ? lo : body, hi < footer ? hi : footer);
+/* q, in [p, end), was found changed: fills [p, end) again (a hook that
+ * allocates meets no damage there) and returns the byte q held. */
+static int refilled(char *q, char *p, char *end) {
+    int found = (unsigned char)*q;
+    fill(p, bytes_between(p, end));
+    return found;
+}
+
+/* [p, end) is handed out, or becomes the heap's own words: it must hold
+ * the fill (else the changed byte is reported, the fill restored), and
+ * then holds REUSED_BYTE. */
+static void check_fill(char *p, char *end) {
+    char *q = unfilled(p, end);
+    if (q) write_after_free(q, refilled(q, p, end));
+    if (p < end) ac__memset(p, REUSED_BYTE, bytes_between(p, end));
 }
 
 /* The top's bytes [from, to) are handed out: those below H.filled must
@@ -454,19 +458,25 @@ static void top_taken(char *from, char *to) {
     check_fill(from, to < H.filled ? to : H.filled);
     if (H.filled < to) H.filled = to;
 }
-#define CHECK_LISTED(b)           check_listed(b)
-#define CHECK_FREE(b)             check_free(b)
-#define CHECK_USED(n, h)          check_used(n, h)
-#define FILL(p, bytes)            fill(p, bytes)
-#define CHECK_TAKEN(b, size, lo, hi) check_taken(b, size, lo, hi)
-#define TOP_TAKEN(from, to)       top_taken(from, to)
+
+/* Before the engine uses the spare (takes it, merges with it, or puts it
+ * on a list): it must be whole (check_free()), and its link words, which
+ * it does not use (it is on no list), must hold the fill. */
+static void check_spare(char *b) {
+    check_free(b);
+    check_fill(b + HDR_BYTES, b + HDR_BYTES + 8);
+}
+#define CHECK_LISTED(b)     check_listed(b)
+#define CHECK_SPARE(b)      check_spare(b)
+#define CHECK_USED(n, h)    check_used(n, h)
+#define FILL(p, bytes)      fill(p, bytes)
+#define TOP_TAKEN(from, to) top_taken(from, to)
 #else
-#define CHECK_LISTED(b)           ((void)0)
-#define CHECK_FREE(b)             ((void)0)
-#define CHECK_USED(n, h)          ((void)0)
-#define FILL(p, bytes)            ((void)0)
-#define CHECK_TAKEN(b, size, lo, hi) ((void)0)
-#define TOP_TAKEN(from, to)       ((void)0)
+#define CHECK_LISTED(b)     ((void)0)
+#define CHECK_SPARE(b)      ((void)0)
+#define CHECK_USED(n, h)    ((void)0)
+#define FILL(p, bytes)      ((void)0)
+#define TOP_TAKEN(from, to) ((void)0)
 #endif
 
 /* ---- bins ---------------------------------------------------------------------- */
@@ -496,6 +506,9 @@ SIZE_NOINLINE SPEED_INLINE static void make_free(char *b, size_t size, bool spar
     *word(b) = (uint32_t)size;
     *word(b + size - 4) = (uint32_t)size;
     if (spare) {
+#if AC_CHECKED
+        fill(b + HDR_BYTES, 8); /* no links: check_spare() */
+#endif
         H.spare = b;
         return;
     }
@@ -516,7 +529,7 @@ SIZE_NOINLINE SPEED_INLINE static void make_free(char *b, size_t size, bool spar
 /* Takes a free block off its list; true if it was the spare (on none). */
 SPEED_INLINE static bool bin_remove(char *b) {
     if (b == H.spare) {
-        CHECK_FREE(b);
+        CHECK_SPARE(b);
         H.spare = NULL;
         return true;
     }
@@ -526,6 +539,30 @@ SPEED_INLINE static bool bin_remove(char *b) {
     *next_link(p) = n;
     return false;
 }
+
+#if AC_CHECKED
+/* The bytes [lo, hi) of the free block b of `size` bytes, just taken off
+ * its list, are handed out or become the heap's own words (a split's
+ * header or footer): those that held the fill (all but b's header, mark,
+ * links and footer) must still hold it, else the block goes back on a
+ * list as it was and the changed byte is reported. Then [lo, hi) holds
+ * REUSED_BYTE, b's link words among them. */
+static void check_taken(char *b, size_t size, char *lo, char *hi) {
+    char *body = b + HDR_BYTES + 8, *footer = b + size - 4;
+    char *from = lo > body ? lo : body, *to = hi < footer ? hi : footer;
+    char *q = unfilled(from, to);
+    if (q) {
+        int found = refilled(q, from, to);
+        make_free(b, size, false);
+        write_after_free(q, found);
+    }
+    if (from < to) ac__memset(from, REUSED_BYTE, bytes_between(from, to));
+    if (lo < body) ac__memset(lo, REUSED_BYTE, bytes_between(lo, body));
+}
+#define CHECK_TAKEN(b, size, lo, hi) check_taken(b, size, lo, hi)
+#else
+#define CHECK_TAKEN(b, size, lo, hi) ((void)0)
+#endif
 
 /* The smallest of the first BIN_SCAN blocks of a bin that holds `size`. */
 static char *best_fit(unsigned bin, size_t size) {
@@ -612,7 +649,13 @@ static void span_close(void) {
     mem_defined(fence, HDR_BYTES);
     *word(fence) = FENCE;
 #if AC_CHECKED
-    fill(H.filled, bytes_between(H.filled, fence)); /* the top becomes a free block */
+    /* the top becomes a free block: its header, mark, links and footer go
+     * where the top may hold the fill, which must be whole; the rest of it
+     * is filled */
+    char *words = H.top + HDR_BYTES + 8, *filled = H.filled;
+    check_fill(H.top, words < filled ? words : filled);
+    check_fill(fence - 4 < filled ? fence - 4 : filled, filled);
+    fill(filled, bytes_between(filled, fence));
 #endif
     free_tail(H.top, bytes_between(H.top, fence), false);
 }
@@ -729,9 +772,13 @@ take:;
     size_t rest = free_size(*word(b)) - size;
     bin_remove(b); /* if b is the spare, H.spare is NULL after this */
 #if AC_CHECKED
-    /* the part handed out: the high end for a large request (below) */
-    char *lo = rest && i >= bin_of(HIGH_SPLIT_BYTES) ? b + rest : b;
-    check_taken(b, rest + size, lo, lo + size);
+    /* the payload handed out (the high end for a large request, below),
+     * and the words the split writes: the low part's footer, or the rest's
+     * header, mark and links */
+    if (rest && i >= bin_of(HIGH_SPLIT_BYTES))
+        check_taken(b, rest + size, b + rest - 4, b + rest + size);
+    else
+        check_taken(b, rest + size, b + HDR_BYTES, b + size + (rest ? HDR_BYTES + 8 : 0));
 #endif
     /* Both limits start a bin, so the request's bin i tells which side
      * of them size is (a 1-byte wasm constant where the size needs 2). */
@@ -739,7 +786,7 @@ take:;
         /* (what follows the rest is in use and already knows that the
          * block before it is free) */
         if (H.spare) {
-            CHECK_FREE(H.spare);
+            CHECK_SPARE(H.spare);
             make_free(H.spare, free_size(*word(H.spare)), false);
         }
         make_free(b + size, rest, true);
@@ -922,8 +969,10 @@ static bool heap_resize_in_place(void *payload, size_t bytes) {
             size_t after = free_size(nh);
             if (!is_free(nh) || size + after < want) return false;
             spare = bin_remove(n);
-            CHECK_TAKEN(n, after, n, b + want);
             size += after;
+            /* n's words and payload up to the block's new end, and the
+             * words of the rest after it */
+            CHECK_TAKEN(n, after, n, b + want + (size > want ? HDR_BYTES + 8 : 0));
         }
         mem_undefined(n, want - old);
     }

@@ -257,16 +257,24 @@ static void freed_data_merged(void) {
     (void)c;
 }
 
-/* A freed block written, found when the block before it grows into it. */
-static void freed_data_realloc(void) {
-    char *a = ac_malloc(100), *b = ac_malloc(100), *guard = ac_malloc(100);
+/* A block of `bytes` after a 100-byte one, freed and written at byte
+ * `at`; then the 100-byte one grows into it (its 128-byte block to 224). */
+static void freed_then_grown_into(size_t bytes, size_t at) {
+    char *a = ac_malloc(100), *b = ac_malloc(bytes), *guard = ac_malloc(100);
     (void)guard;
     ac_free(b);
-    tell(b + 30);
-    b[30] = 'x';
+    tell(b + at);
+    b[at] = 'x';
     char *c = ac_realloc(a, 200);
     (void)c;
 }
+
+/* A freed block written, found when the block before it grows into it. */
+static void freed_data_realloc(void) { freed_then_grown_into(100, 30); }
+
+/* Where a realloc growing into a freed neighbour writes the rest's mark
+ * (into a 1,024-byte block: the rest's header at b + 88). */
+static void freed_data_realloc_rest(void) { freed_then_grown_into(1000, 92); }
 
 /* A block freed into the top written, found when the block before it
  * grows into the top. */
@@ -279,18 +287,80 @@ static void freed_data_realloc_top(void) {
     (void)c;
 }
 
+/* The link words of the spare (it has no links): a 3,000-byte block
+ * freed, 24 bytes taken from its start (the rest becomes the spare), and
+ * freed again (merged with the spare, whose start it now is). */
+static void freed_data_spare_links(void) {
+    char *big = ac_malloc(3000), *guard = ac_malloc(1);
+    (void)guard;
+    ac_free(big);
+    char *a = ac_malloc(24);
+    ac_free(a);
+    tell(a);
+    a[0] = 'x';
+    char *b = ac_malloc(24);
+    (void)b;
+}
+
+/* A block of `bytes` freed (the block after it, in use, keeps it off the
+ * top) and written at byte `at`, then a malloc of `request` bytes that
+ * splits it. */
+static void freed_then_split(size_t bytes, size_t at, size_t request) {
+    char *big = ac_malloc(bytes), *guard = ac_malloc(1);
+    (void)guard;
+    ac_free(big);
+    tell(big + at);
+    big[at] = 'x';
+    char *a = ac_malloc(request);
+    (void)a;
+}
+
+/* Where a split writes the rest's mark (a 3,040-byte free block, 640
+ * bytes taken from its low end: the rest's header at big + 632), found by
+ * that split before it writes there. */
+static void freed_data_split_words(void) { freed_then_split(3000, 636, 600); }
+
+/* Where a split of a large block (cut from its high end) writes the low
+ * part's footer: a 10,016-byte free block, 3,040 bytes taken, the footer
+ * of the 6,976 bytes left at big + 6,964. */
+static void freed_data_split_footer(void) { freed_then_split(10000, 6964, 3000); }
+
+#ifdef __wasm32__
+/* Where closing a span writes the free block its top becomes: a block
+ * freed into the top and written at its start (its links' place), then
+ * memory grown by someone else (a page right after the heap's), so that
+ * the heap's next growth is not contiguous and the span is closed. */
+static void freed_data_span_close(void) {
+    char *a = ac_malloc(1000);
+    ac_free(a);
+    tell(a);
+    a[0] = 'x';
+    __builtin_wasm_memory_grow(0, 1);
+    char *b = ac_malloc(200000);
+    (void)b;
+}
+#endif
+
 /* A hook that allocates first, then returns: the memory found written has
- * been filled again, so its malloc (of the same memory, from the top)
- * succeeds and the hook speaks; then the trap. */
+ * been filled again (and a block found written is back on its list), so
+ * its malloc succeeds and the heap checks whole, and the hook speaks; then
+ * the trap. */
 static void allocate_and_say(ac_error_kind kind, const void *ptr, const char *message, void *ctx) {
     (void)ptr, (void)ctx;
     char *p = ac_malloc(100000);
-    if (p) say(kind, message);
+    if (p && ac_heap_check()) say(kind, message);
 }
 
+/* ... where the top was written (its malloc takes that same memory) */
 static void freed_data_hook_allocates(void) {
     ac_set_error_hook(allocate_and_say, NULL);
     freed_data_top();
+}
+
+/* ... where a block on a list was written */
+static void freed_data_hook_checks(void) {
+    ac_set_error_hook(allocate_and_say, NULL);
+    freed_data();
 }
 
 /* Each kind: the misuse, and the line it must produce (%s: the address). */
@@ -356,9 +426,24 @@ static const kind kinds[] = {
      "alloc_cat: write after free at %s: freed memory there holds 0x0, not the fill 0xdb"},
     {"freed_data_realloc", freed_data_realloc,
      "alloc_cat: write after free at %s: freed memory there holds 0x78, not the fill 0xdb"},
+    {"freed_data_realloc_rest", freed_data_realloc_rest,
+     "alloc_cat: write after free at %s: freed memory there holds 0x78, not the fill 0xdb"},
     {"freed_data_realloc_top", freed_data_realloc_top,
      "alloc_cat: write after free at %s: freed memory there holds 0x78, not the fill 0xdb"},
+    {"freed_data_spare_links", freed_data_spare_links,
+     "alloc_cat: write after free at %s: freed memory there holds 0x78, not the fill 0xdb"},
+    {"freed_data_split_words", freed_data_split_words,
+     "alloc_cat: write after free at %s: freed memory there holds 0x78, not the fill 0xdb"},
+    {"freed_data_split_footer", freed_data_split_footer,
+     "alloc_cat: write after free at %s: freed memory there holds 0x78, not the fill 0xdb"},
+#ifdef __wasm32__
+    {"freed_data_span_close", freed_data_span_close,
+     "alloc_cat: write after free at %s: freed memory there holds 0x78, not the fill 0xdb"},
+#endif
     {"freed_data_hook_allocates", freed_data_hook_allocates,
+     "hook (kind 5): alloc_cat: write after free at %s: freed memory there holds 0x78, not the "
+     "fill 0xdb"},
+    {"freed_data_hook_checks", freed_data_hook_checks,
      "hook (kind 5): alloc_cat: write after free at %s: freed memory there holds 0x78, not the "
      "fill 0xdb"},
     {"write_after_free_hook_returns", write_after_free_hook_returns,

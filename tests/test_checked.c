@@ -11,6 +11,18 @@
 #include "internal.h"
 #include "suites.h"
 
+/* Under valgrind the bytes of a block the program has not written are
+ * undefined: a test that reads them is what memcheck reports. */
+#if !defined(__wasm32__) && defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#define UNDER_VALGRIND RUNNING_ON_VALGRIND
+#endif
+#endif
+#ifndef UNDER_VALGRIND
+#define UNDER_VALGRIND 0
+#endif
+
 static _Alignas(16) unsigned char buf[65536];
 static ac__backend backend;
 
@@ -448,6 +460,53 @@ static void messages_of_racing_threads(void) {
 }
 #endif
 
+/* Whether the n bytes at p all hold v. */
+static bool holds(const char *p, size_t n, unsigned char v) {
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)p[i] != v) return false;
+    return true;
+}
+
+/* Memory handed out again holds 0xcd where the program has not written it
+ * since, the heap's old words in it included (free memory holds the fill,
+ * 0xdb, which a live block then never shows unless the program wrote it). */
+static void reused_memory(void) {
+    fresh();
+    /* a block taken off its list: its links were its first 8 bytes */
+    char *x = ac_malloc(200), *g1 = ac_malloc(10);
+    ac_free(x);
+    char *p = ac_malloc(200);
+    T_PTR(p, x);
+    /* the spare: a freed block's start, merged with the rest of a split */
+    char *big = ac_malloc(3000), *g2 = ac_malloc(10);
+    ac_free(big);
+    char *a = ac_malloc(24);
+    ac_free(a);
+    char *q = ac_malloc(24);
+    T_PTR(q, a);
+    /* grown in place into a freed neighbour (from byte 120 on: r's block
+     * was 128 bytes), whose header, mark and links were there */
+    char *r = ac_malloc(100), *s = ac_malloc(100), *g3 = ac_malloc(10);
+    ac_free(s);
+    T_PTR(ac_realloc(r, 200), r);
+    /* from the top where a block was freed into it */
+    char *t = ac_malloc(5000);
+    ac_free(t);
+    char *u = ac_malloc(5000);
+    T_PTR(u, t);
+    if (!UNDER_VALGRIND) {
+        T_ASSERT(holds(p, 200, 0xcd));
+        T_ASSERT(holds(q, 24, 0xcd));
+        T_ASSERT(holds(r + 120, 80, 0xcd));
+        T_ASSERT(holds(u, 5000, 0xcd));
+    }
+    char *all[] = {p, g1, g2, q, r, g3, u};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) ac_free(all[i]);
+    T_EQ(got.n, 0);
+    T_EQ(stats().in_use_bytes, 0);
+    T_ASSERT(ac_heap_check());
+}
+
 #endif /* AC_CHECKED */
 
 /* Correct use never reaches the hook (in every build). */
@@ -511,6 +570,7 @@ void suite_checked(void) {
         T_CASE(overflow),
         T_CASE(damaged_header),
         T_CASE(message_stays_while_hook_runs),
+        T_CASE(reused_memory),
 #ifndef __wasm32__
         T_CASE(messages_of_racing_threads),
 #endif
