@@ -654,7 +654,9 @@ static void span_close(void) {
      * is filled */
     char *words = H.top + HDR_BYTES + 8, *filled = H.filled;
     check_fill(H.top, words < filled ? words : filled);
-    check_fill(fence - 4 < filled ? fence - 4 : filled, filled);
+    /* (a top used up, H.top == fence, makes no block: the word before
+     * the fence is then the last block's) */
+    check_fill(H.top < fence ? fence - 4 : fence, filled);
     fill(filled, bytes_between(filled, fence));
 #endif
     free_tail(H.top, bytes_between(H.top, fence), false);

@@ -336,6 +336,26 @@ static void non_contiguous_growth(void) {
     T_EQ(in_use(), 0);
 }
 
+/* A span whose top is used up to the fence (no free block to make of it)
+ * closed by a non-contiguous growth: the word before the fence is the last
+ * block's own (checked builds once took it for a footer over the fill and
+ * reported a write after free there). */
+static void span_closed_when_full(void) {
+    use_test_backend(0, 1, 16);
+    char *a = ac_malloc(PAGE - FIRST - 2 * HDR - AC__CANARY_BYTES); /* the whole first span */
+    T_ASSERT(a);
+    T_EQ(tb.grows, 0);
+    tb.gap_next = 1;
+    char *b = ac_malloc(100);
+    T_ASSERT(b >= (char *)arena + 2 * PAGE);
+    T_EQ(tb.grows, 1);
+    T_ASSERT(ac__heap_check());
+    ac_free(a);
+    ac_free(b);
+    T_ASSERT(ac__heap_check());
+    T_EQ(in_use(), 0);
+}
+
 static void no_initial_memory(void) {
     use_test_backend(0, 0, 4); /* like the mmap backend: nothing until grown */
     char *a = ac_malloc(10);
@@ -869,6 +889,7 @@ void suite_heap(void) {
         T_CASE(out_of_memory_then_recover),
         T_CASE(grow_failure_is_harmless),
         T_CASE(non_contiguous_growth),
+        T_CASE(span_closed_when_full),
         T_CASE(no_initial_memory),
         T_CASE(absurd_requests_fail_without_growth),
         T_CASE(bad_alignments),
