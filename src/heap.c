@@ -459,21 +459,26 @@ static void top_taken(char *from, char *to) {
     if (H.filled < to) H.filled = to;
 }
 
-/* Before the engine uses the spare (takes it, merges with it, or puts it
- * on a list): it must be whole (check_free()), and its link words, which
- * it does not use (it is on no list), must hold the fill. */
-static void check_spare(char *b) {
+/* At the start of each engine call that may use the spare (take it,
+ * merge with it, or put it on a list), before anything changes: it must be
+ * whole (check_free()), and its link words, which it does not use (it is
+ * on no list), must hold the fill. Reads only: it may run more than once
+ * in a call. */
+static void check_spare(void) {
+    char *b = H.spare;
+    if (!b) return;
     check_free(b);
-    check_fill(b + HDR_BYTES, b + HDR_BYTES + 8);
+    char *links = b + HDR_BYTES, *q = unfilled(links, links + 8);
+    if (q) write_after_free(q, refilled(q, links, links + 8));
 }
 #define CHECK_LISTED(b)     check_listed(b)
-#define CHECK_SPARE(b)      check_spare(b)
+#define CHECK_SPARE()       check_spare()
 #define CHECK_USED(n, h)    check_used(n, h)
 #define FILL(p, bytes)      fill(p, bytes)
 #define TOP_TAKEN(from, to) top_taken(from, to)
 #else
 #define CHECK_LISTED(b)     ((void)0)
-#define CHECK_SPARE(b)      ((void)0)
+#define CHECK_SPARE()       ((void)0)
 #define CHECK_USED(n, h)    ((void)0)
 #define FILL(p, bytes)      ((void)0)
 #define TOP_TAKEN(from, to) ((void)0)
@@ -528,8 +533,7 @@ SIZE_NOINLINE SPEED_INLINE static void make_free(char *b, size_t size, bool spar
 
 /* Takes a free block off its list; true if it was the spare (on none). */
 SPEED_INLINE static bool bin_remove(char *b) {
-    if (b == H.spare) {
-        CHECK_SPARE(b);
+    if (b == H.spare) { /* checked by the caller: CHECK_SPARE() */
         H.spare = NULL;
         return true;
     }
@@ -738,6 +742,7 @@ static char *top_room(size_t size) {
  * leaves the rest the spare (no list work): that keeps the small requests
  * that come and go most cheap. */
 SPEED_INLINE static char *block_take(size_t bytes) {
+    CHECK_SPARE();
     size_t size = size_for(bytes);
     uint32_t flags = 0;
     unsigned i = bin_of(size);
@@ -787,10 +792,7 @@ take:;
     if (rest && i < bin_of(SPARE_LIMIT)) {
         /* (what follows the rest is in use and already knows that the
          * block before it is free) */
-        if (H.spare) {
-            CHECK_SPARE(H.spare);
-            make_free(H.spare, free_size(*word(H.spare)), false);
-        }
+        if (H.spare) make_free(H.spare, free_size(*word(H.spare)), false);
         make_free(b + size, rest, true);
         goto found;
     }
@@ -937,6 +939,7 @@ static void *heap_alloc(size_t bytes) { return alloc_counted(bytes, AC_MALLOC_AL
 
 /* Frees a live block (checked builds have checked it), counted. */
 static void heap_free(void *payload) {
+    CHECK_SPARE();
     char *b = (char *)payload - HDR_BYTES;
 #if AC_VALGRIND
     VALGRIND_FREELIKE_BLOCK(payload, 0);
@@ -955,6 +958,7 @@ static void heap_free(void *payload) {
  * to wasm-opt, whose inlining keeps the result in a flag (12 bytes more). */
 static bool heap_resize_in_place(void *payload, size_t bytes) {
     if (bytes > MAX_REQUEST) return false;
+    CHECK_SPARE();
     char *b = (char *)payload - HDR_BYTES;
     uint32_t h = *word(b);
     size_t old = used_size(h), size = old, want = size_for(bytes);

@@ -287,17 +287,24 @@ static void freed_data_realloc_top(void) {
     (void)c;
 }
 
-/* The link words of the spare (it has no links): a 3,000-byte block
- * freed, 24 bytes taken from its start (the rest becomes the spare), and
- * freed again (merged with the spare, whose start it now is). */
-static void freed_data_spare_links(void) {
-    char *big = ac_malloc(3000), *guard = ac_malloc(1);
+/* The link words of the spare (it has no links) written: a block of
+ * `bytes` freed, 24 bytes taken from its start (the rest becomes the
+ * spare), freed again (merged with the spare, whose start it now is) and
+ * written there. Returns the block after the spare, in use. */
+static char *spare_written(size_t bytes) {
+    char *big = ac_malloc(bytes), *after = ac_malloc(1), *guard = ac_malloc(1);
     (void)guard;
     ac_free(big);
     char *a = ac_malloc(24);
     ac_free(a);
     tell(a);
     a[0] = 'x';
+    return after;
+}
+
+/* ... found when a malloc takes the spare */
+static void freed_data_spare_links(void) {
+    spare_written(3000);
     char *b = ac_malloc(24);
     (void)b;
 }
@@ -361,6 +368,24 @@ static void freed_data_hook_allocates(void) {
 static void freed_data_hook_checks(void) {
     ac_set_error_hook(allocate_and_say, NULL);
     freed_data();
+}
+
+/* ... the spare's link words, found by a free that merges with it */
+static void freed_data_hook_spare_merged(void) {
+    ac_set_error_hook(allocate_and_say, NULL);
+    ac_free(spare_written(3000));
+}
+
+/* ... the spare's link words, found by a malloc that splits a listed
+ * block and would put the spare on a list */
+static void freed_data_hook_spare_listed(void) {
+    ac_set_error_hook(allocate_and_say, NULL);
+    char *x = ac_malloc(1000), *guard = ac_malloc(1);
+    (void)guard;
+    spare_written(100);
+    ac_free(x);
+    char *y = ac_malloc(200);
+    (void)y;
 }
 
 /* Each kind: the misuse, and the line it must produce (%s: the address). */
@@ -444,6 +469,12 @@ static const kind kinds[] = {
      "hook (kind 5): alloc_cat: write after free at %s: freed memory there holds 0x78, not the "
      "fill 0xdb"},
     {"freed_data_hook_checks", freed_data_hook_checks,
+     "hook (kind 5): alloc_cat: write after free at %s: freed memory there holds 0x78, not the "
+     "fill 0xdb"},
+    {"freed_data_hook_spare_merged", freed_data_hook_spare_merged,
+     "hook (kind 5): alloc_cat: write after free at %s: freed memory there holds 0x78, not the "
+     "fill 0xdb"},
+    {"freed_data_hook_spare_listed", freed_data_hook_spare_listed,
      "hook (kind 5): alloc_cat: write after free at %s: freed memory there holds 0x78, not the "
      "fill 0xdb"},
     {"write_after_free_hook_returns", write_after_free_hook_returns,
