@@ -302,6 +302,14 @@ static char *spare_written(size_t bytes) {
     return after;
 }
 
+/* ... found when the block before it grows into it */
+static void freed_data_realloc_spare(void) {
+    char *p = ac_malloc(100);
+    spare_written(3000);
+    char *q = ac_realloc(p, 200);
+    (void)q;
+}
+
 /* ... found when a malloc takes the spare */
 static void freed_data_spare_links(void) {
     spare_written(3000);
@@ -456,6 +464,8 @@ static const kind kinds[] = {
     {"freed_data_realloc_top", freed_data_realloc_top,
      "alloc_cat: write after free at %s: freed memory there holds 0x78, not the fill 0xdb"},
     {"freed_data_spare_links", freed_data_spare_links,
+     "alloc_cat: write after free at %s: freed memory there holds 0x78, not the fill 0xdb"},
+    {"freed_data_realloc_spare", freed_data_realloc_spare,
      "alloc_cat: write after free at %s: freed memory there holds 0x78, not the fill 0xdb"},
     {"freed_data_split_words", freed_data_split_words,
      "alloc_cat: write after free at %s: freed memory there holds 0x78, not the fill 0xdb"},
