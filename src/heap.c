@@ -443,19 +443,32 @@ static int refilled(char *q, char *p, char *end) {
     return found;
 }
 
-/* [p, end) is handed out, or becomes the heap's own words: it must hold
- * the fill (else the changed byte is reported, the fill restored), and
- * then holds REUSED_BYTE. */
-static void check_fill(char *p, char *end) {
+/* [p, end) must hold the fill: else the changed byte is reported, the
+ * fill restored. Reads only. */
+static void check_filled(char *p, char *end) {
     char *q = unfilled(p, end);
     if (q) write_after_free(q, refilled(q, p, end));
+}
+
+/* [p, end) is handed out or becomes the heap's own words: REUSED_BYTE
+ * there from now on (p >= end: nothing). */
+static void reuse(char *p, char *end) {
     if (p < end) ac__memset(p, REUSED_BYTE, bytes_between(p, end));
 }
 
-/* The top's bytes [from, to) are handed out: those below H.filled must
- * hold the fill, and none above the new top does any longer. */
+/* The top's bytes [from, to) are handed out or become the heap's own
+ * words: those below H.filled must hold the fill (check_filled()), then
+ * are reused. */
+static void top_check(char *from, char *to) {
+    char *end = to < H.filled ? to : H.filled;
+    check_filled(from, end);
+    reuse(from, end);
+}
+
+/* The top's bytes [from, to) are handed out: top_check(), and none above
+ * the new top holds the fill any longer. */
 static void top_taken(char *from, char *to) {
-    check_fill(from, to < H.filled ? to : H.filled);
+    top_check(from, to);
     if (H.filled < to) H.filled = to;
 }
 
@@ -468,8 +481,7 @@ static void check_spare(void) {
     char *b = H.spare;
     if (!b) return;
     check_free(b);
-    char *links = b + HDR_BYTES, *q = unfilled(links, links + 8);
-    if (q) write_after_free(q, refilled(q, links, links + 8));
+    check_filled(b + HDR_BYTES, b + HDR_BYTES + 8);
 }
 #define CHECK_LISTED(b)     check_listed(b)
 #define CHECK_SPARE()       check_spare()
@@ -560,8 +572,8 @@ static void check_taken(char *b, size_t size, char *lo, char *hi) {
         make_free(b, size, false);
         write_after_free(q, found);
     }
-    if (from < to) ac__memset(from, REUSED_BYTE, bytes_between(from, to));
-    if (lo < body) ac__memset(lo, REUSED_BYTE, bytes_between(lo, body));
+    reuse(from, to);
+    reuse(lo, body);
 }
 #define CHECK_TAKEN(b, size, lo, hi) check_taken(b, size, lo, hi)
 #else
@@ -656,12 +668,11 @@ static void span_close(void) {
     /* the top becomes a free block: its header, mark, links and footer go
      * where the top may hold the fill, which must be whole; the rest of it
      * is filled */
-    char *words = H.top + HDR_BYTES + 8, *filled = H.filled;
-    check_fill(H.top, words < filled ? words : filled);
+    top_check(H.top, H.top + HDR_BYTES + 8);
     /* (a top used up, H.top == fence, makes no block: the word before
      * the fence is then the last block's) */
-    check_fill(H.top < fence ? fence - 4 : fence, filled);
-    fill(filled, bytes_between(filled, fence));
+    top_check(H.top < fence ? fence - 4 : fence, fence);
+    fill(H.filled, bytes_between(H.filled, fence));
 #endif
     free_tail(H.top, bytes_between(H.top, fence), false);
 }
