@@ -461,6 +461,22 @@ void ac_heap_info(ac_heap_info_t *out);
  */
 bool ac_heap_check(void);
 
+/**
+ * ac_heap_check(), then, in checked builds (AC_CHECKED), the fill of all
+ * free memory (see "Misuse reports" below): every free block and the top,
+ * as far as the top was ever handed out. A byte that differs is reported
+ * as a write after free (AC_ERROR_WRITE_AFTER_FREE, naming its address,
+ * the fill restored) and, as after every write after free, the program
+ * traps when the hook returns. This finds writes into freed memory that is
+ * never handed out again, which the allocating calls cannot see: call it
+ * where a program may have written through a stale pointer (before exit,
+ * between a test's steps). Returns false, without reading free memory,
+ * where ac_heap_check() does; true otherwise. Other builds: the same as
+ * ac_heap_check(). O(blocks + free bytes) in checked builds; holds the
+ * lock (released before a report).
+ */
+bool ac_heap_check_freed(void);
+
 /* ---- audit tables (build with -DAC_AUDIT_SIZES=1) ---- */
 
 /** Rows by request size: 0..255 bytes exactly, row 256 = 256 and larger. */
@@ -536,7 +552,7 @@ const ac_audit_t *ac_audit_for_host(void);
  *    or the header of a free block made since inside freed memory; the
  *    pointer named is then that free block's payload ("the free block
  *    there lost its header or list links"). A write into freed memory that
- *    is not handed out again is not seen.
+ *    is not handed out again is seen only by ac_heap_check_freed().
  * Each report goes to the error hook. The default hook writes one line
  * naming the kind and the address (natively to stderr; on wasm32 it is kept
  * for ac_last_error()) and then traps. If a hook returns, the offending call

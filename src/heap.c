@@ -1189,6 +1189,42 @@ static char *span_end(char *first) {
     return b + HDR_BYTES;
 }
 
+#if AC_CHECKED
+/* [p, end), free memory the tools keep inaccessible (a free block's body,
+ * or the top below H.filled), must hold the fill: it is read with the
+ * tools told, and made inaccessible again before a changed byte, the fill
+ * restored, is reported. */
+static void scan_filled(char *p, char *end) {
+    if (p >= end) return;
+    char *q = unfilled(p, end);
+    int found = q ? refilled(q, p, end) : 0;
+    mem_noaccess(p, bytes_between(p, end));
+    if (q) write_after_free(q, found);
+}
+#endif
+
+bool ac__heap_check_freed(void) {
+    if (!ac__heap_check()) return false;
+#if AC_CHECKED
+    /* the structure is sound (above): the walk can trust every size */
+    for (char *s = H.last_span; s; s = span_before(s)) {
+        char *stop = s == H.last_span ? H.top : NULL;
+        for (char *b = s; b != stop;) {
+            uint32_t h = *word(b);
+            if (is_fence(h)) break;
+            if (is_free(h)) {
+                /* the spare's link words (it has none) hold the fill too */
+                if (b == H.spare) check_filled(b + HDR_BYTES, b + HDR_BYTES + 8);
+                scan_filled(b + HDR_BYTES + 8, b + h - 4);
+            }
+            b += block_size(h);
+        }
+    }
+    scan_filled(H.top, H.filled);
+#endif
+    return true;
+}
+
 size_t ac__heap_walk(ac_walk_fn fn, void *ctx) {
     size_t n = 0;
     /* spans are chained newest first; visit them lowest address first */

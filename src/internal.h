@@ -116,6 +116,9 @@ void ac__heap_reset(ac__backend *backend);
 void ac__heap_reset_locked(ac__backend *backend); /* malloc.c: the same, under the lock */
 /* Walks every span and bin; true when every invariant holds. */
 bool ac__heap_check(void);
+/* ac__heap_check(), then (checked builds) the fill of all free memory:
+ * a changed byte is reported as a write after free. */
+bool ac__heap_check_freed(void);
 
 /* Counters the heap keeps. Live blocks are allocs - frees; the all-time
  * high-water mark is max(peak, trip_peak): heap.c updates only trip_peak. */

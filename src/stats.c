@@ -80,6 +80,13 @@ bool ac_heap_check(void) {
     return ok;
 }
 
+bool ac_heap_check_freed(void) {
+    ac__lock();
+    bool ok = ac__heap_check_freed(); /* a report unlocks, and never returns */
+    ac__unlock();
+    return ok;
+}
+
 bool ac_audit_get(ac_audit_t *out) {
 #if defined(AC_AUDIT_SIZES) && AC_AUDIT_SIZES
     ac__lock();

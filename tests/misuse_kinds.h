@@ -356,6 +356,39 @@ static void freed_data_span_close(void) {
 }
 #endif
 
+/* Writes into freed memory that nothing hands out again, found only by
+ * ac_heap_check_freed(): byte `at` of a freed 128-byte block on a list
+ * (its neighbour, in use, keeps it off the top; its links are at [0, 8),
+ * its footer at 116): the first byte after the links ... */
+static void freed_and_scanned(size_t at) {
+    char *a = ac_malloc(100), *guard = ac_malloc(100);
+    (void)guard;
+    ac_free(a);
+    tell(a + at);
+    a[at] = 'x';
+    ac_heap_check_freed();
+}
+
+static void freed_data_unreused(void) { freed_and_scanned(8); }
+
+/* ... the last byte before its footer ... */
+static void freed_data_unreused_last(void) { freed_and_scanned(115); }
+
+/* ... a byte of a block freed into the top, 5,000 bytes in ... */
+static void freed_data_unreused_top(void) {
+    char *a = ac_malloc(100000);
+    ac_free(a);
+    tell(a + 5000);
+    a[5000] = 'x';
+    ac_heap_check_freed();
+}
+
+/* ... and the spare's link words */
+static void freed_data_unreused_spare(void) {
+    spare_written(3000);
+    ac_heap_check_freed();
+}
+
 /* A hook that allocates first, then returns: the memory found written has
  * been filled again (and a block found written is back on its list), so
  * its malloc succeeds and the heap checks whole, and the hook speaks; then
@@ -382,6 +415,14 @@ static void freed_data_hook_checks(void) {
 static void freed_data_hook_spare_merged(void) {
     ac_set_error_hook(allocate_and_say, NULL);
     ac_free(spare_written(3000));
+}
+
+/* ... in the top, found by ac_heap_check_freed() (the hook's malloc
+ * takes that same memory, and the memory scanned is marked inaccessible
+ * again for the tools before the hook runs) */
+static void freed_data_hook_unreused(void) {
+    ac_set_error_hook(allocate_and_say, NULL);
+    freed_data_unreused_top();
 }
 
 /* ... the spare's link words, found by a malloc that splits a listed
@@ -475,6 +516,17 @@ static const kind kinds[] = {
     {"freed_data_span_close", freed_data_span_close,
      "alloc_cat: write after free at %s: freed memory there holds 0x78, not the fill 0xdb"},
 #endif
+    {"freed_data_unreused", freed_data_unreused,
+     "alloc_cat: write after free at %s: freed memory there holds 0x78, not the fill 0xdb"},
+    {"freed_data_unreused_top", freed_data_unreused_top,
+     "alloc_cat: write after free at %s: freed memory there holds 0x78, not the fill 0xdb"},
+    {"freed_data_unreused_spare", freed_data_unreused_spare,
+     "alloc_cat: write after free at %s: freed memory there holds 0x78, not the fill 0xdb"},
+    {"freed_data_unreused_last", freed_data_unreused_last,
+     "alloc_cat: write after free at %s: freed memory there holds 0x78, not the fill 0xdb"},
+    {"freed_data_hook_unreused", freed_data_hook_unreused,
+     "hook (kind 5): alloc_cat: write after free at %s: freed memory there holds 0x78, not the "
+     "fill 0xdb"},
     {"freed_data_hook_allocates", freed_data_hook_allocates,
      "hook (kind 5): alloc_cat: write after free at %s: freed memory there holds 0x78, not the "
      "fill 0xdb"},

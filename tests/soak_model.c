@@ -17,16 +17,17 @@
  * layout API, growing reallocs) until the heap says no, then release a
  * random share of the blocks - now and then all of them - and go on.
  *
- * Checked after every operation: ac_heap_check(); in_use_bytes, live
- * blocks, allocs, frees and heap_bytes exactly against the model; every
- * block aligned, inside the arena, overlapping no other (checked against
- * its neighbours in address order); contents (a pattern per block) on
- * free, after realloc and at the end of each cycle. When a request fails:
- * it was not too large, the backend did refuse to grow, and neither the
- * top nor the largest free block could have served it. When everything is
- * freed: the heap merged it all (no free block in the current span, at
- * most one in each closed span) and, with contiguous growth, a single
- * block of nearly all the memory the heap holds can be had again.
+ * Checked after every operation: ac_heap_check() (and after each release
+ * ac_heap_check_freed(): in checked builds, no freed byte changed);
+ * in_use_bytes, live blocks, allocs, frees and heap_bytes exactly against
+ * the model; every block aligned, inside the arena, overlapping no other
+ * (checked against its neighbours in address order); contents (a pattern
+ * per block) on free, after realloc and at the end of each cycle. When a
+ * request fails: it was not too large, the backend did refuse to grow, and
+ * neither the top nor the largest free block could have served it. When
+ * everything is freed: the heap merged it all (no free block in the current
+ * span, at most one in each closed span) and, with contiguous growth, a
+ * single block of nearly all the memory the heap holds can be had again.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -341,6 +342,7 @@ static bool run_seed(uint64_t seed, size_t ops, seed_report *rep) {
             size_t keep = below(&rng, 4) == 0 ? 0 : below(&rng, nlive + 1);
             while (nlive > keep)
                 if (!do_free(below(&rng, nlive)) || !ac_heap_check()) return false;
+            S_CHECK(ac_heap_check_freed());
             if (!nlive && !all_released(!gaps)) return false;
             for (size_t i = 0; i < nlive; i++) S_CHECK(intact(&live[i], live[i].size));
             rep->cycles++;

@@ -22,6 +22,21 @@
 #ifndef UNDER_VALGRIND
 #define UNDER_VALGRIND 0
 #endif
+/* Under ASan free memory is poisoned: a test reads it only elsewhere, and
+ * there checks that it stays poisoned. */
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNDER_ASAN 1
+#endif
+#endif
+#ifndef UNDER_ASAN
+#define UNDER_ASAN 0
+#endif
+#if UNDER_ASAN
+#include <sanitizer/asan_interface.h>
+#endif
 
 static _Alignas(16) unsigned char buf[65536];
 static ac__backend backend;
@@ -507,6 +522,62 @@ static void reused_memory(void) {
     T_ASSERT(ac_heap_check());
 }
 
+/* Free memory as ac_heap_check_freed() leaves it, after reading all of
+ * it: still the fill, and still poisoned under ASan. */
+static bool still_free(char *p, size_t n) {
+#if UNDER_ASAN
+    return __asan_region_is_poisoned(p, n) == p;
+#else
+    return UNDER_VALGRIND || holds(p, n, 0xdb);
+#endif
+}
+
+/* ac_heap_check_freed() reads every kind of free memory (a block on a
+ * list, the spare, a shrink's freed tail, the top where a block was freed
+ * into it, an aligned block's lead and tail) and finds the fill whole
+ * where nothing wrote after the free: no report; the memory stays as it
+ * was, and is handed out again without a report either. */
+static void freed_memory_checked(void) {
+    fresh();
+    T_ASSERT(ac_heap_check_freed()); /* nothing taken yet: no top to read */
+    char *a = ac_malloc(100), *g1 = ac_malloc(10), *big = ac_malloc(3000), *g2 = ac_malloc(10);
+    char *r = ac_malloc(1000), *g3 = ac_malloc(10);
+    T_ASSERT(a && g1 && big && g2 && r && g3);
+    /* the spare: the rest of a 3,040-byte block after 64 bytes were taken */
+    ac_free(big);
+    char *s = ac_malloc(40);
+    T_PTR(s, big);
+    /* a 128-byte block on a list: links at a[0..8), footer at a + 116 */
+    ac_free(a);
+    /* a shrink's tail (1,024 bytes to 128: the rest goes on a list) */
+    T_PTR(ac_realloc(r, 100), r);
+    /* the top: a 5,024-byte block freed into it */
+    char *t = ac_malloc(5000);
+    ac_free(t);
+
+    T_ASSERT(ac_heap_check_freed());
+    T_EQ(got.n, 0);
+    T_ASSERT(still_free(a + 8, 108));
+    T_ASSERT(still_free(s + 64 + 8, 3040 - 64 - 8 - 12));
+    T_ASSERT(still_free(r + 120 + 16, 1024 - 128 - 20));
+    T_ASSERT(still_free(t - 8, 5024));
+    T_ASSERT(ac_heap_check());
+    /* handed out again, with no report: the fill was whole */
+    T_PTR(ac_malloc(100), a);
+    T_PTR(ac_malloc(5000), t);
+
+    /* an aligned block, its lead and tail given back */
+    char *al = ac_aligned_alloc(1024, 40);
+    T_ASSERT(al != NULL);
+    T_EQ((uintptr_t)al % 1024, 0);
+    T_ASSERT(ac_heap_check_freed());
+    char *all[] = {a, g1, g2, s, r, g3, t, al};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) ac_free(all[i]);
+    T_ASSERT(ac_heap_check_freed());
+    T_EQ(got.n, 0);
+    T_EQ(stats().in_use_bytes, 0);
+}
+
 #endif /* AC_CHECKED */
 
 /* Correct use never reaches the hook (in every build). */
@@ -517,6 +588,7 @@ static void no_report_for_correct_use(void) {
     size_t size[64] = {0};
     bool layout[64] = {0};
     for (unsigned op = 0; op < 4000; op++) {
+        if (op % 250 == 0) T_ASSERT(ac_heap_check_freed());
         size_t i = (size_t)t_rand_below(&rng, 64);
         if (!p[i]) {
             size[i] = (size_t)t_rand_below(&rng, 600);
@@ -553,6 +625,7 @@ static void no_report_for_correct_use(void) {
     T_EQ(got.n, 0);
     T_EQ(stats().in_use_bytes, 0);
     T_ASSERT(ac_heap_check());
+    T_ASSERT(ac_heap_check_freed());
 #if !AC_CHECKED
     T_ASSERT(t_streq(ac_last_error(), ""));
 #endif
@@ -571,6 +644,7 @@ void suite_checked(void) {
         T_CASE(damaged_header),
         T_CASE(message_stays_while_hook_runs),
         T_CASE(reused_memory),
+        T_CASE(freed_memory_checked),
 #ifndef __wasm32__
         T_CASE(messages_of_racing_threads),
 #endif

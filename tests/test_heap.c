@@ -797,15 +797,16 @@ static void walk_in_address_order(void) {
 
 static uint32_t *word_at(char *p) { return (uint32_t *)(void *)p; }
 
-/* Writes `bad` over the word at p, runs the checker, and puts the word
- * back: true when the checker failed with the bad word and passes again
- * with the good one. */
+/* Writes `bad` over the word at p, runs the checkers, and puts the word
+ * back: true when both failed with the bad word and pass again with the
+ * good one. */
 static bool check_catches(char *p, uint32_t bad) {
     uint32_t good = *word_at(p);
     *word_at(p) = bad;
-    bool caught = !ac_heap_check();
+    /* ac_heap_check_freed() too, without reading free memory or a report */
+    bool caught = !ac_heap_check() && !ac_heap_check_freed();
     *word_at(p) = good;
-    return caught && ac_heap_check();
+    return caught && ac_heap_check() && ac_heap_check_freed();
 }
 
 /* ac_heap_check() finds each kind of damage, in a heap with a free block

@@ -26,7 +26,8 @@
  * is checked when the block is freed, after realloc/resize (the kept
  * prefix) and at the end of the input. After every operation: the new
  * block lies inside its buffer, is aligned and overlaps no live block;
- * ac_heap_check() and ac_region_check() pass; ac_stats_get() agrees with
+ * ac_heap_check() and ac_region_check() pass (ac_heap_check_freed() too,
+ * on the walk operation and at the end); ac_stats_get() agrees with
  * the model (in_use_bytes is the sum of the sizes asked for, live_blocks
  * the count, allocs/frees/heap_bytes exactly, the peaks within the bounds
  * the model can see); ac_region_stats() agrees with the region model.
@@ -1140,6 +1141,7 @@ static void teardown(void) {
         counted_free(size);
     }
     check_all();
+    CHECK(ac_heap_check_freed());
     CHECK(M.in_use == 0 && M.blocks == 0);
 }
 
@@ -1174,7 +1176,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         case 14: op_release(&in); break;
         case 15: op_absurd(&in); break;
         case 16: op_stats(&in); break;
-        case 17: check_walk(); break;
+        case 17:
+            check_walk();
+            CHECK(ac_heap_check_freed()); /* checked builds: no fill changed */
+            break;
         case 18: case 19: op_region_alloc(&in); break;
         case 20: op_region_free(&in); break;
         case 21: op_region_bad_free(&in); break;
