@@ -536,23 +536,24 @@ const ac_audit_t *ac_audit_for_host(void);
  *    only the size (C23 allows it for realloc's result),
  *  - bytes written past the end of a block (the canary, checked when the
  *    block is freed or resized),
- *  - a write after free. Free memory is filled with 0xdb bytes, and memory
+ *  - a write after free. Free memory is filled with 0xdb bytes. Memory
  *    handed out again (by malloc and the other allocating calls, or a
- *    realloc that grows in place) is checked for that fill first, then set
- *    to 0xcd, the heap's old words in it too (bytes of it the program has
- *    not written since read 0xcd; memory never handed out before reads as
- *    the system gave it); so are the bytes where a split puts the heap's
- *    own words. A byte that differs is reported, the pointer named being
- *    its address: "freed memory there holds 0x.., not the fill 0xdb". A
- *    write over what the
- *    heap keeps in free memory is found sooner, when the heap next uses it
- *    (in whichever call takes, merges with or lists that free block or one
- *    next to it on its list): the list links in the first 8 bytes of a
- *    freed block's payload (while it is a free block of its own on a list)
- *    or the header of a free block made since inside freed memory; the
- *    pointer named is then that free block's payload ("the free block
- *    there lost its header or list links"). A write into freed memory that
- *    is not handed out again is seen only by ac_heap_check_freed().
+ *    realloc that grows in place) is checked for that fill first, and so
+ *    are the bytes where a split puts the heap's own words; then it is set
+ *    to 0xcd, the heap's old words in it too. So the bytes of a block that
+ *    the program has not written since read 0xcd, and so does the old
+ *    canary of a block that a realloc grows in place; memory never handed
+ *    out before reads as the system gave it. A byte that differs is
+ *    reported, the pointer named being its address: "freed memory there
+ *    holds 0x.., not the fill 0xdb". A write over what the heap keeps in
+ *    free memory is found sooner, when the heap next uses it (in whichever
+ *    call takes, merges with or lists that free block or one next to it on
+ *    its list): the list links in the first 8 bytes of a freed block's
+ *    payload (while it is a free block of its own on a list) or the header
+ *    of a free block made since inside freed memory; the pointer named is
+ *    then that free block's payload ("the free block there lost its header
+ *    or list links"). A write into freed memory that is not handed out
+ *    again is seen only by ac_heap_check_freed().
  * Each report goes to the error hook. The default hook writes one line
  * naming the kind and the address (natively to stderr; on wasm32 it is kept
  * for ac_last_error()) and then traps. If a hook returns, the offending call

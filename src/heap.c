@@ -1010,6 +1010,14 @@ static bool heap_resize_in_place(void *payload, size_t bytes) {
     }
 #endif
 #if AC_CHECKED
+    /* a block that grew: its old canary's bytes are the program's now and
+     * read REUSED_BYTE, like the rest of what it has not written (the new
+     * canary may cover some of them) */
+    char *old_canary = b + HDR_BYTES + requested(h);
+    if (bytes > requested(h)) {
+        mem_defined(old_canary, CANARY_BYTES);
+        reuse(old_canary, old_canary + CANARY_BYTES);
+    }
     /* after the resize above, which marks a shrunk block's old tail (where
      * the new canary goes) inaccessible */
     mem_defined(b + HDR_BYTES + bytes, CANARY_BYTES);

@@ -484,7 +484,8 @@ static bool holds(const char *p, size_t n, unsigned char v) {
 
 /* Memory handed out again holds 0xcd where the program has not written it
  * since, the heap's old words in it included (free memory holds the fill,
- * 0xdb, which a live block then never shows unless the program wrote it). */
+ * 0xdb, which a live block then never shows unless the program wrote it);
+ * so does a block's old canary once a realloc grows the block in place. */
 static void reused_memory(void) {
     fresh();
     /* a block taken off its list: its links were its first 8 bytes */
@@ -509,13 +510,21 @@ static void reused_memory(void) {
     ac_free(t);
     char *u = ac_malloc(5000);
     T_PTR(u, t);
+    /* grown in place within its block (10 bytes to 20, one 32-byte block):
+     * where its canary was, at v + 10, the program has not written */
+    char *v = ac_malloc(10);
+    for (int i = 0; i < 10; i++) v[i] = 1;
+    T_PTR(ac_realloc(v, 20), v);
     if (!UNDER_VALGRIND) {
         T_ASSERT(holds(p, 200, 0xcd));
         T_ASSERT(holds(q, 24, 0xcd));
+        T_ASSERT(holds(r + 100, 4, 0xcd)); /* r's old canary */
         T_ASSERT(holds(r + 120, 80, 0xcd));
         T_ASSERT(holds(u, 5000, 0xcd));
+        T_ASSERT(holds(v, 10, 1));
+        T_ASSERT(holds(v + 10, 4, 0xcd));
     }
-    char *all[] = {p, g1, g2, q, r, g3, u};
+    char *all[] = {p, g1, g2, q, r, g3, u, v};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) ac_free(all[i]);
     T_EQ(got.n, 0);
     T_EQ(stats().in_use_bytes, 0);
