@@ -464,16 +464,17 @@ bool ac_heap_check(void);
 /**
  * ac_heap_check(), then, in checked builds (AC_CHECKED), the fill of all
  * free memory (see "Misuse reports" below): every free block and the top,
- * as far as the top was ever handed out. A byte that differs is reported
- * as a write after free (AC_ERROR_WRITE_AFTER_FREE, naming its address,
- * the fill restored) and, as after every write after free, the program
- * traps when the hook returns. This finds writes into freed memory that is
- * never handed out again, which the allocating calls cannot see: call it
- * where a program may have written through a stale pointer (before exit,
- * between a test's steps). Returns false, without reading free memory,
- * where ac_heap_check() does; true otherwise. Other builds: the same as
- * ac_heap_check(). O(blocks + free bytes) in checked builds; holds the
- * lock (released before a report).
+ * as far as the top was ever handed out; and each free block's mark. A
+ * byte that differs is reported as a write after free
+ * (AC_ERROR_WRITE_AFTER_FREE, naming its address, the fill restored; for a
+ * mark, naming that free block's payload) and, as after every write after
+ * free, the program traps when the hook returns. This finds writes into
+ * freed memory that is never handed out again, which the allocating calls
+ * cannot see: call it where a program may have written through a stale
+ * pointer (before exit, between a test's steps). Returns false, without
+ * reading free memory, where ac_heap_check() does; true otherwise. Other
+ * builds: the same as ac_heap_check(). O(blocks + free bytes) in checked
+ * builds; holds the lock (released before a report).
  */
 bool ac_heap_check_freed(void);
 

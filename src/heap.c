@@ -562,7 +562,7 @@ SPEED_INLINE static bool bin_remove(char *b) {
  * header or footer): those that held the fill (all but b's header, mark,
  * links and footer) must still hold it, else the block goes back on a
  * list as it was and the changed byte is reported. Then [lo, hi) holds
- * REUSED_BYTE, b's link words among them. */
+ * REUSED_BYTE, b's link words and footer among them. */
 static void check_taken(char *b, size_t size, char *lo, char *hi) {
     char *body = b + HDR_BYTES + 8, *footer = b + size - 4;
     char *from = lo > body ? lo : body, *to = hi < footer ? hi : footer;
@@ -572,8 +572,7 @@ static void check_taken(char *b, size_t size, char *lo, char *hi) {
         make_free(b, size, false);
         write_after_free(q, found);
     }
-    reuse(from, to);
-    reuse(lo, body);
+    reuse(lo, hi);
 }
 #define CHECK_TAKEN(b, size, lo, hi) check_taken(b, size, lo, hi)
 #else
@@ -1010,13 +1009,20 @@ static bool heap_resize_in_place(void *payload, size_t bytes) {
     }
 #endif
 #if AC_CHECKED
-    /* a block that grew: its old canary's bytes are the program's now and
-     * read REUSED_BYTE, like the rest of what it has not written (the new
-     * canary may cover some of them) */
+    /* The old canary, where it stays in the block, holds REUSED_BYTE from
+     * now on: the program's bytes after growth, the block's slack after a
+     * shrink (which a later growth gives back), like the rest of what the
+     * program has not written. For the tools it is then as the resize
+     * above left it: undefined, or (valgrind) inaccessible slack. The new
+     * canary may cover some of it. */
     char *old_canary = b + HDR_BYTES + requested(h);
-    if (bytes > requested(h)) {
+    if (bytes != requested(h) && old_canary + CANARY_BYTES <= b + want) {
         mem_defined(old_canary, CANARY_BYTES);
         reuse(old_canary, old_canary + CANARY_BYTES);
+        if (bytes > requested(h)) mem_undefined(old_canary, CANARY_BYTES);
+#if AC_VALGRIND
+        else VALGRIND_MAKE_MEM_NOACCESS(old_canary, CANARY_BYTES);
+#endif
     }
     /* after the resize above, which marks a shrunk block's old tail (where
      * the new canary goes) inaccessible */
@@ -1221,6 +1227,8 @@ bool ac__heap_check_freed(void) {
             uint32_t h = *word(b);
             if (is_fence(h)) break;
             if (is_free(h)) {
+                /* its mark (ac__heap_check() reads no marks) */
+                if (!marked_freed(b)) heap_damaged(b);
                 /* the spare's link words (it has none) hold the fill too */
                 if (b == H.spare) check_filled(b + HDR_BYTES, b + HDR_BYTES + 8);
                 scan_filled(b + HDR_BYTES + 8, b + h - 4);

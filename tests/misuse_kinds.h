@@ -383,9 +383,23 @@ static void freed_data_unreused_top(void) {
     ac_heap_check_freed();
 }
 
-/* ... and the spare's link words */
+/* ... the spare's link words ... */
 static void freed_data_unreused_spare(void) {
     spare_written(3000);
+    ac_heap_check_freed();
+}
+
+/* ... and the mark of a free block made inside freed memory: a 1,024-byte
+ * block freed, 640 bytes taken from its low end, the rest's header at
+ * a + 632 and its mark at a + 636 (the report names the rest) */
+static void freed_data_unreused_mark(void) {
+    char *a = ac_malloc(1000), *guard = ac_malloc(1);
+    (void)guard;
+    ac_free(a);
+    char *b = ac_malloc(600);
+    (void)b;
+    tell(a + 640);
+    a[636] = 'x';
     ac_heap_check_freed();
 }
 
@@ -524,6 +538,9 @@ static const kind kinds[] = {
      "alloc_cat: write after free at %s: freed memory there holds 0x78, not the fill 0xdb"},
     {"freed_data_unreused_last", freed_data_unreused_last,
      "alloc_cat: write after free at %s: freed memory there holds 0x78, not the fill 0xdb"},
+    {"freed_data_unreused_mark", freed_data_unreused_mark,
+     "alloc_cat: write after free at %s: the free block there lost its header or list links; the "
+     "heap cannot go on"},
     {"freed_data_hook_unreused", freed_data_hook_unreused,
      "hook (kind 5): alloc_cat: write after free at %s: freed memory there holds 0x78, not the "
      "fill 0xdb"},

@@ -14,8 +14,14 @@
 /* Under valgrind the bytes of a block the program has not written are
  * undefined: a test that reads them is what memcheck reports. */
 #if !defined(__wasm32__) && defined(__has_include)
-#if __has_include(<valgrind/valgrind.h>)
-#include <valgrind/valgrind.h>
+#if __has_include(<valgrind/memcheck.h>)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wpedantic"
+#pragma GCC diagnostic ignored "-Wconversion"
+#pragma GCC diagnostic ignored "-Wsign-conversion"
+#include <valgrind/memcheck.h>
+#pragma GCC diagnostic pop
+#define HAVE_MEMCHECK  1
 #define UNDER_VALGRIND RUNNING_ON_VALGRIND
 #endif
 #endif
@@ -482,10 +488,27 @@ static bool holds(const char *p, size_t n, unsigned char v) {
     return true;
 }
 
+/* Under valgrind: whether memcheck holds the n bytes (at most 16) at p
+ * all undefined, as bytes the program has not written must be for it to
+ * report their use. Elsewhere: true. */
+static bool undefined_to_valgrind(const char *p, size_t n) {
+#ifdef HAVE_MEMCHECK
+    unsigned char vbits[16] = {0};
+    if (!RUNNING_ON_VALGRIND) return true;
+    if (VALGRIND_GET_VBITS(p, vbits, n) != 1) return false;
+    for (size_t i = 0; i < n; i++)
+        if (vbits[i] != 0xff) return false;
+#else
+    (void)p, (void)n;
+#endif
+    return true;
+}
+
 /* Memory handed out again holds 0xcd where the program has not written it
  * since, the heap's old words in it included (free memory holds the fill,
- * 0xdb, which a live block then never shows unless the program wrote it);
- * so does a block's old canary once a realloc grows the block in place. */
+ * 0xdb, which a live block then never shows unless the program wrote it),
+ * a block's old footer included; so do a block's old canaries once a
+ * realloc grows the block in place (and to valgrind they stay undefined). */
 static void reused_memory(void) {
     fresh();
     /* a block taken off its list: its links were its first 8 bytes */
@@ -515,6 +538,21 @@ static void reused_memory(void) {
     char *v = ac_malloc(10);
     for (int i = 0; i < 10; i++) v[i] = 1;
     T_PTR(ac_realloc(v, 20), v);
+    T_ASSERT(undefined_to_valgrind(v + 10, 4));
+    /* shrunk in place, then grown back: neither canary shows (20 bytes to
+     * 1, to 24, all in one 32-byte block) */
+    char *w = ac_malloc(20);
+    for (int i = 0; i < 20; i++) w[i] = 'a';
+    T_PTR(ac_realloc(w, 1), w);
+    T_PTR(ac_realloc(w, 24), w);
+    T_ASSERT(undefined_to_valgrind(w + 20, 4));
+    /* a 32-byte free block taken whole (its footer at x2 + 20), then
+     * grown in place into the freed block after it */
+    char *x2 = ac_malloc(1), *y2 = ac_malloc(1), *g4 = ac_malloc(1);
+    ac_free(x2);
+    T_PTR(ac_malloc(1), x2);
+    ac_free(y2);
+    T_PTR(ac_realloc(x2, 31), x2);
     if (!UNDER_VALGRIND) {
         T_ASSERT(holds(p, 200, 0xcd));
         T_ASSERT(holds(q, 24, 0xcd));
@@ -523,8 +561,12 @@ static void reused_memory(void) {
         T_ASSERT(holds(u, 5000, 0xcd));
         T_ASSERT(holds(v, 10, 1));
         T_ASSERT(holds(v + 10, 4, 0xcd));
+        T_ASSERT(holds(w + 1, 4, 0xcd)); /* the second canary */
+        T_ASSERT(holds(w + 5, 15, 'a'));
+        T_ASSERT(holds(w + 20, 4, 0xcd)); /* the first */
+        T_ASSERT(holds(x2 + 1, 30, 0xcd));
     }
-    char *all[] = {p, g1, g2, q, r, g3, u, v};
+    char *all[] = {p, g1, g2, q, r, g3, u, v, w, x2, g4};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) ac_free(all[i]);
     T_EQ(got.n, 0);
     T_EQ(stats().in_use_bytes, 0);
