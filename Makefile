@@ -146,6 +146,7 @@ TEST_BINS := build/test/gcc-O2/tests build/test/gcc-O0/tests build/test/clang-O2
              build/native/liballoc_cat_metrics.so build/test/metrics/metrics_prog \
              build/test/exit_report/exit_report_prog \
              build/examples/js_stats.wasm build/test/js/js_stats-audit.wasm \
+             build/test/js/js_stats-checked.wasm \
              build/examples/heapmap build/examples/heapmap.wasm \
              build/test/wasm32-misuse/misuse.wasm
 
@@ -165,7 +166,7 @@ test: all $(TEST_BINS) examples dist deps-pkgconfig
 		"real programs with LD_PRELOAD=tests/real/run.sh build/native/liballoc_cat_preload.so" \
 		"bench smoke=$(BENCH_SMOKE_CMD)" \
 		"bench onebuild experiment's options=$(ONEBUILD_TEST_CMD)" \
-		"JS stats reader under node=$(NODE) tests/test_js.mjs build/examples/js_stats.wasm build/test/js/js_stats-audit.wasm" \
+		"JS stats reader under node=$(NODE) tests/test_js.mjs build/examples/js_stats.wasm build/test/js/js_stats-audit.wasm build/test/js/js_stats-checked.wasm" \
 		"metrics-only LD_PRELOAD=tools/test_metrics.sh build/native/liballoc_cat_metrics.so build/test/metrics/metrics_prog" \
 		"exit report of the LD_PRELOAD libraries=tools/test_exit_report.sh build/test/exit_report/exit_report_prog build/native/liballoc_cat_preload.so build/native/liballoc_cat_metrics.so" \
 		"examples=NODE=$(NODE) tools/test_examples.sh" \
@@ -439,6 +440,12 @@ build/test/js/js_stats-audit.wasm: examples/js_stats.c $(LIB_SRCS) $(LIB_HDRS) |
 	@mkdir -p $(@D)
 	$(CC_CLANG) $(WASM) $(STD) $(WARN) $(INC) $(AUDIT) -Oz -Wl,--no-entry $(JS_EXPORTS) $< \
 		$(LIB_SRCS) -o $@
+
+# ... and a checked build, for lastError() and checkFreed()
+build/test/js/js_stats-checked.wasm: examples/js_stats.c $(LIB_SRCS) $(LIB_HDRS) | deps
+	@mkdir -p $(@D)
+	$(CC_CLANG) $(WASM) $(STD) $(WARN) $(INC) -DAC_CHECKED=1 -Oz -Wl,--no-entry $(JS_EXPORTS) \
+		-Wl,--export=ac_last_error -Wl,--export=ac_heap_check_freed $< $(LIB_SRCS) -o $@
 
 js-example: build/examples/js_stats.wasm
 	$(NODE) examples/js_stats.mjs build/examples/js_stats.wasm

@@ -1,6 +1,7 @@
-// alloc_cat.mjs - reads alloc_cat's counters out of a wasm32 instance.
+// alloc_cat.mjs - reads alloc_cat's counters out of a wasm32 instance, and
+// the misuse reports of a checked build (-DAC_CHECKED=1).
 //
-//   import { readStats, resetTrip } from './js/alloc_cat.mjs';
+//   import { readStats, resetTrip, lastError, checkFreed } from './js/alloc_cat.mjs';
 //   const stats = readStats(instance);   // or instance.exports
 //
 // The module must export its memory and `ac_stats_for_host` (link with
@@ -44,6 +45,16 @@ function exportsOf(source) {
   return x;
 }
 
+// The exports of `source` after checking that they include the function
+// `name`: else a TypeError that tells how to link it in.
+function exportsWith(source, name) {
+  const x = exportsOf(source);
+  if (typeof x[name] !== 'function') {
+    throw new TypeError(`alloc_cat: the module does not export ${name} (link with -Wl,--export=${name})`);
+  }
+  return x;
+}
+
 function auditRows(view, base, count, key, value) {
   const rows = [];
   for (let i = 0; i < count; i++) {
@@ -71,11 +82,7 @@ function auditRows(view, base, count, key, value) {
  * 512 KiB and more).
  */
 export function readStats(source) {
-  const x = exportsOf(source);
-  if (typeof x.ac_stats_for_host !== 'function') {
-    throw new TypeError('alloc_cat: the module does not export ac_stats_for_host '
-      + '(link with -Wl,--export=ac_stats_for_host)');
-  }
+  const x = exportsWith(source, 'ac_stats_for_host');
   const statsAt = x.ac_stats_for_host() >>> 0;
   const heapAt = typeof x.ac_heap_info_for_host === 'function' ? x.ac_heap_info_for_host() >>> 0 : 0;
   const auditAt = typeof x.ac_audit_for_host === 'function' ? x.ac_audit_for_host() >>> 0 : 0;
@@ -105,14 +112,52 @@ export function readStats(source) {
 
 /** Starts a new trip (ac_stats_reset_trip); the module must export it. */
 export function resetTrip(source) {
-  const x = exportsOf(source);
-  if (typeof x.ac_stats_reset_trip !== 'function') {
-    throw new TypeError('alloc_cat: the module does not export ac_stats_reset_trip');
-  }
-  x.ac_stats_reset_trip();
+  exportsWith(source, 'ac_stats_reset_trip').ac_stats_reset_trip();
 }
 
 /** The exports to pass to wasm-ld so that readStats sees everything. */
 export const LINK_EXPORTS = [
   'ac_stats_for_host', 'ac_heap_info_for_host', 'ac_audit_for_host', 'ac_stats_reset_trip',
 ];
+
+const ERROR_MESSAGE_BYTES = 200; // the report's buffer in src/malloc.c, NUL included
+
+/**
+ * The last misuse report of a checked build (ac_last_error), "" if none.
+ * On wasm32 the default hook keeps the report's line there and traps: a
+ * host that catches the trap (a WebAssembly.RuntimeError) reads here what
+ * it was. The module must export ac_last_error.
+ */
+export function lastError(source) {
+  const x = exportsWith(source, 'ac_last_error');
+  const at = x.ac_last_error() >>> 0;
+  const bytes = new Uint8Array(x.memory.buffer, at, ERROR_MESSAGE_BYTES);
+  const end = bytes.indexOf(0);
+  return new TextDecoder().decode(bytes.subarray(0, end < 0 ? ERROR_MESSAGE_BYTES : end));
+}
+
+/**
+ * Runs ac_heap_check_freed(): true when the heap is sound and, in a
+ * checked build, no freed memory was written; false when the heap's
+ * structure is damaged. When it finds a write after free the module
+ * reports it and traps: this throws an Error whose message is the report
+ * (as lastError() reads it), the trap as its cause. O(blocks + free bytes)
+ * in checked builds. The module must export ac_heap_check_freed and
+ * ac_last_error.
+ */
+export function checkFreed(source) {
+  const x = exportsWith(source, 'ac_heap_check_freed');
+  const before = lastError(x);
+  try {
+    return x.ac_heap_check_freed() !== 0;
+  } catch (trap) {
+    const report = lastError(x);
+    if (trap instanceof WebAssembly.RuntimeError && report && report !== before) {
+      throw new Error(report, { cause: trap });
+    }
+    throw trap;
+  }
+}
+
+/** The exports to pass to wasm-ld for lastError and checkFreed. */
+export const CHECK_EXPORTS = ['ac_last_error', 'ac_heap_check_freed'];

@@ -1,21 +1,23 @@
 // test_js.mjs - js/alloc_cat.mjs against wasm32 modules built with
-// alloc_cat (examples/js_stats.c, plain and with AC_AUDIT_SIZES): exact
-// counters through a scripted sequence driven from JavaScript.
+// alloc_cat (examples/js_stats.c, plain, with AC_AUDIT_SIZES and with
+// AC_CHECKED): exact counters through a scripted sequence driven from
+// JavaScript, and the checked build's reports as a host reads them.
 //
-//   node tests/test_js.mjs plain.wasm audit.wasm
+//   node tests/test_js.mjs plain.wasm audit.wasm checked.wasm
 //
 // Ends with "N passed, N failed" like the C tests.
 import { readFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
-import { readStats, resetTrip } from '../js/alloc_cat.mjs';
+import { readStats, resetTrip, lastError, checkFreed } from '../js/alloc_cat.mjs';
 
-const [plainPath, auditPath] = process.argv.slice(2);
-if (!plainPath || !auditPath) {
-  console.error('usage: node tests/test_js.mjs plain.wasm audit.wasm');
+const [plainPath, auditPath, checkedPath] = process.argv.slice(2);
+if (!plainPath || !auditPath || !checkedPath) {
+  console.error('usage: node tests/test_js.mjs plain.wasm audit.wasm checked.wasm');
   process.exit(2);
 }
 const plainBytes = readFileSync(plainPath);
 const auditBytes = readFileSync(auditPath);
+const checkedBytes = readFileSync(checkedPath);
 const load = async (bytes) => (await WebAssembly.instantiate(bytes, {})).instance;
 
 let passed = 0;
@@ -140,12 +142,67 @@ await test('audit_rows', async () => {
   x.free(three);
 });
 
+const hex = (n) => `0x${n.toString(16)}`;
+
+// A fresh checked instance with a 100-byte block `a` freed (a 128-byte
+// free block, its header at a - 8) between the heap's start and `guard`.
+async function checkedWithFreed() {
+  const inst = await load(checkedBytes);
+  const x = inst.exports;
+  const a = x.malloc(100);
+  const guard = x.malloc(100);
+  x.free(a);
+  assert.ok(a && guard);
+  return { inst, x, a };
+}
+
+// A checked build's report, read after the trap that follows it.
+await test('checked_last_error', async () => {
+  const { inst, x, a } = await checkedWithFreed();
+  assert.equal(lastError(inst), '');
+  assert.equal(checkFreed(inst), true);
+  assert.throws(() => x.free(a), WebAssembly.RuntimeError);
+  assert.equal(lastError(inst), `alloc_cat: double free of ${hex(a)} in free`);
+});
+
+// checkFreed() finds a write into freed memory that nothing takes again,
+// and throws the report, the trap its cause.
+await test('checked_check_freed', async () => {
+  const { inst, x, a } = await checkedWithFreed();
+  assert.equal(checkFreed(inst.exports), true);
+  new Uint8Array(x.memory.buffer)[a + 50] = 0x78;
+  assert.throws(() => checkFreed(inst), (e) => {
+    assert.equal(e.message,
+      `alloc_cat: write after free at ${hex(a + 50)}: freed memory there holds 0x78, not the fill 0xdb`);
+    assert.ok(e.cause instanceof WebAssembly.RuntimeError);
+    return true;
+  });
+});
+
+// A damaged heap structure: false, no report.
+await test('checked_check_freed_damaged', async () => {
+  const { inst, x, a } = await checkedWithFreed();
+  const view = new DataView(x.memory.buffer);
+  const size = view.getUint32(a - 8, true); // the free block's header: its size
+  assert.equal(size, 128);
+  view.setUint32(a - 8, size + 32, true);
+  assert.equal(checkFreed(inst), false);
+  assert.equal(lastError(inst), '');
+  view.setUint32(a - 8, size, true);
+  assert.equal(checkFreed(inst), true);
+});
+
 await test('bad_sources', async () => {
   assert.throws(() => readStats({}), TypeError);
   assert.throws(() => readStats(null), TypeError);
   const memory = new WebAssembly.Memory({ initial: 1 });
   assert.throws(() => readStats({ memory }), /ac_stats_for_host/);
   assert.throws(() => resetTrip({ memory }), /ac_stats_reset_trip/);
+  assert.throws(() => lastError({ memory }), /ac_last_error/);
+  assert.throws(() => checkFreed({ memory }), /ac_heap_check_freed/);
+  // the plain module exports neither
+  const plain = await load(plainBytes);
+  assert.throws(() => checkFreed(plain), /ac_heap_check_freed/);
 });
 
 console.log(`${passed} passed, ${failed} failed`);
