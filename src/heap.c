@@ -1203,44 +1203,6 @@ static char *span_end(char *first) {
     return b + HDR_BYTES;
 }
 
-#if AC_CHECKED
-/* [p, end), free memory the tools keep inaccessible (a free block's body,
- * or the top below H.filled), must hold the fill: it is read with the
- * tools told, and made inaccessible again before a changed byte, the fill
- * restored, is reported. */
-static void scan_filled(char *p, char *end) {
-    if (p >= end) return;
-    char *q = unfilled(p, end);
-    int found = q ? refilled(q, p, end) : 0;
-    mem_noaccess(p, bytes_between(p, end));
-    if (q) write_after_free(q, found);
-}
-#endif
-
-bool ac__heap_check_freed(void) {
-    if (!ac__heap_check()) return false;
-#if AC_CHECKED
-    /* the structure is sound (above): the walk can trust every size */
-    for (char *s = H.last_span; s; s = span_before(s)) {
-        char *stop = s == H.last_span ? H.top : NULL;
-        for (char *b = s; b != stop;) {
-            uint32_t h = *word(b);
-            if (is_fence(h)) break;
-            if (is_free(h)) {
-                /* its mark (ac__heap_check() reads no marks) */
-                if (!marked_freed(b)) heap_damaged(b);
-                /* the spare's link words (it has none) hold the fill too */
-                if (b == H.spare) check_filled(b + HDR_BYTES, b + HDR_BYTES + 8);
-                scan_filled(b + HDR_BYTES + 8, b + h - 4);
-            }
-            b += block_size(h);
-        }
-    }
-    scan_filled(H.top, H.filled);
-#endif
-    return true;
-}
-
 size_t ac__heap_walk(ac_walk_fn fn, void *ctx) {
     size_t n = 0;
     /* spans are chained newest first; visit them lowest address first */
@@ -1273,4 +1235,40 @@ size_t ac__heap_walk(ac_walk_fn fn, void *ctx) {
             if (n++, !fn(&e, ctx)) return n;
         }
     }
+}
+
+#if AC_CHECKED
+/* [p, end), free memory the tools keep inaccessible (a free block's body,
+ * or the top below H.filled), must hold the fill: it is read with the
+ * tools told, and made inaccessible again before a changed byte, the fill
+ * restored, is reported. */
+static void scan_filled(char *p, char *end) {
+    if (p >= end) return;
+    char *q = unfilled(p, end);
+    int found = q ? refilled(q, p, end) : 0;
+    mem_noaccess(p, bytes_between(p, end));
+    if (q) write_after_free(q, found);
+}
+
+/* ac__heap_check_freed()'s visit to each entry of the walk: the top's
+ * fill up to H.filled; a free block's mark, its body's fill, and for the
+ * spare its link words' (it has no links). */
+static bool check_freed_entry(const ac_walk_entry *e, void *ctx) {
+    (void)ctx;
+    char *b = (char *)e->addr;
+    if (e->kind == AC_WALK_TOP) scan_filled(b, H.filled);
+    if (e->kind != AC_WALK_FREE) return true;
+    if (!marked_freed(b)) heap_damaged(b); /* ac__heap_check() reads no marks */
+    if (b == H.spare) check_filled(b + HDR_BYTES, b + HDR_BYTES + 8);
+    scan_filled(b + HDR_BYTES + 8, b + e->bytes - 4);
+    return true;
+}
+#endif
+
+bool ac__heap_check_freed(void) {
+    if (!ac__heap_check()) return false;
+#if AC_CHECKED
+    ac__heap_walk(check_freed_entry, NULL); /* the structure is sound: the walk is safe */
+#endif
+    return true;
 }
