@@ -379,13 +379,17 @@ void ac_stats_reset_trip(void);
  * (malloc 100 and 200, free the 100, ac_stats_reset_trip, malloc 50, on a
  * heap of one 64 KiB page; tests/test_stats.c checks these lines.) Audit
  * builds go on with "audit by size" and "audit by alignment" tables, one
- * line per row whose peak is not 0: live, peak and trip peak.
+ * line per row whose peak is not 0: live, peak and trip peak. A heap that
+ * ac_heap_check() finds damaged is not walked: the layout lines give way
+ * to one line, "  heap damaged at ...", ac_heap_damage_format()'s text
+ * without its "alloc_cat: ".
  *
  * Always NUL-terminated when len > 0, truncated to fit; buf may be NULL when
  * len is 0. Returns the length of the full report without the NUL, like
  * snprintf, so a caller can size its buffer. Uses no libc and never
  * allocates: usable from destructors and exit paths. Takes the heap's lock
- * once, so the report is one consistent snapshot. O(blocks).
+ * once, so the report is one consistent snapshot. O(blocks) (the check,
+ * then the walk).
  */
 size_t ac_stats_format(char *buf, size_t len);
 
@@ -427,7 +431,8 @@ typedef bool (*ac_walk_fn)(const ac_walk_entry *entry, void *ctx);
  * on wasm32 with threads). Copy what it needs and act after the walk. An
  * empty, never used heap has no entries. O(blocks).
  * It follows the blocks' sizes as they stand: on a heap that
- * ac_heap_check() finds damaged, use neither this nor ac_heap_info().
+ * ac_heap_check() finds damaged, use neither this nor ac_heap_info()
+ * (ac_heap_check_where() tells where the damage is).
  */
 size_t ac_heap_walk(ac_walk_fn fn, void *ctx);
 
@@ -477,6 +482,69 @@ bool ac_heap_check(void);
  * builds; holds the lock (released before a report).
  */
 bool ac_heap_check_freed(void);
+
+/** What ac_heap_check_where() found wrong first. */
+typedef enum ac_damage_kind {
+    AC_DAMAGE_NONE = 0,            /* nothing: the heap is sound */
+    AC_DAMAGE_HEADER = 1,          /* a block's header holds a size that leads to no
+                                      block (0, past the end of memory, not ending at
+                                      a block), or says in use for the block the heap
+                                      keeps free for its next split */
+    AC_DAMAGE_PREV_FREE_FLAG = 2,  /* a header's flag "the block before is free"
+                                      says otherwise than that block's header */
+    AC_DAMAGE_FOOTER = 3,          /* a free block's last word does not hold its size */
+    AC_DAMAGE_FREE_NEIGHBOURS = 4, /* a free block next to another free block (addr:
+                                      the second's header) or ending at the top */
+    AC_DAMAGE_SPAN_LINK = 5,       /* the link from a span to the span before leads
+                                      to no span's first block, or round in a loop */
+    AC_DAMAGE_FREE_LIST = 6,       /* a free list's link (a free block's first
+                                      payload word, or its second: the link back)
+                                      leads to no free block of that list, or
+                                      disagrees with the link back; or the list
+                                      misses a free block (addr: the link that
+                                      should lead to it) */
+    AC_DAMAGE_COUNTERS = 7,        /* the counters (ac_stats_get) disagree with the
+                                      blocks in use; addr is 0 */
+    AC_DAMAGE_STATE = 8            /* the heap's own variables (its top, its spare
+                                      block, a bin without its bit) disagree with its
+                                      memory; addr is 0 */
+} ac_damage_kind;
+
+/** Where ac_heap_check_where() found the heap inconsistent. */
+typedef struct ac_heap_damage_t {
+    ac_damage_kind kind;
+    uintptr_t addr;  /* the word found wrong (a header, a footer, a link), or 0 */
+    uint32_t found;  /* what that word holds (0 if it cannot be read) */
+    uintptr_t block; /* the block the word was taken to belong to, by its payload
+                        (what malloc returned for it, for a block in use), or 0 */
+} ac_heap_damage_t;
+
+/**
+ * ac_heap_check(), and where it failed: returns the same result and fills
+ * *out with the first inconsistency found (all zero, AC_DAMAGE_NONE, when
+ * the heap is sound). The check visits the spans from the newest, each
+ * one's blocks in address order, then the free lists and the counters,
+ * and stops at the first thing that does not agree. The damaged word is
+ * usually the one named; a size or link damaged into another plausible
+ * value shows where it leads instead (a lost link between spans, as the
+ * free blocks of that span on lists no walk reaches, or as counters that
+ * disagree). A use after free that writes a freed block's first payload
+ * words (its list links) is named by that block. Reads, in every build,
+ * only what ac_heap_check() reads; never writes the heap. O(blocks), and
+ * O(blocks) again when a free block is on no list; holds the lock.
+ */
+bool ac_heap_check_where(ac_heap_damage_t *out);
+
+/**
+ * The damage *d as one line of text, e.g. "alloc_cat: heap damaged at
+ * 0x11048: a free block's footer that does not hold its size (it holds
+ * 0x41414141; block 0x11020)", or "alloc_cat: heap sound" for
+ * AC_DAMAGE_NONE; addr, found and block are left out where addr is 0, and
+ * block where it is 0. Writes as ac_stats_format() does (NUL-terminated,
+ * truncated to len, buf may be NULL when len is 0, no libc, no
+ * allocation) and returns the full length. Reads only *d. O(1).
+ */
+size_t ac_heap_damage_format(const ac_heap_damage_t *d, char *buf, size_t len);
 
 /* ---- audit tables (build with -DAC_AUDIT_SIZES=1) ---- */
 

@@ -323,6 +323,12 @@ static link_t bin_mark(unsigned i) { return (link_t)i * 4 + 1; }
 static link_t *next_link(link_t l) { return l & 1 ? &H.bins[l / 4] : next_of(at(l)); }
 #endif
 
+/* Whether l is the mark of a bin (bins[0..NBINS]). */
+static bool is_mark(link_t l) {
+    link_t d = l - bin_mark(0);
+    return d % 4 == 0 && d / 4 <= NBINS;
+}
+
 #if AC_CHECKED
 static bool check_readable(char *p, size_t bytes, char *lo, char *hi);
 /* malloc.c: reports a write after free found at p, without the lock, then
@@ -351,12 +357,6 @@ static void mark_live(char *b, size_t align) {
 /* The align_bits a live mark holds: 4 to 31 for a live block, any other
  * value for a word that is no live mark. */
 static uint32_t live_align_bits(char *b) { return (mark_of(b) ^ LIVE_MAGIC) * ALIGN_UNMIX; }
-
-/* Whether l is the mark of a bin (bins[0..NBINS]). */
-static bool is_mark(link_t l) {
-    link_t d = l - bin_mark(0);
-    return d % 4 == 0 && d / 4 <= NBINS;
-}
 
 /* Whether a block may start at b: where blocks start, its header, mark
  * and links readable within the heap. */
@@ -1123,28 +1123,45 @@ static bool check_readable(char *p, size_t bytes, char *lo, char *hi) {
     return p >= lo && p <= hi && bytes <= bytes_between(p, hi) && mem_state(p, bytes) == MEM_OK;
 }
 
-/* Walks the blocks of one span from `b`; `stop` is the top for the current
- * span and NULL for closed ones (which end at their fence). Adds what it
- * sees to the totals. False on any inconsistency; reads only what
- * check_readable() allows. */
+/* Records the first inconsistency found: its kind, the word found wrong
+ * (NULL: none) and what it holds where the checker may read it, and the
+ * block b it was taken to belong to (NULL: none). False, for the
+ * checker's returns. */
+static bool damaged(ac_heap_damage_t *d, ac_damage_kind kind, char *w, char *b) {
+    uint32_t found = 0;
+    if (w && check_readable(w, 4, H.backend->begin, H.backend->end)) __builtin_memcpy(&found, w, 4);
+    *d = (ac_heap_damage_t){kind, (uintptr_t)w, found, b ? (uintptr_t)(b + HDR_BYTES) : 0};
+    return false;
+}
+
+/* Walks the blocks of one span from `b`, its first; `stop` is the top for
+ * the current span and NULL for closed ones (which end at their fence);
+ * `link` is the word that led to the span (NULL: H.last_span did). Adds
+ * what it sees to the totals. False on any inconsistency, recorded in *d;
+ * reads only what check_readable() allows. */
 typedef struct walk_totals {
     size_t free_blocks, free_bytes, live, in_use;
 } walk_totals;
 
-static bool span_check(char *b, char *stop, char *lo, char *hi, walk_totals *t) {
+static bool span_check(char *b, char *stop, char *link, walk_totals *t, ac_heap_damage_t *d) {
+    char *lo = H.backend->begin, *hi = H.backend->end, *before = NULL;
     bool prev_free = false;
     for (;;) {
-        if (b == stop) return !prev_free; /* no free block touches the top */
-        if (((uintptr_t)b & (GRAIN - 1)) != GRAIN - HDR_BYTES || !check_readable(b, 4, lo, hi))
-            return false;
+        if (b == stop) /* no free block touches the top */
+            return !prev_free || damaged(d, AC_DAMAGE_FREE_NEIGHBOURS, before, before);
+        if (((uintptr_t)b & (GRAIN - 1)) != GRAIN - HDR_BYTES || !check_readable(b, 4, lo, hi)) {
+            if (before) return damaged(d, AC_DAMAGE_HEADER, before, before); /* its size led here */
+            return damaged(d, link ? AC_DAMAGE_SPAN_LINK : AC_DAMAGE_STATE, link, NULL);
+        }
         uint32_t h = *word(b);
-        if (!(h & F_PREVFREE) != !prev_free) return false;
-        if (is_fence(h)) return !stop;
+        if (!(h & F_PREVFREE) != !prev_free) return damaged(d, AC_DAMAGE_PREV_FREE_FLAG, b, b);
+        if (is_fence(h)) return !stop || damaged(d, AC_DAMAGE_HEADER, b, b);
         size_t size = block_size(h);
-        if (size < GRAIN || size > bytes_between(b, hi)) return false;
+        if (size < GRAIN || size > bytes_between(b, hi)) return damaged(d, AC_DAMAGE_HEADER, b, b);
         if (is_free(h)) {
-            if (prev_free || !check_readable(b + size - 4, 4, lo, hi) || *word(b + size - 4) != size)
-                return false;
+            if (prev_free) return damaged(d, AC_DAMAGE_FREE_NEIGHBOURS, b, b);
+            if (!check_readable(b + size - 4, 4, lo, hi) || *word(b + size - 4) != size)
+                return damaged(d, AC_DAMAGE_FOOTER, b + size - 4, b);
             t->free_blocks++;
             t->free_bytes += size;
         } else {
@@ -1152,40 +1169,76 @@ static bool span_check(char *b, char *stop, char *lo, char *hi, walk_totals *t) 
             t->in_use += requested(h);
         }
         prev_free = is_free(h);
+        before = b;
         b += size;
     }
 }
 
-bool ac__heap_check(void) {
+/* The walk's visit, after the lists were found sound but short of a free
+ * block: the first free block (not the spare) whose link back leads to a
+ * block or bin whose link on does not lead to it. The lists hold no such
+ * block (each listed block's link back was checked), so the link on is
+ * the one that lost it: recorded in *ctx. */
+static bool find_unlisted(const ac_walk_entry *e, void *ctx) {
+    char *b = (char *)e->addr;
+    if (e->kind != AC_WALK_FREE || b == H.spare) return true;
+    link_t back = *prev_of(b);
+    char *from = is_mark(back) ? NULL : at(back);
+    if (from && !check_readable(from, HDR_BYTES + 8, H.backend->begin, H.backend->end)) {
+        damaged(ctx, AC_DAMAGE_FREE_LIST, (char *)prev_of(b), b); /* its own link back */
+        return false;
+    }
+    link_t *on = next_link(back);
+    if (*on == link_of(b)) return true;
+    damaged(ctx, AC_DAMAGE_FREE_LIST, (char *)on, from);
+    return false;
+}
+
+bool ac__heap_check_where(ac_heap_damage_t *d) {
     char *lo = H.backend->begin, *hi = H.backend->end;
-    if (H.top > H.end || (H.last_span && bytes_between(H.top, H.end) < HDR_BYTES)) return false;
+    *d = (ac_heap_damage_t){AC_DAMAGE_NONE, 0, 0, 0};
+    if (H.top > H.end || (H.last_span && bytes_between(H.top, H.end) < HDR_BYTES))
+        return damaged(d, AC_DAMAGE_STATE, NULL, NULL);
     walk_totals t = {0, 0, 0, 0};
     size_t spans = 0;
-    for (char *s = H.last_span; s; spans++) {
-        if (spans > 1u << 20 || !span_check(s, s == H.last_span ? H.top : NULL, lo, hi, &t))
-            return false;
-        if (!check_readable(s - 4, 4, lo, hi)) return false;
-        link_t prev = *word(s - 4);
+    for (char *s = H.last_span, *link = NULL; s; spans++) {
+        if (spans > 1u << 20) return damaged(d, AC_DAMAGE_SPAN_LINK, link, NULL); /* a loop */
+        if (!span_check(s, s == H.last_span ? H.top : NULL, link, &t, d)) return false;
+        link = s - 4;
+        if (!check_readable(link, 4, lo, hi)) return damaged(d, AC_DAMAGE_STATE, NULL, NULL);
+        link_t prev = *word(link);
         s = prev ? at(prev) : NULL;
     }
     /* every free block is on the bin of its size, once, with good links */
     size_t listed = 0;
     for (unsigned i = 0; i < NBINS; i++) {
         link_t back = bin_mark(i);
-        if (H.bins[i] && !(H.bitmap & ((uint64_t)1 << i))) return false;
+        if (H.bins[i] && !(H.bitmap & ((uint64_t)1 << i)))
+            return damaged(d, AC_DAMAGE_STATE, NULL, NULL);
         for (link_t l = H.bins[i]; l; back = l, l = *next_of(at(l))) {
-            char *b = at(l);
+            char *b = at(l), *on = (char *)next_link(back), *from = is_mark(back) ? NULL : at(back);
             /* its header and links */
             if (!check_readable(b, HDR_BYTES + 8, lo, hi) || b == H.spare || ++listed > t.free_blocks)
-                return false;
+                return damaged(d, AC_DAMAGE_FREE_LIST, on, from);
             uint32_t h = *word(b);
-            if (!is_free(h) || bin_of(free_size(h)) != i || *prev_of(b) != back) return false;
+            if (!is_free(h) || bin_of(free_size(h)) != i) return damaged(d, AC_DAMAGE_FREE_LIST, on, from);
+            if (*prev_of(b) != back) return damaged(d, AC_DAMAGE_FREE_LIST, (char *)prev_of(b), b);
         }
     }
-    if (H.spare && (!check_readable(H.spare, 4, lo, hi) || !is_free(*word(H.spare)))) return false;
-    return listed + (H.spare != NULL) == t.free_blocks &&
-           t.live == ac__count.allocs - ac__count.frees &&
-           t.in_use == ac__count.in_use;
+    if (H.spare && !check_readable(H.spare, 4, lo, hi)) return damaged(d, AC_DAMAGE_STATE, NULL, NULL);
+    if (H.spare && !is_free(*word(H.spare))) return damaged(d, AC_DAMAGE_HEADER, H.spare, H.spare);
+    if (listed + (H.spare != NULL) != t.free_blocks) { /* the walk is safe: the spans are sound */
+        ac__heap_walk(find_unlisted, d);
+        return d->kind ? false : damaged(d, AC_DAMAGE_FREE_LIST, NULL, NULL);
+    }
+    if (t.live != ac__count.allocs - ac__count.frees || t.in_use != ac__count.in_use)
+        return damaged(d, AC_DAMAGE_COUNTERS, NULL, NULL);
+    return true;
+}
+
+bool ac__heap_check(void) {
+    ac_heap_damage_t d;
+    return ac__heap_check_where(&d);
 }
 
 /* ---- walking ----------------------------------------------------------------------------- */

@@ -42,8 +42,11 @@ typedef struct ac__report {
     const ac_heap_info_t *info;      /* NULL: no layout lines */
     const ac_audit_row_t *by_size;   /* AC_AUDIT_SIZE_ROWS rows, or NULL */
     const ac_audit_row_t *by_align;  /* AC_AUDIT_ALIGN_ROWS rows, or NULL */
+    const ac_heap_damage_t *damage;  /* a damaged heap: its line, or NULL */
 } ac__report;
 void ac__report_write(ac__writer *w, const ac__report *r);
+/* ac_heap_damage_format()'s line, without its newline. */
+void ac__w_damage(ac__writer *w, const ac_heap_damage_t *d);
 /* "N bytes", with " (X.Y KiB)" (or MiB, GiB) from 10 KiB on. */
 void ac__w_bytes(ac__writer *w, uint64_t bytes);
 
@@ -116,6 +119,8 @@ void ac__heap_reset(ac__backend *backend);
 void ac__heap_reset_locked(ac__backend *backend); /* malloc.c: the same, under the lock */
 /* Walks every span and bin; true when every invariant holds. */
 bool ac__heap_check(void);
+/* The same, filling *d with the first inconsistency (all zero if none). */
+bool ac__heap_check_where(ac_heap_damage_t *d);
 /* ac__heap_check(), then (checked builds) the fill of all free memory:
  * a changed byte is reported as a write after free. */
 bool ac__heap_check_freed(void);

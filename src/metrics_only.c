@@ -345,7 +345,7 @@ size_t ac_stats_format(char *buf, size_t len) {
     ac__writer w;
     ac__w_init(&w, buf, len);
     ac__report r = {"alloc_cat metrics-only (system allocator; sizes from malloc_usable_size)",
-                    &s, NULL, NULL, NULL};
+                    &s, NULL, NULL, NULL, NULL};
     ac__report_write(&w, &r);
 #if HAVE_MALLINFO2
     struct mallinfo2 mi = mallinfo2();

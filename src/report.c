@@ -194,5 +194,47 @@ void ac__report_write(ac__writer *w, const ac__report *r) {
         ac__w_udec(w, AC_LARGE_BLOCK_BYTES);
         ac__w_str(w, " bytes and more)\n");
     }
+    if (r->damage) {
+        ac__w_str(w, "  ");
+        ac__w_damage(w, r->damage);
+        ac__w_str(w, "\n");
+    }
     if (r->by_size && r->by_align) w_audit(w, r->by_size, r->by_align);
+}
+
+/* What each kind of damage is, after "heap damaged at ADDR: " */
+static const char *const damage_what[] = {
+    "",
+    "a block's header that holds no valid size or state",
+    "a block's header whose flag for the block before (free or not) is wrong",
+    "a free block's footer that does not hold its size",
+    "a free block next to another free block or the top",
+    "the link to the span before, which leads to no span",
+    ("a free block's list link (its first or second payload word) that leads to no free block "
+     "of its list, or not back"),
+    "the counters disagree with the blocks in use",
+    "the heap's own variables (top, spare, bins) disagree with its memory",
+};
+
+void ac__w_damage(ac__writer *w, const ac_heap_damage_t *d) {
+    unsigned k = (unsigned)d->kind;
+    if (k == AC_DAMAGE_NONE || k >= sizeof damage_what / sizeof *damage_what) {
+        ac__w_str(w, k == AC_DAMAGE_NONE ? "heap sound" : "heap damaged (unknown kind)");
+        return;
+    }
+    ac__w_str(w, "heap damaged");
+    if (d->addr) {
+        ac__w_str(w, " at ");
+        ac__w_hex(w, d->addr);
+    }
+    ac__w_str(w, ": ");
+    ac__w_str(w, damage_what[k]);
+    if (!d->addr) return;
+    ac__w_str(w, " (it holds ");
+    ac__w_hex(w, d->found);
+    if (d->block) {
+        ac__w_str(w, "; block ");
+        ac__w_hex(w, d->block);
+    }
+    ac__w_str(w, ")");
 }

@@ -80,6 +80,21 @@ bool ac_heap_check(void) {
     return ok;
 }
 
+bool ac_heap_check_where(ac_heap_damage_t *out) {
+    ac__lock();
+    bool ok = ac__heap_check_where(out);
+    ac__unlock();
+    return ok;
+}
+
+size_t ac_heap_damage_format(const ac_heap_damage_t *d, char *buf, size_t len) {
+    ac__writer w;
+    ac__w_init(&w, buf, len);
+    ac__w_str(&w, "alloc_cat: ");
+    ac__w_damage(&w, d);
+    return ac__w_finish(&w);
+}
+
 bool ac_heap_check_freed(void) {
     ac__lock();
     bool ok = ac__heap_check_freed(); /* a report unlocks, and never returns */
@@ -105,12 +120,18 @@ bool ac_audit_get(ac_audit_t *out) {
 size_t ac_stats_format(char *buf, size_t len) {
     ac_stats_t s;
     ac_heap_info_t info = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
-    ac__report r = {"alloc_cat heap", &s, &info, NULL, NULL};
+    ac_heap_damage_t damage;
+    ac__report r = {"alloc_cat heap", &s, &info, NULL, NULL, NULL};
     ac__writer w;
     ac__w_init(&w, buf, len);
     ac__lock();
     stats_locked(&s);
-    ac__heap_walk(sum_entry, &info);
+    if (ac__heap_check_where(&damage)) {
+        ac__heap_walk(sum_entry, &info);
+    } else { /* the walk would follow the damage: no layout lines */
+        r.info = NULL;
+        r.damage = &damage;
+    }
 #if defined(AC_AUDIT_SIZES) && AC_AUDIT_SIZES
     r.by_size = ac__audit.by_size;
     r.by_align = ac__audit.by_align;

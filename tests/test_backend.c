@@ -30,3 +30,12 @@ void t_heap_fresh(size_t initial_pages, size_t limit_pages) {
 }
 
 void t_heap_gap(size_t pages) { tb.gap_pages = pages; }
+
+bool t_header_damaged(char *b, uint32_t bad, uint32_t *good) {
+    uint32_t *header = (uint32_t *)(void *)(b - AC__HDR_BYTES);
+    *good = *header;
+    *header = bad;
+    ac_heap_damage_t d;
+    return !ac_heap_check_where(&d) && d.kind == AC_DAMAGE_HEADER &&
+           d.addr == (uintptr_t)header && d.found == bad && d.block == (uintptr_t)b;
+}

@@ -7,7 +7,9 @@
 #ifndef AC_TEST_BACKEND_H
 #define AC_TEST_BACKEND_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define T_PAGE        ((size_t)65536)
 #define T_ARENA_PAGES 48
@@ -21,5 +23,11 @@ void t_heap_fresh(size_t initial_pages, size_t limit_pages);
 
 /* The next growth skips this many pages first. */
 void t_heap_gap(size_t pages);
+
+/* Writes `bad` over the header of the block in use at payload b and keeps
+ * what it held in *good; true when ac_heap_check_where() then names that
+ * header (AC_DAMAGE_HEADER, holding bad, block b), as for an overrun of
+ * the block before. The caller puts *good back. */
+bool t_header_damaged(char *b, uint32_t bad, uint32_t *good);
 
 #endif

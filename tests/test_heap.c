@@ -799,19 +799,41 @@ static uint32_t *word_at(char *p) { return (uint32_t *)(void *)p; }
 
 /* Writes `bad` over the word at p, runs the checkers, and puts the word
  * back: true when both failed with the bad word and pass again with the
- * good one. */
+ * good one. *where gets what ac_heap_check_where() named. */
+static ac_heap_damage_t where;
+
 static bool check_catches(char *p, uint32_t bad) {
     uint32_t good = *word_at(p);
     *word_at(p) = bad;
     /* ac_heap_check_freed() too, without reading free memory or a report */
-    bool caught = !ac_heap_check() && !ac_heap_check_freed();
+    bool caught = !ac_heap_check() && !ac_heap_check_freed() && !ac_heap_check_where(&where);
     *word_at(p) = good;
-    return caught && ac_heap_check() && ac_heap_check_freed();
+    ac_heap_damage_t none = {AC_DAMAGE_HEADER, 1, 1, 1};
+    return caught && ac_heap_check() && ac_heap_check_freed() && ac_heap_check_where(&none) &&
+           none.kind == AC_DAMAGE_NONE && !none.addr && !none.found && !none.block;
 }
+
+/* What the last check_catches() named: kind, the word, what it held and
+ * the block (its payload, or NULL). */
+#define T_WHERE(k, word, holds, payload)                                                           \
+    do {                                                                                           \
+        T_EQ(where.kind, k);                                                                       \
+        T_PTR(where.addr, word);                                                                   \
+        T_EQ(where.found, holds);                                                                  \
+        T_PTR(where.block, payload);                                                               \
+    } while (0)
+/* ... where the word may be one ASan or valgrind keep the checker from
+ * reading (it then names 0 as what it holds) */
+#define T_WHERE_AT(k, word, payload)                                                               \
+    do {                                                                                           \
+        T_EQ(where.kind, k);                                                                       \
+        T_PTR(where.addr, word);                                                                   \
+        T_PTR(where.block, payload);                                                               \
+    } while (0)
 
 /* ac_heap_check() finds each kind of damage, in a heap with a free block
  * between two in use and a closed span (the layout walk_in_address_order
- * checks entry by entry). */
+ * checks entry by entry), and ac_heap_check_where() names where. */
 static void check_finds_damage(void) {
     use_test_backend(0, 1, 16);
     char *a = ac_malloc(10), *b = ac_malloc(100), *c = ac_malloc(40000);
@@ -828,26 +850,47 @@ static void check_finds_damage(void) {
     T_EQ(*word_at(cb - 4), size); /* ... and so is its footer */
     T_EQ(ah & 3u, 1u);            /* a: in use, the block before in use */
     T_EQ(ch & 3u, 3u);            /* c: in use, the block before free */
-    T_EQ(*word_at(fence) & 1u, 1u); /* the closed span's fence: in use */
+    T_EQ(*word_at(fence) & 3u, 3u); /* the closed span's fence: in use, after a free block */
 
-    T_ASSERT(check_catches(ab, 0));                 /* a block of size 0 */
-    T_ASSERT(check_catches(ab, ah & ~1u));          /* a freed behind the engine's back */
-    T_ASSERT(check_catches(ab, ah | 2u));           /* a told the block before it is free */
-    T_ASSERT(check_catches(cb, ch & ~2u));          /* c not told that b is free */
-    T_ASSERT(check_catches(fb, size + AC__GRAIN));  /* the free block's size */
+    T_ASSERT(check_catches(ab, 0)); /* a block of size 0 */
+    T_WHERE(AC_DAMAGE_HEADER, ab, 0, a);
+    T_ASSERT(check_catches(ab, 0x41414141u)); /* overrun by the block before: in use, huge */
+    T_WHERE(AC_DAMAGE_HEADER, ab, 0x41414141u, a);
+    T_ASSERT(check_catches(ab, ah & ~1u)); /* a freed behind the engine's back: its footer */
+    T_WHERE_AT(AC_DAMAGE_FOOTER, ab + (ah & ~1u) - 4, a);
+    T_ASSERT(check_catches(ab, ah | 2u)); /* a told the block before it is free */
+    T_WHERE(AC_DAMAGE_PREV_FREE_FLAG, ab, ah | 2u, a);
+    T_ASSERT(check_catches(cb, ch & ~2u)); /* c not told that b is free */
+    T_WHERE(AC_DAMAGE_PREV_FREE_FLAG, cb, ch & ~2u, c);
+    T_ASSERT(check_catches(fb, size + AC__GRAIN)); /* the free block's size: its footer is c's */
+    T_WHERE_AT(AC_DAMAGE_FOOTER, cb + AC__GRAIN - 4, b);
     T_ASSERT(check_catches(cb - 4, size - AC__GRAIN)); /* its footer */
-    T_ASSERT(check_catches(fb + HDR + 4, *word_at(fb + HDR + 4) + 16u)); /* its prev link */
-    T_ASSERT(check_catches(fence, 0));              /* the closed span's fence */
+    T_WHERE(AC_DAMAGE_FOOTER, cb - 4, size - AC__GRAIN, b);
+    T_ASSERT(check_catches(fb + HDR + 4, *word_at(fb + HDR + 4) + 16u)); /* its link back */
+    T_WHERE(AC_DAMAGE_FREE_LIST, fb + HDR + 4, *word_at(fb + HDR + 4) + 16u, b);
+    /* c freed behind the engine's back: b touches it */
+    T_ASSERT(check_catches(cb, (uint32_t)BLK(40000) | 2u));
+    T_WHERE(AC_DAMAGE_FREE_NEIGHBOURS, cb, (uint32_t)BLK(40000) | 2u, c);
+    T_ASSERT(check_catches(fence, 0)); /* the closed span's fence: its flag is read first */
+    T_WHERE(AC_DAMAGE_PREV_FREE_FLAG, fence, 0, fence + HDR);
     /* the link from the second span to the first: lost, pointing at a
      * misaligned block, pointing out of the heap */
     char *link = d - HDR - 4;
-    T_ASSERT(check_catches(link, 0));
-    T_ASSERT(check_catches(link, *word_at(link) + 4));
-    T_ASSERT(check_catches(link, *word_at(link) + (1u << 28)));
+    uint32_t to_first = *word_at(link);
+    T_ASSERT(check_catches(link, 0)); /* the first span's free blocks are on lists only */
+    T_EQ(where.kind, AC_DAMAGE_FREE_LIST);
+    T_EQ(where.block, 0); /* found at a list's head, the heap's own word */
+    T_ASSERT(where.addr != 0);
+    T_ASSERT(check_catches(link, to_first + 4));
+    T_WHERE(AC_DAMAGE_SPAN_LINK, link, to_first + 4, NULL);
+    T_ASSERT(check_catches(link, to_first + (1u << 28)));
+    T_WHERE(AC_DAMAGE_SPAN_LINK, link, to_first + (1u << 28), NULL);
 
     /* counters that disagree with the blocks */
     ac__count.in_use++;
     T_ASSERT(!ac_heap_check());
+    T_ASSERT(!ac_heap_check_where(&where));
+    T_WHERE(AC_DAMAGE_COUNTERS, NULL, 0, NULL);
     ac__count.in_use--;
     ac__count.allocs++;
     T_ASSERT(!ac_heap_check());
@@ -857,6 +900,43 @@ static void check_finds_damage(void) {
     ac_free(a);
     ac_free(c);
     ac_free(d);
+    T_ASSERT(ac_heap_check());
+    T_EQ(in_use(), 0);
+}
+
+/* A use after free that writes a freed block's first payload word, its
+ * link on along its list: a link elsewhere, or 0, which cuts the list
+ * short of the block after it. ac_heap_check_where() names the written
+ * block either way. */
+static void check_names_written_free_block(void) {
+    use_test_backend(0, 4, 16);
+    char *p = ac_malloc(1000), *g1 = ac_malloc(16), *q = ac_malloc(1000), *g2 = ac_malloc(16);
+    T_ASSERT(p && g1 && q && g2);
+    ac_free(p);
+    ac_free(q);
+    T_ASSERT(ac_heap_check());
+    /* one of them leads on to the other: its first word is the nonzero link */
+    char *first = *word_at(p) ? p : q, *second = first == p ? q : p;
+    T_EQ(*word_at(second), 0);
+    T_ASSERT(check_catches(first, 0)); /* `first->next = NULL` after free */
+    T_WHERE(AC_DAMAGE_FREE_LIST, first, 0, first);
+    T_ASSERT(check_catches(first, 0x41414141u)); /* a string written there */
+    T_WHERE(AC_DAMAGE_FREE_LIST, first, 0x41414141u, first);
+    /* the list cut short, and the block it lost has a wild link back:
+     * that link is named, not followed */
+    uint32_t on = *word_at(first), back = *word_at(second + 4);
+    *word_at(first) = 0;
+    *word_at(second + 4) = 0x41414141u;
+    T_ASSERT(!ac_heap_check_where(&where));
+    *word_at(first) = on;
+    *word_at(second + 4) = back;
+    T_WHERE(AC_DAMAGE_FREE_LIST, second + 4, 0x41414141u, second);
+    T_ASSERT(ac_heap_check());
+    /* the last one led back to the first: round in a loop */
+    T_ASSERT(check_catches(second, *word_at(second + 4)));
+    T_WHERE(AC_DAMAGE_FREE_LIST, second, *word_at(second + 4), second);
+    ac_free(g1);
+    ac_free(g2);
     T_ASSERT(ac_heap_check());
     T_EQ(in_use(), 0);
 }
@@ -905,6 +985,7 @@ void suite_heap(void) {
         T_CASE(random_against_model),
         T_CASE(walk_in_address_order),
         T_CASE(check_finds_damage),
+        T_CASE(check_names_written_free_block),
         T_CASE(default_backend),
     };
     t_run_suite("heap", cases, T_COUNT(cases));

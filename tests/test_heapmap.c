@@ -198,6 +198,37 @@ static void empty_heap_map(void) {
     T_EQ(ac_heapmap_row_bytes(NULL), 1024);
 }
 
+/* A damaged heap is not walked: no blocks, its damage named instead. */
+static void damaged_heap_map(void) {
+    t_heap_fresh(1, 4);
+    char *a = ac_malloc(100), *b = ac_malloc(200);
+    uint32_t good;
+    T_ASSERT(t_header_damaged(b, 0, &good)); /* b's header lost */
+    ac_heap_damage_t d;
+    ac_heap_check_where(&d);
+    static char line[256], want[300];
+    size_t m = ac_heap_damage_format(&d, line, sizeof line);
+    size_t n = ac_heapmap_svg(svg, sizeof svg, NULL);
+    T_EQ(text_len(svg), n);
+    T_EQ(count(svg, "<path "), 0);
+    T_EQ(count(svg, "(the heap has no memory yet)"), 0);
+    static const char before[] = "(not drawn: ";
+    for (size_t i = 0; i < sizeof before - 1; i++) want[i] = before[i];
+    for (size_t i = 0; i < m; i++) want[sizeof before - 1 + i] = line[i]; /* nothing to escape */
+    want[sizeof before - 1 + m] = ')';
+    want[sizeof before + m] = '\0';
+    T_EQ(count(svg, want), 1);
+    T_EQ(count(svg, "300 bytes requested by 2 blocks"), 1); /* the counters still show */
+    T_ASSERT(starts(svg + n - 7, "</svg>\n"));
+    T_EQ(ac_heapmap_row_bytes(NULL), 1024);
+    *(uint32_t *)(void *)(b - AC__HDR_BYTES) = good;
+    T_ASSERT(ac_heapmap_svg(svg, sizeof svg, NULL) == text_len(svg));
+    T_EQ(count(svg, "<path class=\"f\""), 0);
+    T_EQ(count(svg, "<path "), 4); /* the span, a, b and the top */
+    ac_free(a);
+    ac_free(b);
+}
+
 /* Many blocks, the default options: still one path per entry, in order. */
 static void map_of_many_blocks(void) {
     t_heap_fresh(1, 16);
@@ -221,6 +252,7 @@ void suite_heapmap(void) {
     static const t_case cases[] = {
         T_CASE(map_matches_walk),
         T_CASE(empty_heap_map),
+        T_CASE(damaged_heap_map),
         T_CASE(map_of_many_blocks),
     };
     t_run_suite("heapmap", cases, T_COUNT(cases));

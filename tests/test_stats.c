@@ -568,6 +568,103 @@ static void report_truncation(void) {
     ac_free(a);
 }
 
+/* a, b and c one after the other in out; their length. */
+static size_t join(char *out, const char *a, const char *b, const char *c) {
+    size_t n = 0;
+    for (const char *const *p = (const char *const[]){a, b, c, NULL}; *p; p++)
+        for (const char *q = *p; *q; q++) out[n++] = *q;
+    out[n] = '\0';
+    return n;
+}
+
+/* ac_heap_damage_format(): a line for each kind of damage. */
+static void damage_lines(void) {
+    static const struct {
+        ac_heap_damage_t d;
+        const char *text;
+    } cases[] = {
+        {{AC_DAMAGE_NONE, 0, 0, 0}, "alloc_cat: heap sound"},
+        {{AC_DAMAGE_HEADER, 0x1101c, 0x41414141, 0x11020},
+         "alloc_cat: heap damaged at 0x1101c: a block's header that holds no valid size or "
+         "state (it holds 0x41414141; block 0x11020)"},
+        {{AC_DAMAGE_PREV_FREE_FLAG, 0x2fffc, 0, 0x30000},
+         "alloc_cat: heap damaged at 0x2fffc: a block's header whose flag for the block before "
+         "(free or not) is wrong (it holds 0x0; block 0x30000)"},
+        {{AC_DAMAGE_FOOTER, 0x11044, 0x30, 0x11028},
+         "alloc_cat: heap damaged at 0x11044: a free block's footer that does not hold its size "
+         "(it holds 0x30; block 0x11028)"},
+        {{AC_DAMAGE_FREE_NEIGHBOURS, 0x1105c, 0x43, 0x11060},
+         "alloc_cat: heap damaged at 0x1105c: a free block next to another free block or the "
+         "top (it holds 0x43; block 0x11060)"},
+        {{AC_DAMAGE_SPAN_LINK, 0x20018, 0x1100c, 0},
+         "alloc_cat: heap damaged at 0x20018: the link to the span before, which leads to no "
+         "span (it holds 0x1100c)"},
+        {{AC_DAMAGE_FREE_LIST, 0x11030, 0, 0x11030},
+         "alloc_cat: heap damaged at 0x11030: a free block's list link (its first or second "
+         "payload word) that leads to no free block of its list, or not back (it holds 0x0; "
+         "block 0x11030)"},
+        {{AC_DAMAGE_FREE_LIST, 0, 0, 0},
+         "alloc_cat: heap damaged: a free block's list link (its first or second payload word) "
+         "that leads to no free block of its list, or not back"},
+        {{AC_DAMAGE_COUNTERS, 0, 0, 0},
+         "alloc_cat: heap damaged: the counters disagree with the blocks in use"},
+        {{AC_DAMAGE_STATE, 0, 0, 0},
+         "alloc_cat: heap damaged: the heap's own variables (top, spare, bins) disagree with "
+         "its memory"},
+        {{(ac_damage_kind)9, 0x10, 0x10, 0x10}, "alloc_cat: heap damaged (unknown kind)"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char buf[200];
+        size_t n = ac_heap_damage_format(&cases[i].d, buf, sizeof buf);
+        T_ASSERT(same_text(buf, cases[i].text));
+        T_EQ(n, text_len(cases[i].text));
+    }
+    /* snprintf-like */
+    char small[10] = "xxxxxxxxx";
+    T_EQ(ac_heap_damage_format(&cases[3].d, NULL, 0), text_len(cases[3].text));
+    T_EQ(ac_heap_damage_format(&cases[3].d, small, sizeof small), text_len(cases[3].text));
+    T_ASSERT(t_streq(small, "alloc_cat"));
+}
+
+/* The report of a damaged heap names the damage where the layout lines
+ * were (the walk would follow it), and is whole again once it is mended. */
+static void report_of_damaged_heap(void) {
+    static char buf[4096], want[600], line[300];
+    fresh_heap(1, 8);
+    char *a = ac_malloc(100), *b = ac_malloc(200);
+    uint32_t good;
+    T_ASSERT(t_header_damaged(b, 0x41414141u, &good)); /* a overran into b */
+    ac_heap_damage_t d;
+    ac_heap_check_where(&d);
+    ac_heap_damage_format(&d, line, sizeof line);
+    /* the counters' lines, then the damage's line without "alloc_cat: " */
+    static const char head[] = "alloc_cat heap\n"
+                               "  in use        300 bytes in 2 blocks\n"
+                               "  peak          300 bytes\n"
+                               "  trip peak     300 bytes\n"
+                               "  calls         2 allocs, 0 frees\n"
+                               "  backend       65536 bytes (64.0 KiB), 1 page\n"
+                               "  efficiency    0.5% (in use / backend)\n"
+                               "  ";
+    size_t n = join(want, head, line + 11, "\n");
+    size_t k = ac_stats_format(buf, sizeof buf);
+#if AC_AUDIT_SIZES
+    T_ASSERT(k > n);
+    buf[n] = '\0'; /* the audit tables follow */
+#else
+    T_EQ(k, n);
+#endif
+    T_ASSERT(same_text(buf, want));
+    *(uint32_t *)(void *)(b - AC__HDR_BYTES) = good;
+    T_ASSERT(ac_heap_check());
+    ac_stats_format(buf, sizeof buf); /* the layout lines are back */
+    static const char spans[] = "  spans         1 span";
+    buf[sizeof head - 3 + sizeof spans - 1] = '\0';
+    T_ASSERT(same_text(buf + sizeof head - 3, spans));
+    ac_free(a);
+    ac_free(b);
+}
+
 /* Byte sizes with binary units, rounded to a tenth. */
 static void report_byte_units(void) {
     static const struct {
@@ -620,6 +717,8 @@ void suite_stats(void) {
         T_CASE(report_lines),
         T_CASE(report_truncation),
         T_CASE(report_byte_units),
+        T_CASE(damage_lines),
+        T_CASE(report_of_damaged_heap),
     };
     t_run_suite("stats", cases, T_COUNT(cases));
 }

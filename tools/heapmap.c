@@ -63,14 +63,19 @@ static unsigned pick_row(const plan *p, unsigned max_rows) {
     return k;
 }
 
-static void make_plan(plan *p) {
+/* The plan of a sound heap; of a damaged one, an empty plan (the walk
+ * would follow the damage) and false, the damage in *damage. */
+static bool make_plan(plan *p, ac_heap_damage_t *damage) {
     *p = (plan){{0}, 0, 0, 0, 0, 0, 0, 0};
+    if (!ac_heap_check_where(damage)) return false;
     ac_heap_walk(plan_entry, p);
+    return true;
 }
 
 size_t ac_heapmap_row_bytes(const ac_heapmap_options *opt) {
     plan p;
-    make_plan(&p);
+    ac_heap_damage_t damage;
+    make_plan(&p, &damage);
     return (size_t)1 << (MIN_ROW_SHIFT + pick_row(&p, max_rows_of(opt)));
 }
 
@@ -259,7 +264,8 @@ size_t ac_heapmap_svg(char *buf, size_t len, const ac_heapmap_options *opt) {
     ac_stats_t s;
     ac_stats_get(&s);
     plan p;
-    make_plan(&p);
+    ac_heap_damage_t damage;
+    bool sound = make_plan(&p, &damage);
     unsigned k = pick_row(&p, max_rows_of(opt));
     uint64_t row_bytes = (uint64_t)1 << (MIN_ROW_SHIFT + k);
     uint64_t height = HEAD_PX + p.spans * (SPAN_HEAD_PX + SPAN_GAP_PX) +
@@ -311,9 +317,18 @@ size_t ac_heapmap_svg(char *buf, size_t len, const ac_heapmap_options *opt) {
               0, 0, 0, 0, p.spans, 0};
     if (!p.spans) {
         w_text_open(&w, AC_HEAPMAP_MARGIN_PX, HEAD_PX + 12, "");
-        ac__w_str(&w, "(the heap has no memory yet)</text>\n");
+        if (sound) {
+            ac__w_str(&w, "(the heap has no memory yet)");
+        } else {
+            char line[256];
+            ac_heap_damage_format(&damage, line, sizeof line);
+            ac__w_str(&w, "(not drawn: ");
+            w_escaped(&w, line);
+            ac__w_str(&w, ")");
+        }
+        ac__w_str(&w, "</text>\n");
     }
-    ac_heap_walk(draw_entry, &d);
+    if (sound) ac_heap_walk(draw_entry, &d);
     ac__w_str(&w, "</svg>\n");
     return ac__w_finish(&w);
 }

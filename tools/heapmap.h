@@ -55,7 +55,10 @@ typedef struct ac_heapmap_options {
  * Walks the heap twice (once to plan rows, once to draw) and takes the
  * heap's lock during each walk: call it while other threads leave the heap
  * alone, or the second walk may not match the plan (the picture is then
- * clipped, never malformed). Allocates nothing, uses no libc. O(blocks).
+ * clipped, never malformed). A heap that ac_heap_check() finds damaged is
+ * not walked: the picture then holds no blocks, only its counters and the
+ * line ac_heap_damage_format() writes for the damage. Allocates nothing,
+ * uses no libc. O(blocks).
  */
 size_t ac_heapmap_svg(char *buf, size_t len, const ac_heapmap_options *opt);
 
