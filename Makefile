@@ -172,6 +172,7 @@ test: all $(TEST_BINS) examples dist deps-pkgconfig
 		"examples=NODE=$(NODE) tools/test_examples.sh" \
 		"single-file dist=NODE=$(NODE) tools/test_dist.sh" \
 		"make install=MAKE=$(MAKE) NODE=$(NODE) tools/test_install.sh" \
+		"the test runner's counting=tools/test_run_tests.sh" \
 		$(RELIAB_RUNS)
 
 clean:
@@ -441,11 +442,12 @@ build/test/js/js_stats-audit.wasm: examples/js_stats.c $(LIB_SRCS) $(LIB_HDRS) |
 	$(CC_CLANG) $(WASM) $(STD) $(WARN) $(INC) $(AUDIT) -Oz -Wl,--no-entry $(JS_EXPORTS) $< \
 		$(LIB_SRCS) -o $@
 
-# ... and a checked build, for lastError() and checkFreed()
+# ... and a checked build, for lastError(), checkFreed() and heapDamage()
 build/test/js/js_stats-checked.wasm: examples/js_stats.c $(LIB_SRCS) $(LIB_HDRS) | deps
 	@mkdir -p $(@D)
 	$(CC_CLANG) $(WASM) $(STD) $(WARN) $(INC) -DAC_CHECKED=1 -Oz -Wl,--no-entry $(JS_EXPORTS) \
-		-Wl,--export=ac_last_error -Wl,--export=ac_heap_check_freed $< $(LIB_SRCS) -o $@
+		-Wl,--export=ac_last_error -Wl,--export=ac_heap_check_freed \
+		-Wl,--export=ac_heap_damage_for_host $< $(LIB_SRCS) -o $@
 
 js-example: build/examples/js_stats.wasm
 	$(NODE) examples/js_stats.mjs build/examples/js_stats.wasm

@@ -502,7 +502,9 @@ typedef enum ac_damage_kind {
                                       leads to no free block of that list, or
                                       disagrees with the link back; or the list
                                       misses a free block (addr: the link that
-                                      should lead to it) */
+                                      should lead to it). addr is 0 where the
+                                      list's head (the heap's own word) leads
+                                      wrong, or the block missed is not found */
     AC_DAMAGE_COUNTERS = 7,        /* the counters (ac_stats_get) disagree with the
                                       blocks in use; addr is 0 */
     AC_DAMAGE_STATE = 8            /* the heap's own variables (its top, its spare
@@ -516,7 +518,9 @@ typedef struct ac_heap_damage_t {
     uintptr_t addr;  /* the word found wrong (a header, a footer, a link), or 0 */
     uint32_t found;  /* what that word holds (0 if it cannot be read) */
     uintptr_t block; /* the block the word was taken to belong to, by its payload
-                        (what malloc returned for it, for a block in use), or 0 */
+                        (what malloc returned for it, for a block in use), or 0;
+                        for a span's closing fence, which is no block, the
+                        address after it */
 } ac_heap_damage_t;
 
 /**
@@ -526,12 +530,15 @@ typedef struct ac_heap_damage_t {
  * one's blocks in address order, then the free lists and the counters,
  * and stops at the first thing that does not agree. The damaged word is
  * usually the one named; a size or link damaged into another plausible
- * value shows where it leads instead (a lost link between spans, as the
- * free blocks of that span on lists no walk reaches, or as counters that
- * disagree). A use after free that writes a freed block's first payload
- * words (its list links) is named by that block. Reads, in every build,
- * only what ac_heap_check() reads; never writes the heap. O(blocks), and
- * O(blocks) again when a free block is on no list; holds the lock.
+ * value shows where it leads instead: a free block's size, at the footer
+ * it leads to; a size in use, inside the block it leads into; a request
+ * size, as counters that disagree; a lost link between spans, as a list
+ * leading to blocks no walk reached. A use after free that writes a freed
+ * block's first payload words (its list links) is named by that block.
+ * Reads, in every build, only memory ac_heap_check() may read (inside the
+ * backend's memory; nothing ASan or valgrind keep inaccessible or
+ * undefined); never writes the heap. O(blocks), and O(blocks) again when
+ * a free block is on no list; holds the lock.
  */
 bool ac_heap_check_where(ac_heap_damage_t *out);
 
@@ -576,14 +583,19 @@ bool ac_audit_get(ac_audit_t *out);
  * JavaScript holding a wasm instance) can read the numbers without
  * allocating inside the heap it observes. The copy is overwritten by the
  * next call: not for concurrent use. O(1), except ac_heap_info_for_host
- * (a walk, O(blocks)). On wasm32 the layouts are fixed: ac_stats_t is 40
- * bytes (allocs and frees are 64-bit at offsets 16 and 24), ac_heap_info_t
- * ten 32-bit words, ac_audit_t 273 rows of three 32-bit words.
+ * and ac_heap_damage_for_host (the check, and a walk: O(blocks)). On wasm32
+ * the layouts are fixed: ac_stats_t is 40 bytes (allocs and frees are
+ * 64-bit at offsets 16 and 24), ac_heap_info_t ten 32-bit words, ac_audit_t
+ * 273 rows of three 32-bit words.
  */
 const ac_stats_t *ac_stats_for_host(void);
+/** NULL when ac_heap_check() finds the heap damaged (it is not walked). */
 const ac_heap_info_t *ac_heap_info_for_host(void);
 /** NULL in builds without AC_AUDIT_SIZES. */
 const ac_audit_t *ac_audit_for_host(void);
+/** NULL when the heap is sound; else ac_heap_check_where()'s damage as
+ * ac_heap_damage_format() writes it (NUL-terminated, at most 255 bytes). */
+const char *ac_heap_damage_for_host(void);
 
 /* ------------------------------------------------------------------------ */
 /* Misuse reports (build with -DAC_CHECKED=1)                               */

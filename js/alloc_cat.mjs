@@ -1,7 +1,7 @@
 // alloc_cat.mjs - reads alloc_cat's counters out of a wasm32 instance, and
 // the misuse reports of a checked build (-DAC_CHECKED=1).
 //
-//   import { readStats, resetTrip, lastError, checkFreed } from './js/alloc_cat.mjs';
+//   import { readStats, resetTrip, lastError, checkFreed, heapDamage } from './js/alloc_cat.mjs';
 //   const stats = readStats(instance);   // or instance.exports
 //
 // The module must export its memory and `ac_stats_for_host` (link with
@@ -75,7 +75,8 @@ function auditRows(view, base, count, key, value) {
  * The counters of the alloc_cat heap inside a wasm instance, as a plain
  * object with the field names of ac_stats_t (allocs and frees as Numbers),
  * plus `efficiency` (in_use_bytes / heap_bytes, 0 for an empty heap), and
- * `heap` (ac_heap_info_t) and `audit` when the module exports them.
+ * `heap` (ac_heap_info_t; null when the heap is damaged, see heapDamage())
+ * and `audit` when the module exports them.
  * audit.by_size lists the rows that were ever used as
  * { bytes, live, peak, trip_peak } (bytes 256 stands for 256 and more);
  * audit.by_align as { align, ... } (16 stands for 16 and less, 524288 for
@@ -84,7 +85,8 @@ function auditRows(view, base, count, key, value) {
 export function readStats(source) {
   const x = exportsWith(source, 'ac_stats_for_host');
   const statsAt = x.ac_stats_for_host() >>> 0;
-  const heapAt = typeof x.ac_heap_info_for_host === 'function' ? x.ac_heap_info_for_host() >>> 0 : 0;
+  const hasHeap = typeof x.ac_heap_info_for_host === 'function';
+  const heapAt = hasHeap ? x.ac_heap_info_for_host() >>> 0 : 0;
   const auditAt = typeof x.ac_audit_for_host === 'function' ? x.ac_audit_for_host() >>> 0 : 0;
   // a view made after the calls: they never grow memory, but be safe
   const view = new DataView(x.memory.buffer);
@@ -96,7 +98,9 @@ export function readStats(source) {
       : view.getUint32(statsAt + at, true);
   }
   out.efficiency = out.heap_bytes ? out.in_use_bytes / out.heap_bytes : 0;
-  if (heapAt) {
+  if (hasHeap && !heapAt) {
+    out.heap = null; // a damaged heap is not walked: heapDamage() tells where
+  } else if (heapAt) {
     out.heap = {};
     HEAP_FIELDS.forEach((name, i) => { out.heap[name] = view.getUint32(heapAt + 4 * i, true); });
   }
@@ -130,10 +134,29 @@ const ERROR_MESSAGE_BYTES = 200; // the report's buffer in src/malloc.c, NUL inc
  */
 export function lastError(source) {
   const x = exportsWith(source, 'ac_last_error');
-  const at = x.ac_last_error() >>> 0;
-  const bytes = new Uint8Array(x.memory.buffer, at, ERROR_MESSAGE_BYTES);
-  const end = bytes.indexOf(0);
-  return new TextDecoder().decode(bytes.subarray(0, end < 0 ? ERROR_MESSAGE_BYTES : end));
+  return textAt(x, x.ac_last_error() >>> 0, ERROR_MESSAGE_BYTES);
+}
+
+// The NUL-terminated text at `at` in the module's memory, at most `bytes`.
+function textAt(x, at, bytes) {
+  const view = new Uint8Array(x.memory.buffer, at, bytes);
+  const end = view.indexOf(0);
+  return new TextDecoder().decode(view.subarray(0, end < 0 ? bytes : end));
+}
+
+const DAMAGE_TEXT_BYTES = 256; // ac_heap_damage_for_host()'s buffer, NUL included
+
+/**
+ * Where the heap is damaged: null when ac_heap_check() finds it sound,
+ * else the line of ac_heap_damage_format(), e.g. "alloc_cat: heap damaged
+ * at 0x11048: a free block's footer that does not hold its size (it holds
+ * 0x41414141; block 0x11020)". Any build. O(blocks). The module must export
+ * ac_heap_damage_for_host.
+ */
+export function heapDamage(source) {
+  const x = exportsWith(source, 'ac_heap_damage_for_host');
+  const at = x.ac_heap_damage_for_host() >>> 0;
+  return at ? textAt(x, at, DAMAGE_TEXT_BYTES) : null;
 }
 
 /**
@@ -159,5 +182,5 @@ export function checkFreed(source) {
   }
 }
 
-/** The exports to pass to wasm-ld for lastError and checkFreed. */
-export const CHECK_EXPORTS = ['ac_last_error', 'ac_heap_check_freed'];
+/** The exports to pass to wasm-ld for lastError, checkFreed and heapDamage. */
+export const CHECK_EXPORTS = ['ac_last_error', 'ac_heap_check_freed', 'ac_heap_damage_for_host'];

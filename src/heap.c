@@ -1102,7 +1102,8 @@ static bool forget_block(const ac_walk_entry *e, void *ctx) {
 
 void ac__heap_reset(ac__backend *backend) {
 #if AC_VALGRIND
-    ac__heap_walk(forget_block, NULL); /* the blocks of the old heap are gone */
+    /* the blocks of the old heap are gone (a damaged heap is not walked) */
+    if (ac__heap_check()) ac__heap_walk(forget_block, NULL);
 #endif
     H = (struct heap_state){0};
     ac__count = (ac__counters){0};
@@ -1174,24 +1175,28 @@ static bool span_check(char *b, char *stop, char *link, walk_totals *t, ac_heap_
     }
 }
 
+/* p if a listed block may be there (where blocks start, its header and
+ * links readable: the checker may read them), else NULL. */
+static char *listable(char *p) {
+    bool ok = ((uintptr_t)p & (GRAIN - 1)) == GRAIN - HDR_BYTES &&
+              check_readable(p, HDR_BYTES + 8, H.backend->begin, H.backend->end);
+    return ok ? p : NULL;
+}
+
 /* The walk's visit, after the lists were found sound but short of a free
- * block: the first free block (not the spare) whose link back leads to a
- * block or bin whose link on does not lead to it. The lists hold no such
- * block (each listed block's link back was checked), so the link on is
- * the one that lost it: recorded in *ctx. */
+ * block: the first free block (not the spare) whose link back does not
+ * lead to a block whose link on leads to it. The lists hold no such block
+ * (each listed block's link back was checked), so that link on is the one
+ * that lost it, recorded in *ctx; or, where the link back leads to no
+ * free block or claims the list's head, the link back is. */
 static bool find_unlisted(const ac_walk_entry *e, void *ctx) {
-    char *b = (char *)e->addr;
+    char *b = (char *)e->addr, *from;
     if (e->kind != AC_WALK_FREE || b == H.spare) return true;
-    link_t back = *prev_of(b);
-    char *from = is_mark(back) ? NULL : at(back);
-    if (from && !check_readable(from, HDR_BYTES + 8, H.backend->begin, H.backend->end)) {
-        damaged(ctx, AC_DAMAGE_FREE_LIST, (char *)prev_of(b), b); /* its own link back */
-        return false;
-    }
-    link_t *on = next_link(back);
-    if (*on == link_of(b)) return true;
-    damaged(ctx, AC_DAMAGE_FREE_LIST, (char *)on, from);
-    return false;
+    link_t back;
+    if (!listable(b) || is_mark(back = *prev_of(b)) || !(from = listable(at(back))) ||
+        !is_free(*word(from)))
+        return damaged(ctx, AC_DAMAGE_FREE_LIST, (char *)prev_of(b), b);
+    return *next_of(from) == link_of(b) || damaged(ctx, AC_DAMAGE_FREE_LIST, (char *)next_of(from), from);
 }
 
 bool ac__heap_check_where(ac_heap_damage_t *d) {
@@ -1204,8 +1209,9 @@ bool ac__heap_check_where(ac_heap_damage_t *d) {
     for (char *s = H.last_span, *link = NULL; s; spans++) {
         if (spans > 1u << 20) return damaged(d, AC_DAMAGE_SPAN_LINK, link, NULL); /* a loop */
         if (!span_check(s, s == H.last_span ? H.top : NULL, link, &t, d)) return false;
+        if (!check_readable(s - 4, 4, lo, hi)) /* no span starts at s */
+            return damaged(d, link ? AC_DAMAGE_SPAN_LINK : AC_DAMAGE_STATE, link, NULL);
         link = s - 4;
-        if (!check_readable(link, 4, lo, hi)) return damaged(d, AC_DAMAGE_STATE, NULL, NULL);
         link_t prev = *word(link);
         s = prev ? at(prev) : NULL;
     }
@@ -1216,9 +1222,10 @@ bool ac__heap_check_where(ac_heap_damage_t *d) {
         if (H.bins[i] && !(H.bitmap & ((uint64_t)1 << i)))
             return damaged(d, AC_DAMAGE_STATE, NULL, NULL);
         for (link_t l = H.bins[i]; l; back = l, l = *next_of(at(l))) {
-            char *b = at(l), *on = (char *)next_link(back), *from = is_mark(back) ? NULL : at(back);
-            /* its header and links */
-            if (!check_readable(b, HDR_BYTES + 8, lo, hi) || b == H.spare || ++listed > t.free_blocks)
+            /* the link on that led here: the list's head (the heap's own
+             * word, named as none) or the block before's first word */
+            char *b = at(l), *from = is_mark(back) ? NULL : at(back), *on = from ? (char *)next_of(from) : NULL;
+            if (!listable(b) || b == H.spare || ++listed > t.free_blocks)
                 return damaged(d, AC_DAMAGE_FREE_LIST, on, from);
             uint32_t h = *word(b);
             if (!is_free(h) || bin_of(free_size(h)) != i) return damaged(d, AC_DAMAGE_FREE_LIST, on, from);

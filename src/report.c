@@ -228,6 +228,11 @@ void ac__w_damage(ac__writer *w, const ac_heap_damage_t *d) {
         ac__w_hex(w, d->addr);
     }
     ac__w_str(w, ": ");
+    if (k == AC_DAMAGE_FREE_LIST && !d->addr) { /* found from a list's head, or not found */
+        ac__w_str(w, "a free list that leads from its head to no free block of its list, or "
+                     "misses a free block");
+        return;
+    }
     ac__w_str(w, damage_what[k]);
     if (!d->addr) return;
     ac__w_str(w, " (it holds ");

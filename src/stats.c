@@ -161,8 +161,20 @@ const ac_stats_t *ac_stats_for_host(void) {
 
 const ac_heap_info_t *ac_heap_info_for_host(void) {
     static ac_heap_info_t info;
-    ac_heap_info(&info);
-    return &info;
+    info = (ac_heap_info_t){0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+    ac__lock();
+    bool sound = ac__heap_check();
+    if (sound) ac__heap_walk(sum_entry, &info);
+    ac__unlock();
+    return sound ? &info : NULL;
+}
+
+const char *ac_heap_damage_for_host(void) {
+    static char line[256];
+    ac_heap_damage_t d;
+    if (ac_heap_check_where(&d)) return NULL;
+    ac_heap_damage_format(&d, line, sizeof line);
+    return line;
 }
 
 const ac_audit_t *ac_audit_for_host(void) {

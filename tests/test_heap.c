@@ -813,6 +813,17 @@ static bool check_catches(char *p, uint32_t bad) {
            none.kind == AC_DAMAGE_NONE && !none.addr && !none.found && !none.block;
 }
 
+/* Two words damaged at once: as check_catches(), for both. */
+static bool check_two(char *p1, uint32_t bad1, char *p2, uint32_t bad2) {
+    uint32_t good1 = *word_at(p1), good2 = *word_at(p2);
+    *word_at(p1) = bad1;
+    *word_at(p2) = bad2;
+    bool caught = !ac_heap_check() && !ac_heap_check_where(&where);
+    *word_at(p1) = good1;
+    *word_at(p2) = good2;
+    return caught && ac_heap_check();
+}
+
 /* What the last check_catches() named: kind, the word, what it held and
  * the block (its payload, or NULL). */
 #define T_WHERE(k, word, holds, payload)                                                           \
@@ -877,10 +888,10 @@ static void check_finds_damage(void) {
      * misaligned block, pointing out of the heap */
     char *link = d - HDR - 4;
     uint32_t to_first = *word_at(link);
-    T_ASSERT(check_catches(link, 0)); /* the first span's free blocks are on lists only */
-    T_EQ(where.kind, AC_DAMAGE_FREE_LIST);
-    T_EQ(where.block, 0); /* found at a list's head, the heap's own word */
-    T_ASSERT(where.addr != 0);
+    /* the first span's free blocks are on lists only: found at a list's
+     * head, the heap's own word, named as none */
+    T_ASSERT(check_catches(link, 0));
+    T_WHERE(AC_DAMAGE_FREE_LIST, NULL, 0, NULL);
     T_ASSERT(check_catches(link, to_first + 4));
     T_WHERE(AC_DAMAGE_SPAN_LINK, link, to_first + 4, NULL);
     T_ASSERT(check_catches(link, to_first + (1u << 28)));
@@ -918,23 +929,26 @@ static void check_names_written_free_block(void) {
     /* one of them leads on to the other: its first word is the nonzero link */
     char *first = *word_at(p) ? p : q, *second = first == p ? q : p;
     T_EQ(*word_at(second), 0);
+    uint32_t on = *word_at(first), back = *word_at(second + 4);
     T_ASSERT(check_catches(first, 0)); /* `first->next = NULL` after free */
     T_WHERE(AC_DAMAGE_FREE_LIST, first, 0, first);
     T_ASSERT(check_catches(first, 0x41414141u)); /* a string written there */
     T_WHERE(AC_DAMAGE_FREE_LIST, first, 0x41414141u, first);
-    /* the list cut short, and the block it lost has a wild link back:
-     * that link is named, not followed */
-    uint32_t on = *word_at(first), back = *word_at(second + 4);
-    *word_at(first) = 0;
-    *word_at(second + 4) = 0x41414141u;
-    T_ASSERT(!ac_heap_check_where(&where));
-    *word_at(first) = on;
-    *word_at(second + 4) = back;
-    T_WHERE(AC_DAMAGE_FREE_LIST, second + 4, 0x41414141u, second);
-    T_ASSERT(ac_heap_check());
+    /* into the middle of a block in use: not followed (no misaligned read) */
+    uint32_t into_g2 = on + (uint32_t)(g2 + 5 - second);
+    T_ASSERT(check_catches(first, into_g2));
+    T_WHERE(AC_DAMAGE_FREE_LIST, first, into_g2, first);
+    /* the list cut short, and the block it lost has a wild link back, one
+     * into the middle of a word or one to a block in use: that link is
+     * named, not followed */
+    uint32_t to_g2 = back + (uint32_t)(g2 - first), wild[] = {0x41414141u, to_g2 + 1, to_g2};
+    for (unsigned i = 0; i < 3; i++) {
+        T_ASSERT(check_two(first, 0, second + 4, wild[i]));
+        T_WHERE(AC_DAMAGE_FREE_LIST, second + 4, wild[i], second);
+    }
     /* the last one led back to the first: round in a loop */
-    T_ASSERT(check_catches(second, *word_at(second + 4)));
-    T_WHERE(AC_DAMAGE_FREE_LIST, second, *word_at(second + 4), second);
+    T_ASSERT(check_catches(second, back));
+    T_WHERE(AC_DAMAGE_FREE_LIST, second, back, second);
     ac_free(g1);
     ac_free(g2);
     T_ASSERT(ac_heap_check());

@@ -8,7 +8,7 @@
 // Ends with "N passed, N failed" like the C tests.
 import { readFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
-import { readStats, resetTrip, lastError, checkFreed } from '../js/alloc_cat.mjs';
+import { readStats, resetTrip, lastError, checkFreed, heapDamage } from '../js/alloc_cat.mjs';
 
 const [plainPath, auditPath, checkedPath] = process.argv.slice(2);
 if (!plainPath || !auditPath || !checkedPath) {
@@ -179,17 +179,28 @@ await test('checked_check_freed', async () => {
   });
 });
 
-// A damaged heap structure: false, no report.
+// A damaged heap structure: false, no report; heapDamage() tells where,
+// and readStats() leaves the layout out.
 await test('checked_check_freed_damaged', async () => {
   const { inst, x, a } = await checkedWithFreed();
+  assert.equal(heapDamage(inst), null);
   const view = new DataView(x.memory.buffer);
   const size = view.getUint32(a - 8, true); // the free block's header: its size
   assert.equal(size, 128);
-  view.setUint32(a - 8, size + 32, true);
+  view.setUint32(a - 8, size + 32, true); // its footer is now 32 bytes on, in the guard
+  view.setUint32(a + 148, 0x41414141, true); // the guard's bytes there
   assert.equal(checkFreed(inst), false);
   assert.equal(lastError(inst), '');
+  assert.equal(heapDamage(inst),
+    `alloc_cat: heap damaged at ${hex(a + 148)}: a free block's footer that does not hold its ` +
+    `size (it holds 0x41414141; block ${hex(a)})`);
+  const s = readStats(inst);
+  assert.equal(s.heap, null);
+  assert.equal(s.live_blocks, 1); // the counters still read
   view.setUint32(a - 8, size, true);
   assert.equal(checkFreed(inst), true);
+  assert.equal(heapDamage(inst), null);
+  assert.equal(readStats(inst).heap.free_blocks, 1);
 });
 
 await test('bad_sources', async () => {
@@ -200,9 +211,11 @@ await test('bad_sources', async () => {
   assert.throws(() => resetTrip({ memory }), /ac_stats_reset_trip/);
   assert.throws(() => lastError({ memory }), /ac_last_error/);
   assert.throws(() => checkFreed({ memory }), /ac_heap_check_freed/);
-  // the plain module exports neither
+  assert.throws(() => heapDamage({ memory }), /-Wl,--export=ac_heap_damage_for_host/);
+  // the plain module exports none of these
   const plain = await load(plainBytes);
   assert.throws(() => checkFreed(plain), /ac_heap_check_freed/);
+  assert.throws(() => heapDamage(plain), /ac_heap_damage_for_host/);
 });
 
 console.log(`${passed} passed, ${failed} failed`);

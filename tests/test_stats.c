@@ -301,6 +301,21 @@ static void host_copies(void) {
     T_EQ(i->free_blocks, 1);
     T_EQ(i->free_bytes, BLK(40000));
     T_EQ(i->large_free, 1);
+    T_PTR(ac_heap_damage_for_host(), NULL);
+    /* a damaged heap: no layout, its damage's line */
+    uint32_t good;
+    char line[256];
+    T_ASSERT(t_header_damaged(b, 0x43434343u, &good)); /* in use, after a free block */
+    T_PTR(ac_heap_info_for_host(), NULL);
+    const char *text = ac_heap_damage_for_host();
+    ac_heap_damage_t d;
+    ac_heap_check_where(&d);
+    ac_heap_damage_format(&d, line, sizeof line);
+    T_ASSERT(text && t_streq(text, line));
+    *(uint32_t *)(void *)((char *)b - AC__HDR_BYTES) = good;
+    T_PTR(ac_heap_info_for_host(), i);
+    T_EQ(i->used_blocks, 1);
+    T_PTR(ac_heap_damage_for_host(), NULL);
     /* the same static copy, refreshed */
     ac_free(b);
     T_PTR(ac_stats_for_host(), s);
@@ -604,8 +619,8 @@ static void damage_lines(void) {
          "payload word) that leads to no free block of its list, or not back (it holds 0x0; "
          "block 0x11030)"},
         {{AC_DAMAGE_FREE_LIST, 0, 0, 0},
-         "alloc_cat: heap damaged: a free block's list link (its first or second payload word) "
-         "that leads to no free block of its list, or not back"},
+         "alloc_cat: heap damaged: a free list that leads from its head to no free block of its "
+         "list, or misses a free block"},
         {{AC_DAMAGE_COUNTERS, 0, 0, 0},
          "alloc_cat: heap damaged: the counters disagree with the blocks in use"},
         {{AC_DAMAGE_STATE, 0, 0, 0},

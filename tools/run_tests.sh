@@ -5,7 +5,11 @@
 #   tools/run_tests.sh NAME=COMMAND [NAME=COMMAND ...]
 #
 # A configuration that exits non-zero without reporting a failure (a crash, a
-# sanitizer abort, a missing tool) counts as one failed test.
+# sanitizer abort, a missing tool) counts as one failed test; so does one
+# that runs longer than AC_TEST_SECONDS (default 600: the longest, the
+# valgrind runs, take about a minute), stopped then so that a hang shows
+# as a failure rather than as a run that never ends.
+limit=${AC_TEST_SECONDS:-600}
 passed=0
 failed=0
 for spec in "$@"; do
@@ -13,7 +17,7 @@ for spec in "$@"; do
     cmd=${spec#*=}
     echo "=== $name: $cmd"
     out=$(mktemp)
-    sh -c "$cmd" >"$out" 2>&1
+    timeout -k 10 "$limit" sh -c "$cmd" >"$out" 2>&1
     status=$?
     cat "$out"
     last=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$out" | tail -n 1)
@@ -25,7 +29,10 @@ for spec in "$@"; do
         p=0
         f=0
     fi
-    if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then
+    if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
+        echo "=== $name stopped after $limit s without finishing: counted as 1 failure"
+        f=$((f + 1))
+    elif [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then
         echo "=== $name exited with status $status without reporting a failure: counted as 1 failure"
         f=1
     fi
