@@ -9,7 +9,12 @@
  *
  * The fields are ac_stats_t's (allocs, frees, in_use_bytes, peak_bytes,
  * heap_bytes) as `key=decimal` pairs separated by single spaces; more pairs
- * may be added later, so parse by key, not by position. The line is written
+ * may be added later, so parse by key, not by position. When the heap is
+ * damaged (ac_heap_check_where()), a second line names where:
+ *
+ *   alloc_cat: pid=N heap damaged at 0x...: ... (it holds 0x...; block 0x...)
+ *
+ * (ac_heap_damage_format()'s text after the pid). The lines are written
  * by a destructor, i.e. when the process calls exit() or returns from main
  * (not on _exit, exec or a fatal signal); a child that forks and exits writes
  * its own line, hence the pid.
@@ -31,7 +36,7 @@ __attribute__((destructor)) static void report_write(void) {
     if (!ac__exit_report_wanted()) return;
     ac_stats_t s;
     ac_stats_get(&s);
-    char line[256];
+    char line[512];
     ac__writer w;
     ac__w_init(&w, line, sizeof line);
     ac__w_str(&w, "alloc_cat: pid=");
@@ -47,6 +52,14 @@ __attribute__((destructor)) static void report_write(void) {
     ac__w_str(&w, " heap_bytes=");
     ac__w_udec(&w, s.heap_bytes);
     ac__w_str(&w, "\n");
+    ac_heap_damage_t d;
+    if (!ac_heap_check_where(&d)) { /* a program that overran or wrote freed memory */
+        ac__w_str(&w, "alloc_cat: pid=");
+        ac__w_udec(&w, (uint64_t)getpid());
+        ac__w_str(&w, " ");
+        ac__w_damage(&w, &d);
+        ac__w_str(&w, "\n");
+    }
     size_t n = ac__w_finish(&w);
     if (n >= sizeof line) n = sizeof line - 1;
     ac__exit_report_write(line, n);

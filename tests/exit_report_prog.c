@@ -17,6 +17,11 @@
  *                                   report asked for at start still comes
  *   exit_report_prog setenv         sets ALLOC_CAT_REPORT=1 and exits: no
  *                                   report, as none was asked for at start
+ *   exit_report_prog overrun        (alloc_cat's library only) prints the
+ *                                   address just past a block's usable
+ *                                   bytes, writes "AAAA" there, over the
+ *                                   next block's header, and exits: the
+ *                                   report names that word
  *
  * Each mode allocates and frees a block through malloc first, so the
  * libraries have something to count. Exit status 0, or 2 on bad usage or a
@@ -24,6 +29,7 @@
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +56,15 @@ int main(int argc, char **argv) {
     if (!strcmp(mode, "close-stderr")) return close(2) ? fail("close") : 0;
     if (!strcmp(mode, "clearenv")) return clearenv() ? fail("clearenv") : 0;
     if (!strcmp(mode, "setenv")) return setenv("ALLOC_CAT_REPORT", "1", 1) ? fail("setenv") : 0;
-    printf("usage: exit_report_prog takeover FILE | close-stderr | clearenv | setenv\n");
+    if (!strcmp(mode, "overrun")) {
+        char *a = malloc(24), *b = malloc(24);
+        if (!a || !b) return fail("malloc");
+        volatile char *end = a + malloc_usable_size(a);
+        printf("%p\n", (void *)end); /* before the damage: stdout's buffer */
+        fflush(stdout);
+        for (int i = 0; i < 4; i++) end[i] = 'A';
+        return 0;
+    }
+    printf("usage: exit_report_prog takeover FILE | close-stderr | clearenv | setenv | overrun\n");
     return 2;
 }

@@ -62,6 +62,23 @@ for lib in "$@"; do
     [ $rc -eq 0 ] && [ ! -s "$tmp/err" ] && ok=1
     check "$name.not_when_set_late" $ok "stderr [$(head -c 200 "$tmp/err")] $(cat "$tmp/out")"
 
+    # alloc_cat's own heap: a program that overran a block is told where
+    case $name in *preload)
+        run "$prog" overrun
+        rc=$?
+        word=$(cat "$tmp/out")
+        ok=0
+        [ $rc -eq 0 ] && [ "$(grep -c 'alloc_cat: pid=' "$tmp/err")" = 2 ] &&
+            grep -q "^alloc_cat: pid=[0-9]* heap damaged at $word: a block's header that holds no valid size or state (it holds 0x41414141; block 0x[0-9a-f]*)\$" "$tmp/err" &&
+            ok=1
+        check "$name.names_a_damaged_heap" $ok "word $word, stderr [$(head -c 400 "$tmp/err")]"
+        run "$prog" clearenv
+        ok=0
+        [ "$(grep -c 'alloc_cat: pid=' "$tmp/err")" = 1 ] && ok=1
+        check "$name.one_line_when_sound" $ok "stderr [$(head -c 400 "$tmp/err")]"
+        ;;
+    esac
+
     for fd in 10 200; do
         rm -f "$tmp/file"
         run bash -c "exec $fd>\"$tmp/file\"; echo data >&$fd"
