@@ -25,7 +25,8 @@ TEST_SRCS := tests/harness.c tests/test_region.c tests/test_heap.c tests/test_st
              tests/test_backend.c tests/test_heapmap.c tools/heapmap.c tests/test_checked.c \
              tests/test_bigmem.c
 NATIVE_TEST_SRCS := $(TEST_SRCS) tests/test_threads.c
-TEST_HDRS := tests/harness.h tests/suites.h tests/test_backend.h tests/arena_grant.h tools/heapmap.h
+TEST_HDRS := tests/harness.h tests/suites.h tests/test_backend.h tests/arena_grant.h tools/heapmap.h \
+             tests/under_valgrind.h
 
 NATIVE_OBJS := $(LIB_SRCS:src/%.c=build/native/%.o)
 WASM_OBJS   := $(LIB_SRCS:src/%.c=build/wasm32/%.o)
@@ -150,8 +151,12 @@ TEST_BINS := build/test/gcc-O2/tests build/test/gcc-O0/tests build/test/clang-O2
              build/examples/heapmap build/examples/heapmap.wasm \
              build/test/wasm32-misuse/misuse.wasm
 
+# tools/run_tests.sh stops a configuration that runs longer than
+# AC_TEST_SECONDS and counts it failed: 600 s unless set, and the fuzzers'
+# own time on top.
 test: all $(TEST_BINS) examples dist deps-pkgconfig
-	@tools/run_tests.sh \
+	@AC_TEST_SECONDS=$$(($${AC_TEST_SECONDS:-600} + $(FUZZ_SECONDS) + $(FUZZ_CHECKED_SECONDS))) \
+	tools/run_tests.sh \
 		"gcc -O2=build/test/gcc-O2/tests" \
 		"gcc -O0=build/test/gcc-O0/tests" \
 		"clang -O2=build/test/clang-O2/tests" \

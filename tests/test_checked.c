@@ -13,21 +13,7 @@
 
 /* Under valgrind the bytes of a block the program has not written are
  * undefined: a test that reads them is what memcheck reports. */
-#if !defined(__wasm32__) && defined(__has_include)
-#if __has_include(<valgrind/memcheck.h>)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wpedantic"
-#pragma GCC diagnostic ignored "-Wconversion"
-#pragma GCC diagnostic ignored "-Wsign-conversion"
-#include <valgrind/memcheck.h>
-#pragma GCC diagnostic pop
-#define HAVE_MEMCHECK  1
-#define UNDER_VALGRIND RUNNING_ON_VALGRIND
-#endif
-#endif
-#ifndef UNDER_VALGRIND
-#define UNDER_VALGRIND 0
-#endif
+#include "under_valgrind.h"
 /* Under ASan free memory is poisoned: a test reads it only elsewhere, and
  * there checks that it stays poisoned. */
 #if defined(__SANITIZE_ADDRESS__)

@@ -7,8 +7,9 @@
 # A configuration that exits non-zero without reporting a failure (a crash, a
 # sanitizer abort, a missing tool) counts as one failed test; so does one
 # that runs longer than AC_TEST_SECONDS (default 600: the longest, the
-# valgrind runs, take about a minute), stopped then so that a hang shows
-# as a failure rather than as a run that never ends.
+# valgrind runs, take about a minute; make test adds the fuzzers' seconds),
+# stopped then so that a hang shows as a failure rather than as a run that
+# never ends. (A configuration that exits 124 itself reads as stopped.)
 limit=${AC_TEST_SECONDS:-600}
 passed=0
 failed=0
