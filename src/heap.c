@@ -1207,15 +1207,16 @@ static char *listable(char *p) {
  * that lost it, recorded in *ctx; or, where the link back leads to no
  * free block or claims the list's head, the link back is. */
 static bool find_unlisted(const ac_walk_entry *e, void *ctx) {
-    char *b = (char *)e->addr, *from;
+    char *b = (char *)e->addr, *back_word = (char *)prev_of(b), *from;
     if (e->kind != AC_WALK_FREE || b == H.spare) return true;
-    if (!listable(b)) return damaged(ctx, AC_DAMAGE_FREE_LIST, (char *)prev_of(b), b);
-    link_t back = *prev_of(b);
+    if (!listable(b)) return damaged(ctx, AC_DAMAGE_FREE_LIST, back_word, b);
+    link_t back = *word(back_word);
     if (is_mark(back)) /* first of its list, if its list's head leads to it */
-        return *next_link(back) == link_of(b) || damaged(ctx, AC_DAMAGE_FREE_LIST, (char *)prev_of(b), b);
+        return *next_link(back) == link_of(b) || damaged(ctx, AC_DAMAGE_FREE_LIST, back_word, b);
     if (!(from = listable(at(back))) || !is_free(*word(from)))
-        return damaged(ctx, AC_DAMAGE_FREE_LIST, (char *)prev_of(b), b);
-    return *next_of(from) == link_of(b) || damaged(ctx, AC_DAMAGE_FREE_LIST, (char *)next_of(from), from);
+        return damaged(ctx, AC_DAMAGE_FREE_LIST, back_word, b);
+    char *on = (char *)next_of(from);
+    return *word(on) == link_of(b) || damaged(ctx, AC_DAMAGE_FREE_LIST, on, from);
 }
 
 bool ac__heap_check_where(ac_heap_damage_t *d) {
@@ -1243,16 +1244,20 @@ bool ac__heap_check_where(ac_heap_damage_t *d) {
         for (link_t l = H.bins[i]; l; back = l, l = *next_of(at(l))) {
             /* the link on that led here: the list's head (the heap's own
              * word, named as none) or the block before's first word */
-            char *b = at(l), *from = is_mark(back) ? NULL : at(back), *on = from ? (char *)next_of(from) : NULL;
+            char *b = at(l), *from = is_mark(back) ? NULL : at(back);
+            char *on = from ? (char *)next_of(from) : NULL;
             if (!listable(b) || b == H.spare || ++listed > t.free_blocks)
                 return damaged(d, AC_DAMAGE_FREE_LIST, on, from);
             uint32_t h = *word(b);
-            if (!is_free(h) || bin_of(free_size(h)) != i) return damaged(d, AC_DAMAGE_FREE_LIST, on, from);
+            if (!is_free(h) || bin_of(free_size(h)) != i)
+                return damaged(d, AC_DAMAGE_FREE_LIST, on, from);
             if (*prev_of(b) != back) return damaged(d, AC_DAMAGE_FREE_LIST, (char *)prev_of(b), b);
         }
     }
-    if (H.spare && !check_readable(H.spare, 4, lo, hi)) return damaged(d, AC_DAMAGE_STATE, NULL, NULL);
-    if (H.spare && !is_free(*word(H.spare))) return damaged(d, AC_DAMAGE_HEADER, H.spare, H.spare);
+    if (H.spare && !check_readable(H.spare, 4, lo, hi))
+        return damaged(d, AC_DAMAGE_STATE, NULL, NULL);
+    if (H.spare && !is_free(*word(H.spare)))
+        return damaged(d, AC_DAMAGE_HEADER, H.spare, H.spare);
     if (listed + (H.spare != NULL) != t.free_blocks) { /* the walk is safe: the spans are sound */
         ac__heap_walk(find_unlisted, d);
         return d->kind ? false : damaged(d, AC_DAMAGE_FREE_LIST, NULL, NULL);
