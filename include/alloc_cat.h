@@ -516,11 +516,14 @@ typedef enum ac_damage_kind {
 typedef struct ac_heap_damage_t {
     ac_damage_kind kind;
     uintptr_t addr;  /* the word found wrong (a header, a footer, a link), or 0 */
-    uint32_t found;  /* what that word holds (0 if it cannot be read) */
+    uint32_t found;  /* what that word holds, if readable */
     uintptr_t block; /* the block the word was taken to belong to, by its payload
                         (what malloc returned for it, for a block in use), or 0;
                         for a span's closing fence, which is no block, the
                         address after it */
+    bool readable;   /* whether the checker could read the word: false (found 0)
+                        where it lies outside the backend's memory or ASan or
+                        valgrind keep it inaccessible or undefined */
 } ac_heap_damage_t;
 
 /**
@@ -546,8 +549,9 @@ bool ac_heap_check_where(ac_heap_damage_t *out);
  * The damage *d as one line of text, e.g. "alloc_cat: heap damaged at
  * 0x11048: a free block's footer that does not hold its size (it holds
  * 0x41414141; block 0x11020)", or "alloc_cat: heap sound" for
- * AC_DAMAGE_NONE; addr, found and block are left out where addr is 0, and
- * block where it is 0. Writes as ac_stats_format() does (NUL-terminated,
+ * AC_DAMAGE_NONE; addr, found and block are left out where addr is 0,
+ * block where it is 0, and "it holds 0x..." reads "it cannot be read" where
+ * the word was not readable. Writes as ac_stats_format() does (NUL-terminated,
  * truncated to len, buf may be NULL when len is 0, no libc, no
  * allocation) and returns the full length. Reads only *d. O(1).
  */

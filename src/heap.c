@@ -1147,8 +1147,10 @@ static bool check_readable(char *p, size_t bytes, char *lo, char *hi) {
  * checker's returns. */
 static bool damaged(ac_heap_damage_t *d, ac_damage_kind kind, char *w, char *b) {
     uint32_t found = 0;
-    if (w && check_readable(w, 4, H.backend->begin, H.backend->end)) __builtin_memcpy(&found, w, 4);
-    *d = (ac_heap_damage_t){kind, (uintptr_t)w, found, b ? (uintptr_t)(b + HDR_BYTES) : 0};
+    bool readable = w && check_readable(w, 4, H.backend->begin, H.backend->end);
+    if (readable) __builtin_memcpy(&found, w, 4);
+    *d = (ac_heap_damage_t){kind, (uintptr_t)w, found, b ? (uintptr_t)(b + HDR_BYTES) : 0,
+                            readable};
     return false;
 }
 
@@ -1221,7 +1223,7 @@ static bool find_unlisted(const ac_walk_entry *e, void *ctx) {
 
 bool ac__heap_check_where(ac_heap_damage_t *d) {
     char *lo = H.backend->begin, *hi = H.backend->end;
-    *d = (ac_heap_damage_t){AC_DAMAGE_NONE, 0, 0, 0};
+    *d = (ac_heap_damage_t){AC_DAMAGE_NONE, 0, 0, 0, false};
     if (H.top > H.end || (H.last_span && bytes_between(H.top, H.end) < HDR_BYTES))
         return damaged(d, AC_DAMAGE_STATE, NULL, NULL);
     walk_totals t = {0, 0, 0, 0};

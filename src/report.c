@@ -235,8 +235,12 @@ void ac__w_damage(ac__writer *w, const ac_heap_damage_t *d) {
     }
     ac__w_str(w, damage_what[k]);
     if (!d->addr) return;
-    ac__w_str(w, " (it holds ");
-    ac__w_hex(w, d->found);
+    if (d->readable) {
+        ac__w_str(w, " (it holds ");
+        ac__w_hex(w, d->found);
+    } else {
+        ac__w_str(w, " (it cannot be read");
+    }
     if (d->block) {
         ac__w_str(w, "; block ");
         ac__w_hex(w, d->block);

@@ -37,7 +37,8 @@ bool t_header_damaged(char *b, uint32_t bad, uint32_t *good) {
     *header = bad;
     ac_heap_damage_t d;
     bool named = !ac_heap_check_where(&d) && d.kind == AC_DAMAGE_HEADER &&
-                 d.addr == (uintptr_t)header && d.found == bad && d.block == (uintptr_t)b;
+                 d.addr == (uintptr_t)header && d.readable && d.found == bad &&
+                 d.block == (uintptr_t)b;
     if (!named) *header = *good; /* the caller's assertion fails: the next test's heap is sound */
     return named;
 }

@@ -809,9 +809,10 @@ static bool check_catches(char *p, uint32_t bad) {
     /* ac_heap_check_freed() too, without reading free memory or a report */
     bool caught = !ac_heap_check() && !ac_heap_check_freed() && !ac_heap_check_where(&where);
     *word_at(p) = good;
-    ac_heap_damage_t none = {AC_DAMAGE_HEADER, 1, 1, 1};
+    ac_heap_damage_t none = {AC_DAMAGE_HEADER, 1, 1, 1, true};
     return caught && ac_heap_check() && ac_heap_check_freed() && ac_heap_check_where(&none) &&
-           none.kind == AC_DAMAGE_NONE && !none.addr && !none.found && !none.block;
+           none.kind == AC_DAMAGE_NONE && !none.addr && !none.found && !none.block &&
+           !none.readable;
 }
 
 /* Two words damaged at once: as check_catches(), for both. */
@@ -833,6 +834,7 @@ static bool check_two(char *p1, uint32_t bad1, char *p2, uint32_t bad2) {
         T_PTR(where.addr, word);                                                                   \
         T_EQ(where.found, holds);                                                                  \
         T_PTR(where.block, payload);                                                               \
+        T_EQ(where.readable, (word) != NULL);                                                      \
     } while (0)
 /* ... where the word may be one ASan or valgrind keep the checker from
  * reading (it then names 0 as what it holds) */

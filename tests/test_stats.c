@@ -598,35 +598,38 @@ static void damage_lines(void) {
         ac_heap_damage_t d;
         const char *text;
     } cases[] = {
-        {{AC_DAMAGE_NONE, 0, 0, 0}, "alloc_cat: heap sound"},
-        {{AC_DAMAGE_HEADER, 0x1101c, 0x41414141, 0x11020},
+        {{AC_DAMAGE_NONE, 0, 0, 0, false}, "alloc_cat: heap sound"},
+        {{AC_DAMAGE_HEADER, 0x1101c, 0x41414141, 0x11020, true},
          "alloc_cat: heap damaged at 0x1101c: a block's header that holds no valid size or "
          "state (it holds 0x41414141; block 0x11020)"},
-        {{AC_DAMAGE_PREV_FREE_FLAG, 0x2fffc, 0, 0x30000},
+        {{AC_DAMAGE_PREV_FREE_FLAG, 0x2fffc, 0, 0x30000, true},
          "alloc_cat: heap damaged at 0x2fffc: a block's header whose flag for the block before "
          "(free or not) is wrong (it holds 0x0; block 0x30000)"},
-        {{AC_DAMAGE_FOOTER, 0x11044, 0x30, 0x11028},
+        {{AC_DAMAGE_FOOTER, 0x11044, 0x30, 0x11028, true},
          "alloc_cat: heap damaged at 0x11044: a free block's footer that does not hold its size "
          "(it holds 0x30; block 0x11028)"},
-        {{AC_DAMAGE_FREE_NEIGHBOURS, 0x1105c, 0x43, 0x11060},
+        {{AC_DAMAGE_FOOTER, 0x2fffc, 0, 0x11028, false}, /* where ASan or valgrind keep it */
+         "alloc_cat: heap damaged at 0x2fffc: a free block's footer that does not hold its size "
+         "(it cannot be read; block 0x11028)"},
+        {{AC_DAMAGE_FREE_NEIGHBOURS, 0x1105c, 0x43, 0x11060, true},
          "alloc_cat: heap damaged at 0x1105c: a free block next to another free block or the "
          "top (it holds 0x43; block 0x11060)"},
-        {{AC_DAMAGE_SPAN_LINK, 0x20018, 0x1100c, 0},
+        {{AC_DAMAGE_SPAN_LINK, 0x20018, 0x1100c, 0, true},
          "alloc_cat: heap damaged at 0x20018: the link to the span before, which leads to no "
          "span (it holds 0x1100c)"},
-        {{AC_DAMAGE_FREE_LIST, 0x11030, 0, 0x11030},
+        {{AC_DAMAGE_FREE_LIST, 0x11030, 0, 0x11030, true},
          "alloc_cat: heap damaged at 0x11030: a free block's list link (its first or second "
          "payload word) that leads to no free block of its list, or not back (it holds 0x0; "
          "block 0x11030)"},
-        {{AC_DAMAGE_FREE_LIST, 0, 0, 0},
+        {{AC_DAMAGE_FREE_LIST, 0, 0, 0, false},
          "alloc_cat: heap damaged: a free list that leads from its head to no free block of its "
          "list, or misses a free block"},
-        {{AC_DAMAGE_COUNTERS, 0, 0, 0},
+        {{AC_DAMAGE_COUNTERS, 0, 0, 0, false},
          "alloc_cat: heap damaged: the counters disagree with the blocks in use"},
-        {{AC_DAMAGE_STATE, 0, 0, 0},
+        {{AC_DAMAGE_STATE, 0, 0, 0, false},
          "alloc_cat: heap damaged: the heap's own variables (top, spare, bins) disagree with "
          "its memory"},
-        {{(ac_damage_kind)9, 0x10, 0x10, 0x10}, "alloc_cat: heap damaged (unknown kind)"},
+        {{(ac_damage_kind)9, 0x10, 0x10, 0x10, true}, "alloc_cat: heap damaged (unknown kind)"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char buf[200];
