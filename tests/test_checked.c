@@ -12,23 +12,10 @@
 #include "suites.h"
 
 /* Under valgrind the bytes of a block the program has not written are
- * undefined: a test that reads them is what memcheck reports. */
-#include "under_valgrind.h"
-/* Under ASan free memory is poisoned: a test reads it only elsewhere, and
- * there checks that it stays poisoned. */
-#if defined(__SANITIZE_ADDRESS__)
-#define UNDER_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define UNDER_ASAN 1
-#endif
-#endif
-#ifndef UNDER_ASAN
-#define UNDER_ASAN 0
-#endif
-#if UNDER_ASAN
-#include <sanitizer/asan_interface.h>
-#endif
+ * undefined: a test that reads them is what memcheck reports. Under ASan
+ * free memory is poisoned: a test reads it only elsewhere, and there
+ * checks that it stays poisoned. */
+#include "under_tools.h"
 
 static _Alignas(16) unsigned char buf[65536];
 static ac__backend backend;

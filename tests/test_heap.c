@@ -6,7 +6,7 @@
 #include "harness.h"
 #include "internal.h"
 #include "suites.h"
-#include "under_valgrind.h"
+#include "under_tools.h"
 
 #define ARENA_PAGES 400
 #define PAGE        ((size_t)65536)
@@ -837,12 +837,13 @@ static bool check_two(char *p1, uint32_t bad1, char *p2, uint32_t bad2) {
         T_EQ(where.readable, (word) != NULL);                                                      \
     } while (0)
 /* ... where the word may be one ASan or valgrind keep the checker from
- * reading (it then names 0 as what it holds) */
+ * reading (readable false, found 0) */
 #define T_WHERE_AT(k, word, payload)                                                               \
     do {                                                                                           \
         T_EQ(where.kind, k);                                                                       \
         T_PTR(where.addr, word);                                                                   \
         T_PTR(where.block, payload);                                                               \
+        T_EQ(where.readable, t_tools_let_read(word, 4));                                           \
     } while (0)
 
 /* ac_heap_check() finds each kind of damage, in a heap with a free block
