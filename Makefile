@@ -152,10 +152,12 @@ TEST_BINS := build/test/gcc-O2/tests build/test/gcc-O0/tests build/test/clang-O2
              build/test/wasm32-misuse/misuse.wasm
 
 # tools/run_tests.sh stops a configuration that runs longer than
-# AC_TEST_SECONDS and counts it failed: 600 s unless set, and the fuzzers'
-# own time on top.
+# AC_TEST_SECONDS and counts it failed: 600 s unless set, times
+# AC_TEST_SCALE (the randomized tests' length), and the fuzzers' own time
+# on top.
 test: all $(TEST_BINS) examples dist deps-pkgconfig
-	@AC_TEST_SECONDS=$$(($${AC_TEST_SECONDS:-600} + $(FUZZ_SECONDS) + $(FUZZ_CHECKED_SECONDS))) \
+	@AC_TEST_SECONDS=$$(($${AC_TEST_SECONDS:-600} * $${AC_TEST_SCALE:-1} + $(FUZZ_SECONDS) + \
+	                     $(FUZZ_CHECKED_SECONDS))) \
 	tools/run_tests.sh \
 		"gcc -O2=build/test/gcc-O2/tests" \
 		"gcc -O0=build/test/gcc-O0/tests" \
@@ -434,7 +436,7 @@ AUDIT := -DAC_AUDIT_SIZES=1
 JS_EXPORTS := -Wl,--export=malloc -Wl,--export=free -Wl,--export=calloc -Wl,--export=realloc \
               -Wl,--export=ac_stats_for_host -Wl,--export=ac_heap_info_for_host \
               -Wl,--export=ac_audit_for_host -Wl,--export=ac_stats_reset_trip \
-              -Wl,--export=__heap_base
+              -Wl,--export=ac_heap_damage_for_host -Wl,--export=__heap_base
 
 build/examples/js_stats.wasm: examples/js_stats.c build/wasm32/liballoc_cat.a
 	@mkdir -p $(@D)
@@ -447,12 +449,11 @@ build/test/js/js_stats-audit.wasm: examples/js_stats.c $(LIB_SRCS) $(LIB_HDRS) |
 	$(CC_CLANG) $(WASM) $(STD) $(WARN) $(INC) $(AUDIT) -Oz -Wl,--no-entry $(JS_EXPORTS) $< \
 		$(LIB_SRCS) -o $@
 
-# ... and a checked build, for lastError(), checkFreed() and heapDamage()
+# ... and a checked build, for lastError() and checkFreed()
 build/test/js/js_stats-checked.wasm: examples/js_stats.c $(LIB_SRCS) $(LIB_HDRS) | deps
 	@mkdir -p $(@D)
 	$(CC_CLANG) $(WASM) $(STD) $(WARN) $(INC) -DAC_CHECKED=1 -Oz -Wl,--no-entry $(JS_EXPORTS) \
-		-Wl,--export=ac_last_error -Wl,--export=ac_heap_check_freed \
-		-Wl,--export=ac_heap_damage_for_host $< $(LIB_SRCS) -o $@
+		-Wl,--export=ac_last_error -Wl,--export=ac_heap_check_freed $< $(LIB_SRCS) -o $@
 
 js-example: build/examples/js_stats.wasm
 	$(NODE) examples/js_stats.mjs build/examples/js_stats.wasm

@@ -494,7 +494,8 @@ typedef enum ac_damage_kind {
                                       says otherwise than that block's header */
     AC_DAMAGE_FOOTER = 3,          /* a free block's last word does not hold its size */
     AC_DAMAGE_FREE_NEIGHBOURS = 4, /* a free block next to another free block (addr:
-                                      the second's header) or ending at the top */
+                                      the second's header) or ending at the top
+                                      (addr: its header) */
     AC_DAMAGE_SPAN_LINK = 5,       /* the link from a span to the span before leads
                                       to no span's first block, or round in a loop */
     AC_DAMAGE_FREE_LIST = 6,       /* a free list's link (a free block's first
@@ -528,8 +529,8 @@ typedef struct ac_heap_damage_t {
 
 /**
  * ac_heap_check(), and where it failed: returns the same result and fills
- * *out with the first inconsistency found (all zero, AC_DAMAGE_NONE, when
- * the heap is sound). The check visits the spans from the newest, each
+ * *out (not NULL) with the first inconsistency found (every field zero or
+ * false, AC_DAMAGE_NONE, when the heap is sound). The check visits the spans from the newest, each
  * one's blocks in address order, then the free lists and the counters,
  * and stops at the first thing that does not agree. The damaged word is
  * usually the one named; a size or link damaged into another plausible
@@ -546,7 +547,7 @@ typedef struct ac_heap_damage_t {
 bool ac_heap_check_where(ac_heap_damage_t *out);
 
 /**
- * The damage *d as one line of text, e.g. "alloc_cat: heap damaged at
+ * The damage *d (not NULL) as one line of text, e.g. "alloc_cat: heap damaged at
  * 0x11048: a free block's footer that does not hold its size (it holds
  * 0x41414141; block 0x11020)", or "alloc_cat: heap sound" for
  * AC_DAMAGE_NONE; addr, found and block are left out where addr is 0,
@@ -593,7 +594,8 @@ bool ac_audit_get(ac_audit_t *out);
  * 273 rows of three 32-bit words.
  */
 const ac_stats_t *ac_stats_for_host(void);
-/** NULL when ac_heap_check() finds the heap damaged (it is not walked). */
+/** NULL when ac_heap_check() finds the heap damaged (it is not walked; before
+ * ac_heap_check_where() came, it walked such a heap and never returned NULL). */
 const ac_heap_info_t *ac_heap_info_for_host(void);
 /** NULL in builds without AC_AUDIT_SIZES. */
 const ac_audit_t *ac_audit_for_host(void);

@@ -119,9 +119,10 @@ export function resetTrip(source) {
   exportsWith(source, 'ac_stats_reset_trip').ac_stats_reset_trip();
 }
 
-/** The exports to pass to wasm-ld so that readStats sees everything. */
+/** The exports to pass to wasm-ld so that readStats sees everything (and heapDamage works). */
 export const LINK_EXPORTS = [
   'ac_stats_for_host', 'ac_heap_info_for_host', 'ac_audit_for_host', 'ac_stats_reset_trip',
+  'ac_heap_damage_for_host',
 ];
 
 const ERROR_MESSAGE_BYTES = 200; // the report's buffer in src/malloc.c, NUL included
@@ -182,5 +183,5 @@ export function checkFreed(source) {
   }
 }
 
-/** The exports to pass to wasm-ld for lastError, checkFreed and heapDamage. */
-export const CHECK_EXPORTS = ['ac_last_error', 'ac_heap_check_freed', 'ac_heap_damage_for_host'];
+/** The exports to pass to wasm-ld for lastError and checkFreed (checked builds). */
+export const CHECK_EXPORTS = ['ac_last_error', 'ac_heap_check_freed'];

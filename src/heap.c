@@ -323,14 +323,26 @@ static link_t bin_mark(unsigned i) { return (link_t)i * 4 + 1; }
 static link_t *next_link(link_t l) { return l & 1 ? &H.bins[l / 4] : next_of(at(l)); }
 #endif
 
+/* Whether b is where a block may start: 4 bytes before a grain boundary
+ * (8 in checked builds), so that its payload is aligned. */
+static bool starts_block(const char *b) { return ((uintptr_t)b & (GRAIN - 1)) == GRAIN - HDR_BYTES; }
+
 /* Whether l is the mark of a bin (bins[0..NBINS]). */
 static bool is_mark(link_t l) {
     link_t d = l - bin_mark(0);
     return d % 4 == 0 && d / 4 <= NBINS;
 }
 
-#if AC_CHECKED
 static bool check_readable(char *p, size_t bytes, char *lo, char *hi);
+
+/* Whether a block may start at b: where blocks start, its header, mark
+ * and links readable within the heap (for the checks, which follow links
+ * that may be damaged). */
+static bool block_at(char *b) {
+    return starts_block(b) && check_readable(b, HDR_BYTES + 8, H.backend->begin, H.backend->end);
+}
+
+#if AC_CHECKED
 /* malloc.c: reports a write after free found at p, without the lock, then
  * traps; found_byte is what p holds where the fill was, or -1 when the
  * write hit the heap's own words. */
@@ -358,12 +370,6 @@ static void mark_live(char *b, size_t align) {
  * value for a word that is no live mark. */
 static uint32_t live_align_bits(char *b) { return (mark_of(b) ^ LIVE_MAGIC) * ALIGN_UNMIX; }
 
-/* Whether a block may start at b: where blocks start, its header, mark
- * and links readable within the heap. */
-static bool block_at(char *b) {
-    return ((uintptr_t)b & (GRAIN - 1)) == GRAIN - HDR_BYTES &&
-           check_readable(b, HDR_BYTES + 8, H.backend->begin, H.backend->end);
-}
 
 /* Whether l leads to a whole free block: block_at() there, its header free
  * with a size that stays within the heap and a footer that repeats it, and
@@ -1099,14 +1105,16 @@ static size_t heap_usable(const void *payload) {
  * top), bounded by the heap's own words, not the backend's: a caller may
  * have replaced the backend already (the tests do). A damaged heap is
  * walked up to its first bad header; blocks beyond it stay registered
- * with valgrind. Always ends: each step moves on by a block's size. */
+ * with valgrind, and a damaged size that still reads as one can lead it
+ * to tell valgrind of a block that is none (an error valgrind reports).
+ * Always ends: each step moves on by a block's size. */
 static void forget_blocks(void) {
     if (!RUNNING_ON_VALGRIND) return;
     size_t spans = 0;
     for (char *s = H.last_span; s && spans < 1u << 20; spans++) {
         char *stop = s == H.last_span ? H.top : NULL;
         for (char *b = s; b != stop; b += block_size(*word(b))) {
-            if (((uintptr_t)b & (GRAIN - 1)) != GRAIN - HDR_BYTES || mem_state(b, 4) != MEM_OK ||
+            if (!starts_block(b) || mem_state(b, 4) != MEM_OK ||
                 (stop && b > stop) || is_fence(*word(b)) || block_size(*word(b)) < GRAIN)
                 break;
             if (!is_free(*word(b))) VALGRIND_FREELIKE_BLOCK(b + HDR_BYTES, 0);
@@ -1169,7 +1177,8 @@ static bool span_check(char *b, char *stop, char *link, walk_totals *t, ac_heap_
     for (;;) {
         if (b == stop) /* no free block touches the top */
             return !prev_free || damaged(d, AC_DAMAGE_FREE_NEIGHBOURS, before, before);
-        if (((uintptr_t)b & (GRAIN - 1)) != GRAIN - HDR_BYTES || !check_readable(b, 4, lo, hi)) {
+        if (stop && b > stop) return damaged(d, AC_DAMAGE_HEADER, before, before); /* past it */
+        if (!starts_block(b) || !check_readable(b, 4, lo, hi)) {
             if (before) return damaged(d, AC_DAMAGE_HEADER, before, before); /* its size led here */
             return damaged(d, link ? AC_DAMAGE_SPAN_LINK : AC_DAMAGE_STATE, link, NULL);
         }
@@ -1194,31 +1203,33 @@ static bool span_check(char *b, char *stop, char *link, walk_totals *t, ac_heap_
     }
 }
 
-/* p if a listed block may be there (where blocks start, its header and
- * links readable: the checker may read them), else NULL. */
-static char *listable(char *p) {
-    bool ok = ((uintptr_t)p & (GRAIN - 1)) == GRAIN - HDR_BYTES &&
-              check_readable(p, HDR_BYTES + 8, H.backend->begin, H.backend->end);
-    return ok ? p : NULL;
-}
-
-/* The walk's visit, after the lists were found sound but short of a free
- * block: the first free block (not the spare) whose link back does not
- * lead to a block whose link on leads to it. The lists hold no such block
- * (each listed block's link back was checked), so that link on is the one
- * that lost it, recorded in *ctx; or, where the link back leads to no
- * free block or claims the list's head, the link back is. */
-static bool find_unlisted(const ac_walk_entry *e, void *ctx) {
-    char *b = (char *)e->addr, *back_word = (char *)prev_of(b), *from;
-    if (e->kind != AC_WALK_FREE || b == H.spare) return true;
-    if (!listable(b)) return damaged(ctx, AC_DAMAGE_FREE_LIST, back_word, b);
+/* Whether the free block b is on a list: its link back leads to a free
+ * block, or its list's head, whose link on leads to b. If not, the link
+ * that lost it is recorded in *d: that link on; or, where the link back
+ * leads to no free block or claims a head that leads elsewhere, the link
+ * back. (Every listed block's link back was checked, so a block whose
+ * links agree is listed.) */
+static bool listed_right(char *b, ac_heap_damage_t *d) {
+    char *back_word = (char *)prev_of(b), *from;
+    if (!block_at(b)) return damaged(d, AC_DAMAGE_FREE_LIST, back_word, b);
     link_t back = *word(back_word);
     if (is_mark(back)) /* first of its list, if its list's head leads to it */
-        return *next_link(back) == link_of(b) || damaged(ctx, AC_DAMAGE_FREE_LIST, back_word, b);
-    if (!(from = listable(at(back))) || !is_free(*word(from)))
-        return damaged(ctx, AC_DAMAGE_FREE_LIST, back_word, b);
+        return *next_link(back) == link_of(b) || damaged(d, AC_DAMAGE_FREE_LIST, back_word, b);
+    if (!block_at(from = at(back)) || !is_free(*word(from)))
+        return damaged(d, AC_DAMAGE_FREE_LIST, back_word, b);
     char *on = (char *)next_of(from);
-    return *word(on) == link_of(b) || damaged(ctx, AC_DAMAGE_FREE_LIST, on, from);
+    return *word(on) == link_of(b) || damaged(d, AC_DAMAGE_FREE_LIST, on, from);
+}
+
+/* After the spans were found sound and the lists short of a free block:
+ * records in *d the first free block (not the spare; spans from the
+ * newest, blocks in address order) that is on no list. */
+static void find_unlisted(ac_heap_damage_t *d) {
+    for (char *s = H.last_span; s; s = *word(s - 4) ? at(*word(s - 4)) : NULL) {
+        char *stop = s == H.last_span ? H.top : NULL;
+        for (char *b = s; b != stop && !is_fence(*word(b)); b += block_size(*word(b)))
+            if (is_free(*word(b)) && b != H.spare && !listed_right(b, d)) return;
+    }
 }
 
 bool ac__heap_check_where(ac_heap_damage_t *d) {
@@ -1248,7 +1259,7 @@ bool ac__heap_check_where(ac_heap_damage_t *d) {
              * word, named as none) or the block before's first word */
             char *b = at(l), *from = is_mark(back) ? NULL : at(back);
             char *on = from ? (char *)next_of(from) : NULL;
-            if (!listable(b) || b == H.spare || ++listed > t.free_blocks)
+            if (!block_at(b) || b == H.spare || ++listed > t.free_blocks)
                 return damaged(d, AC_DAMAGE_FREE_LIST, on, from);
             uint32_t h = *word(b);
             if (!is_free(h) || bin_of(free_size(h)) != i)
@@ -1260,8 +1271,8 @@ bool ac__heap_check_where(ac_heap_damage_t *d) {
         return damaged(d, AC_DAMAGE_STATE, NULL, NULL);
     if (H.spare && !is_free(*word(H.spare)))
         return damaged(d, AC_DAMAGE_HEADER, H.spare, H.spare);
-    if (listed + (H.spare != NULL) != t.free_blocks) { /* the walk is safe: the spans are sound */
-        ac__heap_walk(find_unlisted, d);
+    if (listed + (H.spare != NULL) != t.free_blocks) {
+        find_unlisted(d);
         return d->kind ? false : damaged(d, AC_DAMAGE_FREE_LIST, NULL, NULL);
     }
     if (t.live != ac__count.allocs - ac__count.frees || t.in_use != ac__count.in_use)

@@ -204,17 +204,19 @@ void ac__report_write(ac__writer *w, const ac__report *r) {
 
 /* What each kind of damage is, after "heap damaged at ADDR: " */
 static const char *const damage_what[] = {
-    "",
-    "a block's header that holds no valid size or state",
-    "a block's header whose flag for the block before (free or not) is wrong",
-    "a free block's footer that does not hold its size",
-    "a free block next to another free block or the top",
-    "the link to the span before, which leads to no span",
-    ("a free block's list link (its first or second payload word) that leads to no free block "
-     "of its list, or not back"),
-    "the counters disagree with the blocks in use",
-    "the heap's own variables (top, spare, bins) disagree with its memory",
+    [AC_DAMAGE_HEADER] = "a block's header that holds no valid size or state",
+    [AC_DAMAGE_PREV_FREE_FLAG] =
+        "a block's header whose flag for the block before (free or not) is wrong",
+    [AC_DAMAGE_FOOTER] = "a free block's footer that does not hold its size",
+    [AC_DAMAGE_FREE_NEIGHBOURS] = "a free block next to another free block or the top",
+    [AC_DAMAGE_SPAN_LINK] = "the link to the span before, which leads to no span",
+    [AC_DAMAGE_FREE_LIST] = "a free block's list link (its first or second payload word) that "
+                            "leads to no free block of its list, or not back",
+    [AC_DAMAGE_COUNTERS] = "the counters disagree with the blocks in use",
+    [AC_DAMAGE_STATE] = "the heap's own variables (top, spare, bins) disagree with its memory",
 };
+_Static_assert(sizeof damage_what / sizeof *damage_what == AC_DAMAGE_STATE + 1,
+               "a text for every kind of damage");
 
 void ac__w_damage(ac__writer *w, const ac_heap_damage_t *d) {
     unsigned k = (unsigned)d->kind;

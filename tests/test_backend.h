@@ -27,8 +27,11 @@ void t_heap_gap(size_t pages);
 /* Writes `bad` over the header of the block in use at payload b and keeps
  * what it held in *good; true when ac_heap_check_where() then names that
  * header (AC_DAMAGE_HEADER, holding bad, block b), as for an overrun of
- * the block before. The caller puts *good back; when false, the header
- * is put back here. */
+ * the block before. The caller puts *good back with t_header_restore()
+ * (assert what needs the damage in a function of its own, so that a
+ * failed assertion cannot skip the restore); when false, the header is
+ * put back here. */
 bool t_header_damaged(char *b, uint32_t bad, uint32_t *good);
+void t_header_restore(char *b, uint32_t good);
 
 #endif

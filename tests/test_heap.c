@@ -798,11 +798,13 @@ static void walk_in_address_order(void) {
 
 static uint32_t *word_at(char *p) { return (uint32_t *)(void *)p; }
 
-/* Writes `bad` over the word at p, runs the checkers, and puts the word
- * back: true when both failed with the bad word and pass again with the
- * good one. *where gets what ac_heap_check_where() named. */
+/* What ac_heap_check_where() named in the last check_catches() or
+ * check_two(). */
 static ac_heap_damage_t where;
 
+/* Writes `bad` over the word at p, runs the checkers, and puts the word
+ * back: true when all failed with the bad word (`where` records what was
+ * named) and pass again with the good one, naming nothing. */
 static bool check_catches(char *p, uint32_t bad) {
     uint32_t good = *word_at(p);
     *word_at(p) = bad;
@@ -901,6 +903,16 @@ static void check_finds_damage(void) {
     T_ASSERT(check_catches(link, to_first + (1u << 28)));
     T_WHERE(AC_DAMAGE_SPAN_LINK, link, to_first + (1u << 28), NULL);
 
+    /* d's request made larger: its size leads past the top, not into a
+     * block; d's header is named, not whatever the top holds there */
+    uint32_t dh = *word_at(d - HDR);
+    unsigned shift = 0;
+    while ((dh >> shift) != 30000) shift++; /* where the header keeps the request */
+    uint32_t past = dh + ((uint32_t)10000 << shift);
+    T_ASSERT(BLK(40000) < PAGE - FIRST); /* still inside d's span, one page */
+    T_ASSERT(check_catches(d - HDR, past));
+    T_WHERE(AC_DAMAGE_HEADER, d - HDR, past, d);
+
     /* counters that disagree with the blocks */
     ac__count.in_use++;
     T_ASSERT(!ac_heap_check());
@@ -976,7 +988,7 @@ static void reset_after_damage(void) {
     T_ASSERT(!ac_heap_check());
     use_test_backend(0, 1, 4);
     T_ASSERT(ac_heap_check());
-#if HAVE_MEMCHECK
+#ifdef HAVE_MEMCHECK
     /* what the reset could not see past the damage, the test forgets */
     if (UNDER_VALGRIND) VALGRIND_FREELIKE_BLOCK(b, 0);
 #endif

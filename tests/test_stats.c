@@ -286,9 +286,20 @@ static void backend_bytes(void) {
 
 /* ---- the host functions ------------------------------------------------------------ */
 
+/* On a damaged heap: no layout, its damage's line. */
+static void host_copies_damaged(void) {
+    T_PTR(ac_heap_info_for_host(), NULL);
+    const char *text = ac_heap_damage_for_host();
+    ac_heap_damage_t d;
+    ac_heap_check_where(&d);
+    char line[256];
+    ac_heap_damage_format(&d, line, sizeof line);
+    T_ASSERT(text && t_streq(text, line));
+}
+
 static void host_copies(void) {
     fresh_heap(1, 8);
-    void *a = ac_malloc(40000), *b = ac_malloc(20);
+    char *a = ac_malloc(40000), *b = ac_malloc(20);
     ac_free(a);
     const ac_stats_t *s = ac_stats_for_host();
     T_EQ(s->in_use_bytes, 20);
@@ -302,17 +313,11 @@ static void host_copies(void) {
     T_EQ(i->free_bytes, BLK(40000));
     T_EQ(i->large_free, 1);
     T_PTR(ac_heap_damage_for_host(), NULL);
-    /* a damaged heap: no layout, its damage's line */
     uint32_t good;
-    char line[256];
     T_ASSERT(t_header_damaged(b, 0x43434343u, &good)); /* in use, after a free block */
-    T_PTR(ac_heap_info_for_host(), NULL);
-    const char *text = ac_heap_damage_for_host();
-    ac_heap_damage_t d;
-    ac_heap_check_where(&d);
-    ac_heap_damage_format(&d, line, sizeof line);
-    T_ASSERT(text && t_streq(text, line));
-    *(uint32_t *)(void *)((char *)b - AC__HDR_BYTES) = good;
+    host_copies_damaged();
+    t_header_restore(b, good);
+    if (t_failed()) return;
     T_PTR(ac_heap_info_for_host(), i);
     T_EQ(i->used_blocks, 1);
     T_PTR(ac_heap_damage_for_host(), NULL);
@@ -644,41 +649,52 @@ static void damage_lines(void) {
     T_ASSERT(t_streq(small, "alloc_cat"));
 }
 
-/* The report of a damaged heap names the damage where the layout lines
- * were (the walk would follow it), and is whole again once it is mended. */
-static void report_of_damaged_heap(void) {
+/* The counters' lines of report_of_damaged_heap()'s heap, up to the
+ * indent of the line after them. */
+static const char damaged_head[] = "alloc_cat heap\n"
+                                   "  in use        300 bytes in 2 blocks\n"
+                                   "  peak          300 bytes\n"
+                                   "  trip peak     300 bytes\n"
+                                   "  calls         2 allocs, 0 frees\n"
+                                   "  backend       65536 bytes (64.0 KiB), 1 page\n"
+                                   "  efficiency    0.5% (in use / backend)\n"
+                                   "  ";
+
+/* ... on the damaged heap: the counters' lines, then the damage's line
+ * without "alloc_cat: " where the layout lines were (audit builds: the
+ * audit tables follow). */
+static void report_while_damaged(void) {
     static char buf[4096], want[600], line[300];
-    fresh_heap(1, 8);
-    char *a = ac_malloc(100), *b = ac_malloc(200);
-    uint32_t good;
-    T_ASSERT(t_header_damaged(b, 0x41414141u, &good)); /* a overran into b */
     ac_heap_damage_t d;
     ac_heap_check_where(&d);
     ac_heap_damage_format(&d, line, sizeof line);
-    /* the counters' lines, then the damage's line without "alloc_cat: " */
-    static const char head[] = "alloc_cat heap\n"
-                               "  in use        300 bytes in 2 blocks\n"
-                               "  peak          300 bytes\n"
-                               "  trip peak     300 bytes\n"
-                               "  calls         2 allocs, 0 frees\n"
-                               "  backend       65536 bytes (64.0 KiB), 1 page\n"
-                               "  efficiency    0.5% (in use / backend)\n"
-                               "  ";
-    size_t n = join(want, head, line + 11, "\n");
+    size_t n = join(want, damaged_head, line + 11, "\n");
     size_t k = ac_stats_format(buf, sizeof buf);
 #if AC_AUDIT_SIZES
     T_ASSERT(k > n);
-    buf[n] = '\0'; /* the audit tables follow */
+    buf[n] = '\0';
 #else
     T_EQ(k, n);
 #endif
     T_ASSERT(same_text(buf, want));
-    *(uint32_t *)(void *)(b - AC__HDR_BYTES) = good;
+}
+
+/* The report of a damaged heap names the damage where the layout lines
+ * were (the walk would follow it), and is whole again once it is mended. */
+static void report_of_damaged_heap(void) {
+    static char buf[4096];
+    fresh_heap(1, 8);
+    char *a = ac_malloc(100), *b = ac_malloc(200);
+    uint32_t good;
+    T_ASSERT(t_header_damaged(b, 0x41414141u, &good)); /* a overran into b */
+    report_while_damaged();
+    t_header_restore(b, good);
+    if (t_failed()) return;
     T_ASSERT(ac_heap_check());
     ac_stats_format(buf, sizeof buf); /* the layout lines are back */
     static const char spans[] = "  spans         1 span";
-    buf[sizeof head - 3 + sizeof spans - 1] = '\0';
-    T_ASSERT(same_text(buf + sizeof head - 3, spans));
+    buf[sizeof damaged_head - 3 + sizeof spans - 1] = '\0';
+    T_ASSERT(same_text(buf + sizeof damaged_head - 3, spans));
     ac_free(a);
     ac_free(b);
 }

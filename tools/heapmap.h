@@ -62,7 +62,8 @@ typedef struct ac_heapmap_options {
  */
 size_t ac_heapmap_svg(char *buf, size_t len, const ac_heapmap_options *opt);
 
-/** The row size in bytes that ac_heapmap_svg would pick now. O(blocks). */
+/** The row size in bytes that ac_heapmap_svg would pick now (1024, the
+ * smallest, for a damaged heap, which it does not walk). O(blocks). */
 size_t ac_heapmap_row_bytes(const ac_heapmap_options *opt);
 
 #endif

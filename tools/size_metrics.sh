@@ -62,6 +62,11 @@ row "+ ac_stats_format (report)" "" $MALLOC ac_stats_get ac_stats_reset_trip ac_
 row "+ ac_stats_format, AC_AUDIT_SIZES=1" "-DAC_AUDIT_SIZES=1" $MALLOC ac_stats_get \
     ac_stats_reset_trip ac_stats_format
 # shellcheck disable=SC2086
+row "+ ac_heap_check" "" $MALLOC ac_heap_check
+# shellcheck disable=SC2086
+row "+ ac_heap_check_where, ac_heap_damage_format" "" $MALLOC ac_heap_check_where \
+    ac_heap_damage_format
+# shellcheck disable=SC2086
 row "+ the host functions of js/alloc_cat.mjs" "" $MALLOC ac_stats_for_host \
-    ac_heap_info_for_host ac_audit_for_host ac_stats_reset_trip
+    ac_heap_info_for_host ac_audit_for_host ac_stats_reset_trip ac_heap_damage_for_host
 [ $have_opt = 1 ] || echo "(wasm-opt not installed: tools/deps.sh binaryen)"

@@ -32,6 +32,10 @@ check() {
 check sums "5 passed, 0 failed" 0 a="echo 2 passed, 0 failed" b="echo 3 passed, 0 failed"
 check failures "4 passed, 2 failed" 1 a="echo 3 passed, 2 failed; exit 1" b="echo 1 passed, 0 failed"
 check crash "1 passed, 1 failed" 1 a="echo 1 passed, 0 failed" b="kill -SEGV \$\$"
+check exit_124 "1 passed, 1 failed" 1 a="echo 1 passed, 0 failed" b="exit 124"
+grep -q '^=== b exited with status 124 without reporting a failure' "$out" &&
+    echo "run_tests.exit_124_not_a_timeout ... ok" && passed=$((passed + 1)) ||
+    { echo "run_tests.exit_124_not_a_timeout ... FAILED"; failed=$((failed + 1)); }
 check hang "1 passed, 1 failed" 1 a="echo 1 passed, 0 failed" b="sleep 30; echo 9 passed, 0 failed"
 grep -q '^=== b stopped after 2 s without finishing: counted as 1 failure$' "$out" &&
     echo "run_tests.hang_named ... ok" && passed=$((passed + 1)) ||
