@@ -333,6 +333,13 @@ static bool is_mark(link_t l) {
     return d % 4 == 0 && d / 4 <= NBINS;
 }
 
+/* The span before the one whose first block is `first` (its link, the
+ * word before that block), or NULL. */
+static char *span_before(char *first) {
+    link_t l = *word(first - 4);
+    return l ? at(l) : NULL;
+}
+
 static bool check_readable(char *p, size_t bytes, char *lo, char *hi);
 
 /* Whether a block may start at b: where blocks start, its header, mark
@@ -1120,8 +1127,7 @@ static void forget_blocks(void) {
             if (!is_free(*word(b))) VALGRIND_FREELIKE_BLOCK(b + HDR_BYTES, 0);
         }
         if (mem_state(s - 4, 4) != MEM_OK) return;
-        link_t prev = *word(s - 4);
-        s = prev ? at(prev) : NULL;
+        s = span_before(s);
     }
 }
 #endif
@@ -1225,7 +1231,7 @@ static bool listed_right(char *b, ac_heap_damage_t *d) {
  * records in *d the first free block (not the spare; spans from the
  * newest, blocks in address order) that is on no list. */
 static void find_unlisted(ac_heap_damage_t *d) {
-    for (char *s = H.last_span; s; s = *word(s - 4) ? at(*word(s - 4)) : NULL) {
+    for (char *s = H.last_span; s; s = span_before(s)) {
         char *stop = s == H.last_span ? H.top : NULL;
         for (char *b = s; b != stop && !is_fence(*word(b)); b += block_size(*word(b)))
             if (is_free(*word(b)) && b != H.spare && !listed_right(b, d)) return;
@@ -1245,8 +1251,7 @@ bool ac__heap_check_where(ac_heap_damage_t *d) {
         if (!check_readable(s - 4, 4, lo, hi)) /* no span starts at s */
             return damaged(d, link ? AC_DAMAGE_SPAN_LINK : AC_DAMAGE_STATE, link, NULL);
         link = s - 4;
-        link_t prev = *word(link);
-        s = prev ? at(prev) : NULL;
+        s = span_before(s);
     }
     /* every free block is on the bin of its size, once, with good links */
     size_t listed = 0;
@@ -1287,10 +1292,6 @@ bool ac__heap_check(void) {
 
 /* ---- walking ----------------------------------------------------------------------------- */
 
-static char *span_before(char *first) {
-    link_t l = *word(first - 4);
-    return l ? at(l) : NULL;
-}
 
 /* One past the last byte of the span whose first block is `first`. */
 static char *span_end(char *first) {

@@ -68,6 +68,16 @@ static bool sum_entry(const ac_walk_entry *e, void *ctx) {
     return true;
 }
 
+/* Under the lock: the layout of a sound heap into *info; of a damaged
+ * one, which the walk would follow, none (all zero), the damage into *d,
+ * and false. */
+static bool layout_locked(ac_heap_info_t *info, ac_heap_damage_t *d) {
+    *info = (ac_heap_info_t){0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+    if (!ac__heap_check_where(d)) return false;
+    ac__heap_walk(sum_entry, info);
+    return true;
+}
+
 void ac_heap_info(ac_heap_info_t *out) {
     *out = (ac_heap_info_t){0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
     ac_heap_walk(sum_entry, out);
@@ -119,16 +129,14 @@ bool ac_audit_get(ac_audit_t *out) {
 
 size_t ac_stats_format(char *buf, size_t len) {
     ac_stats_t s;
-    ac_heap_info_t info = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+    ac_heap_info_t info;
     ac_heap_damage_t damage;
     ac__report r = {"alloc_cat heap", &s, &info, NULL, NULL, NULL};
     ac__writer w;
     ac__w_init(&w, buf, len);
     ac__lock();
     stats_locked(&s);
-    if (ac__heap_check_where(&damage)) {
-        ac__heap_walk(sum_entry, &info);
-    } else { /* the walk would follow the damage: no layout lines */
+    if (!layout_locked(&info, &damage)) { /* no layout lines: the damage's line */
         r.info = NULL;
         r.damage = &damage;
     }
@@ -161,10 +169,9 @@ const ac_stats_t *ac_stats_for_host(void) {
 
 const ac_heap_info_t *ac_heap_info_for_host(void) {
     static ac_heap_info_t info;
-    info = (ac_heap_info_t){0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+    ac_heap_damage_t damage;
     ac__lock();
-    bool sound = ac__heap_check();
-    if (sound) ac__heap_walk(sum_entry, &info);
+    bool sound = layout_locked(&info, &damage);
     ac__unlock();
     return sound ? &info : NULL;
 }

@@ -802,31 +802,26 @@ static uint32_t *word_at(char *p) { return (uint32_t *)(void *)p; }
  * check_two(). */
 static ac_heap_damage_t where;
 
-/* Writes `bad` over the word at p, runs the checkers, and puts the word
- * back: true when all failed with the bad word (`where` records what was
- * named) and pass again with the good one, naming nothing. */
-static bool check_catches(char *p, uint32_t bad) {
-    uint32_t good = *word_at(p);
-    *word_at(p) = bad;
+/* Writes bad1 over the word at p1 and bad2 over the one at p2 (the same
+ * word, or two), runs the checkers, and puts the words back: true when all
+ * failed with the bad words (`where` records what was named) and pass
+ * again with the good ones, naming nothing. */
+static bool check_two(char *p1, uint32_t bad1, char *p2, uint32_t bad2) {
+    uint32_t good1 = *word_at(p1), good2 = *word_at(p2);
+    *word_at(p1) = bad1;
+    *word_at(p2) = bad2;
     /* ac_heap_check_freed() too, without reading free memory or a report */
     bool caught = !ac_heap_check() && !ac_heap_check_freed() && !ac_heap_check_where(&where);
-    *word_at(p) = good;
+    *word_at(p1) = good1;
+    *word_at(p2) = good2;
     ac_heap_damage_t none = {AC_DAMAGE_HEADER, 1, 1, 1, true};
     return caught && ac_heap_check() && ac_heap_check_freed() && ac_heap_check_where(&none) &&
            none.kind == AC_DAMAGE_NONE && !none.addr && !none.found && !none.block &&
            !none.readable;
 }
 
-/* Two words damaged at once: as check_catches(), for both. */
-static bool check_two(char *p1, uint32_t bad1, char *p2, uint32_t bad2) {
-    uint32_t good1 = *word_at(p1), good2 = *word_at(p2);
-    *word_at(p1) = bad1;
-    *word_at(p2) = bad2;
-    bool caught = !ac_heap_check() && !ac_heap_check_where(&where);
-    *word_at(p1) = good1;
-    *word_at(p2) = good2;
-    return caught && ac_heap_check();
-}
+/* One word damaged. */
+static bool check_catches(char *p, uint32_t bad) { return check_two(p, bad, p, bad); }
 
 /* What the last check_catches() named: kind, the word, what it held and
  * the block (its payload, or NULL). */

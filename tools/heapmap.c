@@ -254,6 +254,14 @@ static void legend_item(ac__writer *w, uint64_t x, uint64_t y, const char *cls, 
     ac__w_str(w, "</text>\n");
 }
 
+/* "N bytes requested by K blocks", from the counters. */
+static void w_requested(ac__writer *w, const ac_stats_t *s) {
+    ac__w_bytes(w, s->in_use_bytes);
+    ac__w_str(w, " requested by ");
+    ac__w_udec(w, s->live_blocks);
+    ac__w_str(w, s->live_blocks == 1 ? " block" : " blocks");
+}
+
 size_t ac_heapmap_svg(char *buf, size_t len, const ac_heapmap_options *opt) {
     ac__writer w;
     ac__w_init(&w, buf, len);
@@ -289,53 +297,46 @@ size_t ac_heapmap_svg(char *buf, size_t len, const ac_heapmap_options *opt) {
     w_escaped(&w, opt && opt->title ? opt->title : "alloc_cat heap map");
     ac__w_str(&w, "</text>\n");
     w_text_open(&w, AC_HEAPMAP_MARGIN_PX, 42, "");
-    if (sound) { /* a damaged heap's plan is empty: no spans, no legend */
-        ac__w_udec(&w, p.spans);
-        ac__w_str(&w, p.spans == 1 ? " span, " : " spans, ");
-        ac__w_bytes(&w, p.span_bytes);
-        ac__w_str(&w, "; ");
+    if (!sound) { /* not walked: the counters and the damage; no layout, no legend */
+        w_requested(&w, &s);
+        ac__w_str(&w, "</text>\n");
+        char line[256];
+        ac_heap_damage_format(&damage, line, sizeof line);
+        w_text_open(&w, AC_HEAPMAP_MARGIN_PX, HEAD_PX + 12, "");
+        ac__w_str(&w, "(not drawn: ");
+        w_escaped(&w, line);
+        ac__w_str(&w, ")</text>\n</svg>\n");
+        return ac__w_finish(&w);
     }
-    ac__w_bytes(&w, s.in_use_bytes);
-    ac__w_str(&w, " requested by ");
-    ac__w_udec(&w, s.live_blocks);
-    ac__w_str(&w, s.live_blocks == 1 ? " block" : " blocks");
-    if (sound) {
-        ac__w_str(&w, "; one row = ");
-        ac__w_bytes(&w, row_bytes);
-    }
+    ac__w_udec(&w, p.spans);
+    ac__w_str(&w, p.spans == 1 ? " span, " : " spans, ");
+    ac__w_bytes(&w, p.span_bytes);
+    ac__w_str(&w, "; ");
+    w_requested(&w, &s);
+    ac__w_str(&w, "; one row = ");
+    ac__w_bytes(&w, row_bytes);
     ac__w_str(&w, "</text>\n");
 
     /* the legend: two columns, two lines */
-    if (sound) {
-        uint64_t x2 = AC_HEAPMAP_MARGIN_PX + (width - 2 * AC_HEAPMAP_MARGIN_PX) / 2;
-        legend_item(&w, AC_HEAPMAP_MARGIN_PX, 54, "uv", "in use: ", p.used_blocks, "block",
-                    p.used_bytes);
-        legend_item(&w, x2, 54, "f", "free: ", p.free_blocks, "block", p.free_bytes);
-        legend_item(&w, AC_HEAPMAP_MARGIN_PX, 72, "t", "top, never used yet: ", 0, NULL,
-                    p.top_bytes);
-        legend_item(&w, x2, 72, "s",
-                    AC__HDR_BYTES == 8 ? "end of a span (its 8-byte fence)"
-                                       : "end of a span (its 4-byte fence)",
-                    0, NULL, (size_t)-1);
-    }
+    uint64_t x2 = AC_HEAPMAP_MARGIN_PX + (width - 2 * AC_HEAPMAP_MARGIN_PX) / 2;
+    legend_item(&w, AC_HEAPMAP_MARGIN_PX, 54, "uv", "in use: ", p.used_blocks, "block",
+                p.used_bytes);
+    legend_item(&w, x2, 54, "f", "free: ", p.free_blocks, "block", p.free_bytes);
+    legend_item(&w, AC_HEAPMAP_MARGIN_PX, 72, "t", "top, never used yet: ", 0, NULL,
+                p.top_bytes);
+    legend_item(&w, x2, 72, "s",
+                AC__HDR_BYTES == 8 ? "end of a span (its 8-byte fence)"
+                                   : "end of a span (its 4-byte fence)",
+                0, NULL, (size_t)-1);
 
     draw d = {&w, row_bytes, AC_HEAPMAP_MARGIN_PX + AC_HEAPMAP_LABEL_PX,
               width - AC_HEAPMAP_MARGIN_PX * 2 - AC_HEAPMAP_LABEL_PX, HEAD_PX, HEAD_PX,
               0, 0, 0, 0, p.spans, 0};
     if (!p.spans) {
         w_text_open(&w, AC_HEAPMAP_MARGIN_PX, HEAD_PX + 12, "");
-        if (sound) {
-            ac__w_str(&w, "(the heap has no memory yet)");
-        } else {
-            char line[256];
-            ac_heap_damage_format(&damage, line, sizeof line);
-            ac__w_str(&w, "(not drawn: ");
-            w_escaped(&w, line);
-            ac__w_str(&w, ")");
-        }
-        ac__w_str(&w, "</text>\n");
+        ac__w_str(&w, "(the heap has no memory yet)</text>\n");
     }
-    if (sound) ac_heap_walk(draw_entry, &d);
+    ac_heap_walk(draw_entry, &d);
     ac__w_str(&w, "</svg>\n");
     return ac__w_finish(&w);
 }
