@@ -53,6 +53,7 @@ _Static_assert(EINVAL == AC_EINVAL && ENOMEM == AC_ENOMEM, "errno values");
 
 #if !defined(__wasm32__) && AC_THREAD_SAFE
 #include <pthread.h>
+#define HAS_LOCK 1
 static pthread_mutex_t heap_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* A fork while another thread holds the lock would leave the child's heap
@@ -102,6 +103,7 @@ __attribute__((constructor)) static void register_fork_handlers(void) {
     pthread_atfork(fork_prepare, fork_parent, fork_child);
 }
 #elif defined(__wasm_atomics__) && AC_THREAD_SAFE
+#define HAS_LOCK 1
 static int heap_lock;
 #define LOCK()                                                                                     \
     while (__atomic_exchange_n(&heap_lock, 1, __ATOMIC_ACQUIRE)) {                                 \
@@ -109,6 +111,7 @@ static int heap_lock;
 #define UNLOCK() __atomic_store_n(&heap_lock, 0, __ATOMIC_RELEASE)
 /* With threads, a wasi-libc errno is thread-local: not reached from here. */
 #else
+#define HAS_LOCK 0 /* one thread: nothing changes the heap between two calls */
 #define LOCK()   ((void)0)
 #define UNLOCK() ((void)0)
 #endif
@@ -350,11 +353,16 @@ resize(void *ptr, size_t old_size, size_t size, size_t align, unsigned checks, c
         return NULL;
     }
     bool in_place = heap_resize_in_place(ptr, size);
+    /* The bytes to copy if the block moves: read under the lock, as other
+     * threads may change the flags in its header (a neighbour freed or
+     * taken). With no lock they are read where they are copied, which
+     * keeps the wasm32 build as small as it was. */
+    size_t usable = HAS_LOCK && !in_place ? heap_usable(ptr) : 0;
     UNLOCK();
     if (in_place) return ptr;
     /* Moved through the public entry points, each taking the lock itself
-     * (the block stays the caller's until it is freed, so nothing else
-     * touches it in between): then the engine's alloc and free have one
+     * (the block's payload stays the caller's until it is freed, so nothing
+     * else touches it in between): then the engine's alloc and free have one
      * caller each, malloc and free, and on wasm32 are inlined there. A
      * failed allocation has set errno. */
     void *q = align > AC_MALLOC_ALIGN ? alloc_aligned(size, align) : ac_malloc(size);
@@ -364,7 +372,7 @@ resize(void *ptr, size_t old_size, size_t size, size_t align, unsigned checks, c
          * there); the header is as it was, as the resize failed. A shrink
          * always succeeds in place, and a growth that fails asks for more
          * than the block holds: the new block has room for them all. */
-        ac__memcpy(q, ptr, heap_usable(ptr));
+        ac__memcpy(q, ptr, HAS_LOCK ? usable : heap_usable(ptr));
         ac_free(ptr);
     }
     return q;
