@@ -200,7 +200,8 @@ size_t ac_region_format(const ac_region *r, char *buf, size_t len);
  *    of two is honoured as long as size + alignment stays within
  *    AC_MAX_REQUEST_BYTES; a request that cannot be aligned returns NULL.
  *  - NULL on failure, the heap unchanged and still usable; errno is then
- *    ENOMEM (EINVAL for a bad alignment) natively and, on wasm32, when the
+ *    ENOMEM natively (EINVAL for an alignment that is not a power of two; a
+ *    power of two too large to honour is ENOMEM) and, on wasm32, when the
  *    program has wasi-libc's errno (not in builds with atomics). Requests above
  *    AC_MAX_REQUEST_BYTES fail at once without growing the heap.
  *  - Cost: O(1) apart from growing the backend and copying in realloc
@@ -276,10 +277,10 @@ void *ac_realloc(void *ptr, size_t size);
 void *ac_aligned_alloc(size_t alignment, size_t size);
 
 /**
- * POSIX posix_memalign: stores the block in *out and returns 0; returns
- * AC_EINVAL when alignment is not a power of two multiple of
- * sizeof(void *), AC_ENOMEM when memory is exhausted. *out is untouched on
- * failure.
+ * POSIX posix_memalign: stores the block in *out (not NULL) and returns 0;
+ * returns AC_EINVAL when alignment is not a power of two multiple of
+ * sizeof(void *), AC_ENOMEM when memory is exhausted or the alignment is
+ * too large to honour. *out is untouched on failure.
  */
 int ac_posix_memalign(void **out, size_t alignment, size_t size);
 
@@ -314,7 +315,8 @@ void ac_dealloc(void *ptr, size_t size, size_t align);
 /**
  * Resizes a block from ac_alloc(old_size, align) to new_size, keeping the
  * alignment and the first min(old_size, new_size) bytes; in place when it
- * can. NULL on failure with the old block intact.
+ * can. NULL on failure with the old block intact. ptr NULL: allocates as
+ * ac_alloc(new_size, align) does (old_size is not read).
  */
 void *ac_resize(void *ptr, size_t old_size, size_t align, size_t new_size);
 
@@ -345,7 +347,7 @@ typedef struct ac_stats_t {
     size_t heap_pages;      /* heap_bytes in 64 KiB pages, rounded up */
 } ac_stats_t;
 
-/** Fills *out with the current counters. O(1). */
+/** Fills *out (not NULL) with the current counters. O(1). */
 void ac_stats_get(ac_stats_t *out);
 
 /**
@@ -420,15 +422,19 @@ typedef struct ac_walk_entry {
 typedef bool (*ac_walk_fn)(const ac_walk_entry *entry, void *ctx);
 
 /**
- * Visits every span, block in use, free block and the top of the heap in
- * address order and returns how many entries it visited. Within a span the
- * entries are contiguous, after a per-span overhead: the span link and
- * alignment before the first block (at most 19 bytes, 35 in checked builds)
- * and, for spans closed by non-contiguous growth, a fence at the end (4
- * bytes, 8 in checked builds). Holds the heap's lock: the callback must not
- * call alloc_cat's heap functions (allocation, stats, info, checks, the
- * heap map): they take the same lock and would wait for ever (natively, and
- * on wasm32 with threads). Copy what it needs and act after the walk. An
+ * Calls fn (not NULL) for every span, block in use, free block and the top
+ * of the heap in address order and returns how many entries it visited (the
+ * one whose call returned false included). A span's entry starts at its
+ * first block's header and runs to the span's end; the blocks and the top
+ * inside it follow one another from that address without gaps, but for a
+ * span closed by non-contiguous growth, which ends in a fence no entry
+ * covers (4 bytes, 8 in checked builds). Before each span's entry lie its
+ * link and alignment (at most 19 bytes, 35 in checked builds), in no
+ * entry: the spans' bytes add up to less than ac_stats_t's heap_bytes by
+ * those. Holds the heap's lock: the callback must not call alloc_cat's
+ * heap functions (allocation, stats, info, checks, the heap map): they
+ * take the same lock and would wait for ever (natively, and on wasm32
+ * with threads). Copy what it needs and act after the walk. An
  * empty, never used heap has no entries. O(blocks).
  * It follows the blocks' sizes as they stand: on a heap that
  * ac_heap_check() finds damaged, use neither this nor ac_heap_info()
@@ -450,8 +456,8 @@ typedef struct ac_heap_info_t {
     size_t large_free;         /* free blocks of AC_LARGE_BLOCK_BYTES or more */
 } ac_heap_info_t;
 
-/** Fills *out by walking the heap as ac_heap_walk() does (not on a damaged
- * heap, likewise). O(blocks); holds the lock. */
+/** Fills *out (not NULL) by walking the heap as ac_heap_walk() does (not
+ * on a damaged heap, likewise). O(blocks); holds the lock. */
 void ac_heap_info(ac_heap_info_t *out);
 
 /**
@@ -552,9 +558,11 @@ bool ac_heap_check_where(ac_heap_damage_t *out);
  * 0x41414141; block 0x11020)", or "alloc_cat: heap sound" for
  * AC_DAMAGE_NONE; addr, found and block are left out where addr is 0,
  * block where it is 0, and "it holds 0x..." reads "it cannot be read" where
- * the word was not readable. Writes as ac_stats_format() does (NUL-terminated,
- * truncated to len, buf may be NULL when len is 0, no libc, no
- * allocation) and returns the full length. Reads only *d. O(1).
+ * the word was not readable; a kind outside ac_damage_kind reads
+ * "alloc_cat: heap damaged (unknown kind)". Writes as ac_stats_format()
+ * does (NUL-terminated, truncated to len, buf may be NULL when len is 0,
+ * no libc, no allocation) and returns the full length. Reads only *d.
+ * O(1).
  */
 size_t ac_heap_damage_format(const ac_heap_damage_t *d, char *buf, size_t len);
 
@@ -577,8 +585,8 @@ typedef struct ac_audit_t {
 } ac_audit_t;
 
 /**
- * Copies the audit tables into *out and returns true in builds with
- * AC_AUDIT_SIZES; otherwise zeroes *out and returns false. O(rows).
+ * Copies the audit tables into *out (not NULL) and returns true in builds
+ * with AC_AUDIT_SIZES; otherwise zeroes *out and returns false. O(rows).
  */
 bool ac_audit_get(ac_audit_t *out);
 
