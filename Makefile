@@ -313,7 +313,7 @@ examples: $(EXAMPLES)
 dist: dist/alloc_cat.c
 
 dist/alloc_cat.c: $(LIB_SRCS) $(LIB_HDRS) tools/amalgamate.sh
-	@tools/amalgamate.sh dist $(LIB_SRCS:src/malloc.c=src/heap.c src/malloc.c)
+	@tools/amalgamate.sh dist $(LIB_SRCS)
 dist/alloc_cat.h: dist/alloc_cat.c
 
 # ---- install: make install [PREFIX=/usr/local] [DESTDIR=] ---------------------------

@@ -35,6 +35,9 @@ check "clang: alloc_cat.c compiles alone" clang $W -O2 -c "$tmp/alloc_cat.c" -o 
 check "clang wasm32: compiles alone, no libc" clang $WASM $W -O2 -c "$tmp/alloc_cat.c" -o "$tmp/w.o"
 check "gcc, standard names: compiles" gcc $W -O2 -DAC_EXPORT_STD_NAMES=1 -c "$tmp/alloc_cat.c" -o "$tmp/std.o"
 
+check "gcc, checked build (AC_CHECKED): compiles" gcc $W -O2 -DAC_CHECKED=1 -c "$tmp/alloc_cat.c" -o "$tmp/checked.o"
+check "native static link example, checked and audit build (clang)" sh -c "clang $W -O2 $D -DAC_CHECKED=1 -DAC_AUDIT_SIZES=1 examples/native/static_link.c $tmp/alloc_cat.c -lpthread -o $tmp/slk && $tmp/slk | grep -qE '^[0-9]+ passed, 0 failed$'"
+check "freestanding wasm32 example, checked and audit build" sh -c "clang $WASM $W -O2 $D -DAC_CHECKED=1 -DAC_AUDIT_SIZES=1 -Wl,--no-entry examples/freestanding/strings.c $tmp/alloc_cat.c -o $tmp/sk.wasm && $NODE examples/freestanding/strings.mjs $tmp/sk.wasm | grep -qE '^[0-9]+ passed, 0 failed$'"
 check "native static link example (gcc)" sh -c "gcc $W -O2 $D examples/native/static_link.c $tmp/alloc_cat.c -lpthread -o $tmp/sl && $tmp/sl | grep -qE '^[0-9]+ passed, 0 failed$'"
 check "native static link example (clang)" sh -c "clang $W -O2 $D examples/native/static_link.c $tmp/alloc_cat.c -lpthread -o $tmp/slc && $tmp/slc | grep -qE '^[0-9]+ passed, 0 failed$'"
 check "static buffer example, native" sh -c "gcc $W -O2 $D examples/embedded/static_buffer.c $tmp/alloc_cat.c -lpthread -o $tmp/sb && $tmp/sb | grep -qE '^[0-9]+ passed, 0 failed$'"
