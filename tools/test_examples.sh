@@ -77,6 +77,31 @@ run "demo natively, standard input, alloc_cat's report" sh -c \
     "$EX/wordfreq-alloc_cat <examples/demo/input.txt 2>&1 >/dev/null | grep -q '^  in use .* in 34164 blocks$' &&
      $EX/wordfreq-alloc_cat <examples/demo/input.txt 2>&1 >/dev/null | grep -q '^at exit: 2 live blocks,'"
 
+# The README's sample outputs are these examples' output (their wasm32
+# addresses are the same on every machine): after a change that moves them,
+# `make heapmap` rewrites docs/heapmap.svg and prints the report, and
+# `make js-example` prints the lines, to copy into README.md.
+readme_block() { # the fenced block after README.md's first line holding $1
+    awk -v at="$1" 'index($0, at) { found = 1 } found && /^```/ { if (inside) exit; inside = 1; next }
+                    inside' README.md
+}
+heapmap_sample() {
+    out=$($NODE examples/heapmap.mjs $EX/heapmap.wasm $EX/heapmap-readme.svg) || return 1
+    printf '%s\n' "$out" | grep -v '^heap map: ' >$EX/heapmap-readme.txt
+    readme_block "The wasm32 run prints:" | diff - $EX/heapmap-readme.txt &&
+        cmp docs/heapmap.svg $EX/heapmap-readme.svg
+}
+js_stats_sample() {
+    out=$($NODE examples/js_stats.mjs $EX/js_stats.wasm) || return 1
+    lines=$(readme_block "make js-example\` runs") || return 1
+    [ -n "$lines" ] || return 1
+    printf '%s\n' "$lines" | while IFS= read -r line; do
+        printf '%s\n' "$out" | grep -qxF -- "$line" || { echo "not printed: $line"; exit 1; }
+    done
+}
+run "README's heap report and docs/heapmap.svg are make heapmap's" heapmap_sample
+run "README's js-example lines are make js-example's" js_stats_sample
+
 # Emscripten: tested when emcc is here (Debian package emscripten), with the
 # single-file drop-in (make dist).
 if command -v emcc >/dev/null 2>&1; then
