@@ -347,6 +347,8 @@ uninstall:
 		$(LIBDIR)/liballoc_cat.so $(LIBDIR)/$(SO_NAME) $(LIBDIR)/liballoc_cat.so.$(VERSION) \
 		$(LIBDIR)/liballoc_cat_preload.so $(LIBDIR)/wasm32/liballoc_cat.a \
 		$(LIBDIR)/pkgconfig/alloc_cat.pc
+	@# and the directories install made, where nothing else is left in them
+	@rmdir $(LIBDIR)/wasm32 $(LIBDIR)/pkgconfig 2>/dev/null || true
 
 deps-pkgconfig:
 	@tools/deps.sh pkgconfig
