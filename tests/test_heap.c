@@ -952,6 +952,13 @@ static void check_names_written_free_block(void) {
     uint32_t into_g2 = on + (uint32_t)(g2 + 5 - second);
     T_ASSERT(check_catches(first, into_g2));
     T_WHERE(AC_DAMAGE_FREE_LIST, first, into_g2, first);
+    /* to the start of a block in use, and to a free block of another list
+     * (lone's): both blocks, but not of this list */
+    uint32_t to_g2_block = on + (uint32_t)(g2 - second), to_lone = on + (uint32_t)(lone - second);
+    T_ASSERT(check_catches(first, to_g2_block));
+    T_WHERE(AC_DAMAGE_FREE_LIST, first, to_g2_block, first);
+    T_ASSERT(check_catches(first, to_lone));
+    T_WHERE(AC_DAMAGE_FREE_LIST, first, to_lone, first);
     /* the list cut short, and the block it lost has a wild link back, one
      * into the middle of a word or one to a block in use: that link is
      * named, not followed */
