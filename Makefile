@@ -171,6 +171,7 @@ test: all $(TEST_BINS) examples dist deps-pkgconfig
 		"checked (AC_CHECKED) TSan=build/test/checked-tsan/tests" \
 		"wasm32 checked+audit=$(NODE) tools/run_wasm.mjs build/test/wasm32-checked/tests.wasm" \
 		"wasm32 checked: default hook per kind=$(NODE) tests/misuse_wasm.mjs build/test/wasm32-misuse/misuse.wasm" \
+		"wasm32 with atomics: the lock under worker threads=$(NODE) --no-turbo-fast-api-calls tests/wasm_threads.mjs $(WASM_THREADS_BINS)" \
 		"heap size variable=build/test/heap_env/heap_env" \
 		"wasm32-wasi program=NODE=$(NODE) tests/wasi/run.sh build/wasi" \
 		"real programs with LD_PRELOAD=tests/real/run.sh build/native/liballoc_cat_preload.so" \
@@ -390,6 +391,42 @@ build/test/wasm32-misuse/misuse.wasm: $(RELIAB_INPUTS) tests/misuse_kinds.h test
 	$(CC_CLANG) $(WASM) $(TEST_CFLAGS) -O2 -DAC_CHECKED=1 -Wl,--no-entry \
 		$(foreach f,count name format commit told said,-Wl,--export=misuse_$(f)) \
 		-Wl,--export=ac_last_error $(LIB_SRCS) tests/misuse_wasm.c -o $@
+
+# wasm32 built with atomics (-matomics): the library's spin lock under
+# node's worker threads, every instance over one shared memory
+# (tests/wasm_threads.mjs). The library is built as build/wasm32's is,
+# with atomics; the test module links it as a threaded program would:
+# shared, imported memory (the host makes it), data set up once by the
+# first instance (wasm-ld's __wasm_init_memory, which --shared-memory
+# brings), and __stack_pointer exported (-mmutable-globals), so that each
+# thread moves its instance onto a stack of its own. The same module
+# without the lock (AC_THREAD_SAFE=0) must fail the stress: the proof that
+# it reaches the lock.
+WASM_ATOMICS_OBJS := $(LIB_SRCS:src/%.c=build/wasm32-atomics/%.o)
+build/wasm32-atomics/%.o: src/%.c $(LIB_HDRS) | deps
+	@mkdir -p $(@D)
+	$(CC_CLANG) $(WASM) -matomics $(STD) $(WARN) $(INC) $(WASM_LIB_OPT) -c $< -o $@
+
+build/wasm32-atomics/liballoc_cat.a: $(WASM_ATOMICS_OBJS)
+	rm -f $@ && $(AR_LLVM) rcs $@ $^
+
+WASM_THREADS := $(WASM) -matomics -mmutable-globals $(STD) $(WARN) $(INC) -O2 -Wl,--no-entry \
+                -Wl,--shared-memory -Wl,--import-memory -Wl,--initial-memory=524288 \
+                -Wl,--max-memory=67108864 \
+                $(foreach f,wt_run wt_stack_top wt_allocs wt_failed_op ac_heap_check \
+                  ac_stats_for_host ac_heap_damage_for_host __stack_pointer,-Wl,--export=$(f))
+build/test/wasm32-threads/threads.wasm: tests/wasm_threads.c include/alloc_cat.h \
+		build/wasm32-atomics/liballoc_cat.a
+	@mkdir -p $(@D)
+	$(CC_CLANG) $(WASM_THREADS) $< build/wasm32-atomics/liballoc_cat.a -o $@
+
+build/test/wasm32-threads/threads-unlocked.wasm: tests/wasm_threads.c $(LIB_SRCS) $(LIB_HDRS) | deps
+	@mkdir -p $(@D)
+	$(CC_CLANG) $(WASM_THREADS) -DAC_THREAD_SAFE=0 tests/wasm_threads.c $(LIB_SRCS) -o $@
+
+WASM_THREADS_BINS := build/test/wasm32-threads/threads.wasm \
+                     build/test/wasm32-threads/threads-unlocked.wasm
+test: $(WASM_THREADS_BINS)
 
 # ---- benchmarks ------------------------------------------------------------------
 # bench/bench.mk: `make bench` and the smoke test that `make test` runs.
