@@ -172,6 +172,7 @@ test: all $(TEST_BINS) examples dist deps-pkgconfig
 		"wasm32 checked+audit=$(NODE) tools/run_wasm.mjs build/test/wasm32-checked/tests.wasm" \
 		"wasm32 checked: default hook per kind=$(NODE) tests/misuse_wasm.mjs build/test/wasm32-misuse/misuse.wasm" \
 		"wasm32 with atomics: the lock under worker threads=$(NODE) --no-turbo-fast-api-calls tests/wasm_threads.mjs $(WASM_THREADS_BINS)" \
+		"wasm32 without atomics refused for shared memory=CC_CLANG=$(CC_CLANG) tools/test_shared_memory.sh build/wasm32/liballoc_cat.a build/wasm32-atomics/liballoc_cat.a" \
 		"heap size variable=build/test/heap_env/heap_env" \
 		"wasm32-wasi program=NODE=$(NODE) tests/wasi/run.sh build/wasi" \
 		"real programs with LD_PRELOAD=tests/real/run.sh build/native/liballoc_cat_preload.so" \
@@ -426,7 +427,7 @@ build/test/wasm32-threads/threads-unlocked.wasm: tests/wasm_threads.c $(LIB_SRCS
 
 WASM_THREADS_BINS := build/test/wasm32-threads/threads.wasm \
                      build/test/wasm32-threads/threads-unlocked.wasm
-test: $(WASM_THREADS_BINS)
+test: $(WASM_THREADS_BINS) build/wasm32/liballoc_cat.a build/wasm32-atomics/liballoc_cat.a
 
 # ---- benchmarks ------------------------------------------------------------------
 # bench/bench.mk: `make bench` and the smoke test that `make test` runs.

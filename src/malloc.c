@@ -452,6 +452,19 @@ bool ac_heap_init_static(void *buf, size_t bytes) {
 void ac__lock(void) { LOCK(); }
 void ac__unlock(void) { UNLOCK(); }
 
+#if defined(__wasm32__) && !defined(__wasm_atomics__) && AC_THREAD_SAFE
+/* Built without atomics, wasm32 has no lock: such a build must not serve
+ * threads that share a memory. The atomic store below (clang makes it a
+ * plain one) marks this object as not for shared memory, so that wasm-ld
+ * refuses to link it into a module built with --shared-memory
+ * ("--shared-memory is disallowed by malloc.o because it was not compiled
+ * with 'atomics' ...") instead of linking a heap with no lock. Nothing
+ * calls the function, so the linker drops it: no module grows. */
+int ac__no_shared_memory;
+void ac__mark_no_shared_memory(void);
+void ac__mark_no_shared_memory(void) { __atomic_store_n(&ac__no_shared_memory, 1, __ATOMIC_RELAXED); }
+#endif
+
 /* ---- test hook --------------------------------------------------------------------------- */
 
 void ac__heap_reset_locked(ac__backend *backend) {
