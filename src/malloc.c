@@ -14,8 +14,11 @@
  *   AC_EXPORT_STD_NAMES  1: also define malloc, free, calloc, realloc,
  *                        aligned_alloc, posix_memalign, memalign,
  *                        malloc_usable_size (and natively valloc, pvalloc,
- *                        reallocarray, cfree; on wasm32 wasi-libc's
- *                        __libc_malloc, __libc_calloc, __libc_free).
+ *                        reallocarray, cfree and glibc's __libc_malloc,
+ *                        __libc_free, __libc_calloc, __libc_realloc,
+ *                        __libc_memalign, __libc_valloc, __libc_pvalloc; on
+ *                        wasm32 wasi-libc's __libc_malloc, __libc_calloc,
+ *                        __libc_free).
  *                        Default: 1 on wasm32, 0 natively.
  *
  * errno: natively the C library's. On wasm32 the library is freestanding,
@@ -541,5 +544,25 @@ void *reallocarray(void *ptr, size_t count, size_t size) {
 /* Obsolete, no longer declared by glibc, but still a compatibility symbol
  * there that old binaries may call: without it they would reach glibc's free. */
 void cfree(void *ptr) AC_SAME_AS(ac_free);
+
+/* glibc also exports its allocator under these names, which some libraries
+ * call directly (malloc debugging and profiling libraries): a block from
+ * one name freed through another must reach the same heap. */
+void *__libc_malloc(size_t size);
+void __libc_free(void *ptr);
+void *__libc_calloc(size_t count, size_t size);
+void *__libc_realloc(void *ptr, size_t size);
+void *__libc_memalign(size_t alignment, size_t size);
+void *__libc_valloc(size_t size);
+void *__libc_pvalloc(size_t size);
+void *__libc_malloc(size_t size) AC_SAME_AS(ac_malloc);
+void __libc_free(void *ptr) AC_SAME_AS(ac_free);
+void *__libc_calloc(size_t count, size_t size) AC_SAME_AS(ac_calloc);
+void *__libc_realloc(void *ptr, size_t size) AC_SAME_AS(ac_realloc);
+/* (calls, not aliases: glibc's headers give the targets attributes that
+ * an alias would have to repeat) */
+void *__libc_memalign(size_t alignment, size_t size) { return memalign(alignment, size); }
+void *__libc_valloc(size_t size) { return valloc(size); }
+void *__libc_pvalloc(size_t size) { return pvalloc(size); }
 #endif
 #endif

@@ -125,6 +125,43 @@ int main(void) {
         p = malloc(10);
         COUNTED(cfree_fn(p), 0, 1);
     }
+    /* glibc's __libc_* names (not declared by its headers): each reaches
+     * alloc_cat, so a block from one is freed through another */
+    void *(*libc_malloc)(size_t), (*libc_free)(void *), *(*libc_calloc)(size_t, size_t);
+    void *(*libc_realloc)(void *, size_t), *(*libc_memalign)(size_t, size_t);
+    void *(*libc_valloc)(size_t), *(*libc_pvalloc)(size_t);
+    *(void **)&libc_malloc = dlsym(RTLD_DEFAULT, "__libc_malloc");
+    *(void **)&libc_free = dlsym(RTLD_DEFAULT, "__libc_free");
+    *(void **)&libc_calloc = dlsym(RTLD_DEFAULT, "__libc_calloc");
+    *(void **)&libc_realloc = dlsym(RTLD_DEFAULT, "__libc_realloc");
+    *(void **)&libc_memalign = dlsym(RTLD_DEFAULT, "__libc_memalign");
+    *(void **)&libc_valloc = dlsym(RTLD_DEFAULT, "__libc_valloc");
+    *(void **)&libc_pvalloc = dlsym(RTLD_DEFAULT, "__libc_pvalloc");
+    CHECK(libc_malloc && libc_free && libc_calloc && libc_realloc && libc_memalign &&
+          libc_valloc && libc_pvalloc);
+    if (libc_malloc && libc_free && libc_calloc && libc_realloc && libc_memalign && libc_valloc &&
+        libc_pvalloc) {
+        COUNTED(p = libc_malloc(40), 1, 0);
+        CHECK(p && ac_usable(p) >= 40);
+        COUNTED(free(p), 0, 1);
+        COUNTED(p = malloc(40), 1, 0);
+        COUNTED(libc_free(p), 0, 1);
+        COUNTED(p = libc_calloc(10, 10), 1, 0);
+        CHECK(p && ((unsigned char *)p)[99] == 0);
+        ac_stats_t before = stats();
+        q = libc_realloc(p, 100000); /* in place or moved: alloc_cat's count of bytes */
+        CHECK(q && stats().in_use_bytes - before.in_use_bytes == 100000 - 100);
+        COUNTED(free(q), 0, 1);
+        COUNTED(p = libc_memalign(256, 10), 1, 0);
+        CHECK(p && aligned(p, 256));
+        COUNTED(free(p), 0, 1);
+        COUNTED(p = libc_valloc(10), 1, 0);
+        CHECK(p && aligned(p, page));
+        COUNTED(libc_free(p), 0, 1);
+        COUNTED(p = libc_pvalloc(1), 1, 0);
+        CHECK(p && aligned(p, page) && malloc_usable_size(p) >= page);
+        COUNTED(free(p), 0, 1);
+    }
     /* libc's own allocations come here too */
     char *s = NULL;
     COUNTED(s = strdup("hello"), 1, 0);
