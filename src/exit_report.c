@@ -7,11 +7,16 @@
  * so a program that clears or sets its environment later does not change
  * the answer.
  *
- * Where: programs may close stderr on their way out (GNU coreutils do, in
- * an atexit handler), so a close-on-exec copy of fd 2 is made at start and
- * the report goes there - if the copy still names the same file (device
- * and inode) at exit. A program that closed it, and perhaps opened another
- * file under its number, gets the report on fd 2 instead of in its file.
+ * Where: to the stderr the program started with, and nowhere else (a
+ * program started with fd 2 closed gets no report: the number may name one
+ * of its own files by then). Programs may close stderr on their way out
+ * (GNU coreutils do, in an atexit handler), so a close-on-exec copy of fd 2
+ * is made at start and the report goes there - if the copy still names the
+ * same file (device and inode) at exit; else to fd 2, if that still names
+ * it. A child made by fork closes the copy at once: a daemon that detaches
+ * would otherwise keep its caller's stderr open, and a caller reading it to
+ * the end would wait for the daemon to exit. The child's report goes to
+ * its fd 2, if that is still the same file.
  * The copy sits just under the usual soft limit of 1024 descriptors, where
  * programs seldom look: bash, for one, treats a close-on-exec descriptor
  * of 10 or more as its own, so a copy at the numbers scripts use
@@ -24,6 +29,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -31,11 +37,12 @@
 
 static struct {
     int fd; /* the copy of stderr, or -1 */
-    dev_t dev;
+    dev_t dev; /* the file stderr named at start */
     ino_t ino;
-    bool read; /* ALLOC_CAT_REPORT was read */
-    bool on;   /* ... and asked for a report */
-} R = {-1, 0, 0, false, false};
+    bool had_stderr; /* fd 2 was open at start */
+    bool read;       /* ALLOC_CAT_REPORT was read */
+    bool on;         /* ... and asked for a report */
+} R = {-1, 0, 0, false, false, false};
 
 /* The highest free descriptor number below min(soft limit, 1024), tried
  * from there down by halves; -1 when none is free. */
@@ -48,29 +55,38 @@ static int high_copy_of_stderr(void) {
     return fd;
 }
 
+/* In a child made by fork (see above). */
+static void close_copy_in_child(void) {
+    if (R.fd >= 0) close(R.fd);
+    R.fd = -1;
+}
+
 bool ac__exit_report_wanted(void) {
     if (R.read) return R.on;
     R.read = true;
     const char *v = getenv("ALLOC_CAT_REPORT");
     R.on = v && v[0] == '1' && v[1] == '\0';
     if (!R.on) return false;
-    int fd = high_copy_of_stderr();
     struct stat st;
-    if (fd >= 0 && fstat(fd, &st) == 0) {
-        R.fd = fd;
-        R.dev = st.st_dev;
-        R.ino = st.st_ino;
-    } else if (fd >= 0) {
-        close(fd);
-    }
+    if (fstat(2, &st) != 0) return true; /* no stderr: the report has nowhere to go */
+    R.had_stderr = true;
+    R.dev = st.st_dev;
+    R.ino = st.st_ino;
+    R.fd = high_copy_of_stderr();
+    pthread_atfork(NULL, NULL, close_copy_in_child);
     return true;
 }
 
-void ac__exit_report_write(const char *text, size_t bytes) {
-    if (!R.on) return;
+/* Whether fd names the file stderr named at start. */
+static bool names_stderr(int fd) {
     struct stat st;
-    int fd = 2;
-    if (R.fd >= 0 && fstat(R.fd, &st) == 0 && st.st_dev == R.dev && st.st_ino == R.ino) fd = R.fd;
+    return fd >= 0 && fstat(fd, &st) == 0 && st.st_dev == R.dev && st.st_ino == R.ino;
+}
+
+void ac__exit_report_write(const char *text, size_t bytes) {
+    if (!R.on || !R.had_stderr) return;
+    int fd = names_stderr(R.fd) ? R.fd : names_stderr(2) ? 2 : -1;
+    if (fd < 0) return;
     while (bytes) {
         ssize_t k = write(fd, text, bytes);
         if (k < 0 && errno == EINTR) continue;

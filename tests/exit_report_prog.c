@@ -17,6 +17,18 @@
  *                                   report asked for at start still comes
  *   exit_report_prog setenv         sets ALLOC_CAT_REPORT=1 and exits: no
  *                                   report, as none was asked for at start
+ *   exit_report_prog detach FILE    forks a child that detaches as a
+ *                                   daemon does (setsid, fds 0-2 on
+ *                                   /dev/null), writes to FILE how many of
+ *                                   its descriptors from 3 up still name
+ *                                   the stderr it was started with, and
+ *                                   exits; waits for it and exits: FILE
+ *                                   must say 0 (a copy of the caller's
+ *                                   stderr kept open would keep a caller
+ *                                   reading it waiting for the daemon)
+ *   exit_report_prog open FILE      opens FILE, writes "data\n" to it and
+ *                                   exits; run with fd 2 closed, FILE takes
+ *                                   number 2 and must hold just that
  *   exit_report_prog overrun        (alloc_cat's library only) prints the
  *                                   address just past a block's usable
  *                                   bytes, writes "AAAA" there, over the
@@ -33,6 +45,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static int fail(const char *what) {
@@ -53,6 +67,34 @@ int main(int argc, char **argv) {
         if (write(file, "data\n", 5) != 5) return fail("write");
         return 0;
     }
+    if (!strcmp(mode, "detach") && argc == 3) {
+        struct stat err;
+        if (fstat(2, &err)) return fail("fstat");
+        pid_t child = fork();
+        if (child < 0) return fail("fork");
+        if (child == 0) {
+            int null = open("/dev/null", O_RDWR);
+            if (null < 0 || setsid() < 0) _exit(2);
+            for (int fd = 0; fd < 3; fd++)
+                if (dup2(null, fd) != fd) _exit(2);
+            if (null > 2) close(null);
+            int open_fds = 0;
+            struct stat st;
+            for (int fd = 3; fd < 4096; fd++)
+                open_fds += !fstat(fd, &st) && st.st_dev == err.st_dev && st.st_ino == err.st_ino;
+            FILE *f = fopen(argv[2], "w");
+            if (!f || fprintf(f, "%d\n", open_fds) < 0 || fclose(f)) _exit(2);
+            exit(0);
+        }
+        int status;
+        if (waitpid(child, &status, 0) != child) return fail("waitpid");
+        return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : fail("the child");
+    }
+    if (!strcmp(mode, "open") && argc == 3) {
+        int file = open(argv[2], O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        if (file < 0) return fail("open");
+        return write(file, "data\n", 5) == 5 ? 0 : fail("write");
+    }
     if (!strcmp(mode, "close-stderr")) return close(2) ? fail("close") : 0;
     if (!strcmp(mode, "clearenv")) return clearenv() ? fail("clearenv") : 0;
     if (!strcmp(mode, "setenv")) return setenv("ALLOC_CAT_REPORT", "1", 1) ? fail("setenv") : 0;
@@ -65,6 +107,7 @@ int main(int argc, char **argv) {
         for (int i = 0; i < 4; i++) end[i] = 'A';
         return 0;
     }
-    printf("usage: exit_report_prog takeover FILE | close-stderr | clearenv | setenv | overrun\n");
+    printf("usage: exit_report_prog takeover FILE | detach FILE | open FILE | close-stderr | "
+           "clearenv | setenv | overrun\n");
     return 2;
 }

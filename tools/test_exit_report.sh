@@ -8,8 +8,10 @@
 # or liballoc_cat_metrics.so. With ALLOC_CAT_REPORT=1 the report must reach
 # the original stderr when the program closes fd 2 or clears its
 # environment, must not land in a file the program opened under the
-# library's copy of stderr, and must not appear when the program only sets
-# the variable itself; the library's copy must not disturb a shell
+# library's copy of stderr (nor, when it started with stderr closed, in the
+# file that took fd 2), and must not appear when the program only sets
+# the variable itself; a child that detaches (a daemon) must keep no copy
+# of its caller's stderr; the library's copy must not disturb a shell
 # script's `exec 10>file` or `exec 200>file`. alloc_cat's own library adds
 # a second line, naming the damaged word, when the program overran a block
 # (exit_report_prog overrun), and only then. Ends with "N passed, N failed".
@@ -45,6 +47,27 @@ for lib in "$@"; do
     [ $rc -eq 0 ] && [ "$(cat "$tmp/file")" = data ] && reported "$tmp/err" && ok=1
     check "$name.not_into_a_file_taking_the_copy" $ok \
         "file [$(head -c 200 "$tmp/file")], stderr [$(head -c 200 "$tmp/err")] $(cat "$tmp/out")"
+
+    # a daemon keeps no copy of its caller's stderr; the report is the
+    # parent's alone (the child's stderr is /dev/null by then)
+    rm -f "$tmp/file"
+    run "$prog" detach "$tmp/file"
+    rc=$?
+    ok=0
+    [ $rc -eq 0 ] && [ "$(cat "$tmp/file")" = 0 ] && [ "$(grep -c 'alloc_cat.*pid' "$tmp/err")" = 1 ] &&
+        ok=1
+    check "$name.no_copy_in_a_detached_child" $ok \
+        "descriptors left open [$(cat "$tmp/file" 2>/dev/null)], stderr [$(head -c 300 "$tmp/err")] $(cat "$tmp/out")"
+
+    # started with stderr closed: no report, and none in the file that
+    # takes fd 2
+    rm -f "$tmp/file"
+    env ALLOC_CAT_REPORT=1 LD_PRELOAD="$lib" "$prog" open "$tmp/file" >"$tmp/out" 2>&-
+    rc=$?
+    ok=0
+    [ $rc -eq 0 ] && [ "$(cat "$tmp/file")" = data ] && ok=1
+    check "$name.not_into_fd_2_when_started_without_stderr" $ok \
+        "file [$(head -c 200 "$tmp/file")] $(cat "$tmp/out")"
 
     run "$prog" close-stderr
     rc=$?
