@@ -210,7 +210,8 @@ size_t ac_region_format(const ac_region *r, char *buf, size_t len);
  *  - Thread safety: native builds take one lock around every call (and are
  *    fork-safe); wasm32 builds take none unless compiled with atomics (a
  *    spin lock then); one built without them cannot be linked into a
- *    module with shared memory (wasm-ld --shared-memory refuses it).
+ *    module with shared memory (wasm-ld --shared-memory refuses it, unless
+ *    the library was built with -flto).
  *  - Memory is never returned to the backend (wasm memory cannot shrink);
  *    freed blocks merge with their neighbours and the top of the heap.
  * Pointers passed to the freeing and resizing functions must come from this

@@ -7,16 +7,19 @@
  * so a program that clears or sets its environment later does not change
  * the answer.
  *
- * Where: to the stderr the program started with, and nowhere else (a
- * program started with fd 2 closed gets no report: the number may name one
- * of its own files by then). Programs may close stderr on their way out
- * (GNU coreutils do, in an atexit handler), so a close-on-exec copy of fd 2
- * is made at start and the report goes there - if the copy still names the
- * same file (device and inode) at exit; else to fd 2, if that still names
- * it. A child made by fork closes the copy at once: a daemon that detaches
- * would otherwise keep its caller's stderr open, and a caller reading it to
- * the end would wait for the daemon to exit. The child's report goes to
- * its fd 2, if that is still the same file.
+ * Where: to the stderr the program started with, and nowhere else. A
+ * program whose fd 2 is closed when the library starts gets no report: the
+ * number may name one of its own files by then. (A constructor of the
+ * program's own libraries, which run before this library's, may already
+ * have opened a file there; it is then taken for stderr.) Programs may
+ * close stderr on their way out (GNU coreutils do, in an atexit handler),
+ * so a close-on-exec copy of fd 2 is made at start and the report goes
+ * there - if the copy still names the same file (device and inode) at
+ * exit; else to fd 2, if that still names it. A child made by fork closes
+ * the copy at once: a daemon that detaches would otherwise keep its
+ * caller's stderr open, and a caller reading it to the end would wait for
+ * the daemon to exit. The child's report goes to its fd 2, if that is
+ * still the same file.
  * The copy sits just under the usual soft limit of 1024 descriptors, where
  * programs seldom look: bash, for one, treats a close-on-exec descriptor
  * of 10 or more as its own, so a copy at the numbers scripts use
@@ -36,7 +39,7 @@
 #include <unistd.h>
 
 static struct {
-    int fd; /* the copy of stderr, or -1 */
+    int fd;    /* the copy of stderr, or -1 */
     dev_t dev; /* the file stderr named at start */
     ino_t ino;
     bool had_stderr; /* fd 2 was open at start */
@@ -55,9 +58,16 @@ static int high_copy_of_stderr(void) {
     return fd;
 }
 
-/* In a child made by fork (see above). */
+/* Whether fd names the file stderr named at start. */
+static bool names_stderr(int fd) {
+    struct stat st;
+    return fd >= 0 && fstat(fd, &st) == 0 && st.st_dev == R.dev && st.st_ino == R.ino;
+}
+
+/* In a child made by fork (see above): the copy, if its number still is
+ * the copy (a program may have put a file of its own there). */
 static void close_copy_in_child(void) {
-    if (R.fd >= 0) close(R.fd);
+    if (names_stderr(R.fd)) close(R.fd);
     R.fd = -1;
 }
 
@@ -75,12 +85,6 @@ bool ac__exit_report_wanted(void) {
     R.fd = high_copy_of_stderr();
     pthread_atfork(NULL, NULL, close_copy_in_child);
     return true;
-}
-
-/* Whether fd names the file stderr named at start. */
-static bool names_stderr(int fd) {
-    struct stat st;
-    return fd >= 0 && fstat(fd, &st) == 0 && st.st_dev == R.dev && st.st_ino == R.ino;
 }
 
 void ac__exit_report_write(const char *text, size_t bytes) {

@@ -462,10 +462,16 @@ void ac__unlock(void) { UNLOCK(); }
  * refuses to link it into a module built with --shared-memory
  * ("--shared-memory is disallowed by malloc.o because it was not compiled
  * with 'atomics' ...") instead of linking a heap with no lock. Nothing
- * calls the function, so the linker drops it: no module grows. */
+ * calls the function, so the linker drops it: no module grows. The
+ * variable must not be static: the compiler would drop a store nobody
+ * reads, and the mark with it (tools/test_shared_memory.sh would fail).
+ * With -flto the store is lowered only after wasm-ld has checked the
+ * objects, so an LTO build is not marked (documented in README). */
 int ac__no_shared_memory;
 void ac__mark_no_shared_memory(void);
-void ac__mark_no_shared_memory(void) { __atomic_store_n(&ac__no_shared_memory, 1, __ATOMIC_RELAXED); }
+void ac__mark_no_shared_memory(void) {
+    __atomic_store_n(&ac__no_shared_memory, 1, __ATOMIC_RELAXED);
+}
 #endif
 
 /* ---- test hook --------------------------------------------------------------------------- */

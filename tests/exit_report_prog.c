@@ -10,6 +10,15 @@
  *                                   "data\n" to FILE once and exits: FILE
  *                                   must hold just that, the report go to
  *                                   stderr
+ *   exit_report_prog takeover-fork FILE
+ *                                   as takeover, then forks: the child
+ *                                   writes "child\n" through every one of
+ *                                   those descriptors (a fork must not
+ *                                   close the program's own file where the
+ *                                   library's copy was), the parent waits
+ *                                   and writes "data\n": FILE must hold
+ *                                   the child's lines and "data", the
+ *                                   report go to stderr
  *   exit_report_prog close-stderr   closes fd 2 and exits, as coreutils do:
  *                                   the report still reaches the original
  *                                   stderr
@@ -42,6 +51,7 @@
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <malloc.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,11 +69,28 @@ int main(int argc, char **argv) {
     if (!p) return fail("malloc");
     free(p);
     const char *mode = argc > 1 ? argv[1] : "";
-    if (!strcmp(mode, "takeover") && argc == 3) {
-        int file = open(argv[2], O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    bool then_fork = !strcmp(mode, "takeover-fork");
+    if ((then_fork || !strcmp(mode, "takeover")) && argc == 3) {
+        int file = open(argv[2], O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0644);
         if (file < 0) return fail("open");
-        for (int fd = 3; fd < 4096; fd++)
-            if (fd != file && fcntl(fd, F_GETFD) >= 0 && dup2(file, fd) != fd) return fail("dup2");
+        int taken[4096], n = 0;
+        for (int fd = 3; fd < 4096; fd++) {
+            if (fd == file || fcntl(fd, F_GETFD) < 0) continue;
+            if (dup2(file, fd) != fd) return fail("dup2");
+            taken[n++] = fd;
+        }
+        if (then_fork) {
+            pid_t child = fork();
+            if (child < 0) return fail("fork");
+            if (child == 0) {
+                for (int i = 0; i < n; i++)
+                    if (write(taken[i], "child\n", 6) != 6) _exit(3);
+                _exit(0);
+            }
+            int status;
+            if (waitpid(child, &status, 0) != child) return fail("waitpid");
+            if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return fail("the child's writes");
+        }
         if (write(file, "data\n", 5) != 5) return fail("write");
         return 0;
     }
@@ -107,7 +134,7 @@ int main(int argc, char **argv) {
         for (int i = 0; i < 4; i++) end[i] = 'A';
         return 0;
     }
-    printf("usage: exit_report_prog takeover FILE | detach FILE | open FILE | close-stderr | "
-           "clearenv | setenv | overrun\n");
+    printf("usage: exit_report_prog takeover FILE | takeover-fork FILE | detach FILE | open FILE | "
+           "close-stderr | clearenv | setenv | overrun\n");
     return 2;
 }

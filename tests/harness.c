@@ -166,13 +166,57 @@ uint64_t t_rand_below(uint64_t *state, uint64_t n) { return n ? t_rand(state) % 
 
 #include "suites.h"
 
+/* Natively the suites named on the command line run, all without one
+ * (e.g. `tests threads`, for the ThreadSanitizer builds). */
+static int suite_count;
+static char **suite_names;
+
+static bool same_text(const char *a, const char *b) {
+    while (*a && *a == *b) a++, b++;
+    return *a == *b;
+}
+
+static bool wanted(const char *suite) {
+    if (!suite_count) return true;
+    for (int i = 0; i < suite_count; i++)
+        if (same_text(suite_names[i], suite)) return true;
+    return false;
+}
+
+/* 0, or 2 after naming a suite that is not one of AC_SUITES */
+static int check_names(void) {
+    static const char *const all[] = {
+#define AC_SUITE(name) #name,
+        AC_SUITES
+#undef AC_SUITE
+    };
+    for (int i = 0; i < suite_count; i++) {
+        size_t k = 0;
+        while (k < sizeof all / sizeof *all && !same_text(suite_names[i], all[k])) k++;
+        if (k == sizeof all / sizeof *all) {
+            t_puts("no suite named ");
+            t_puts(suite_names[i]);
+            t_puts("; the suites are:");
+            for (k = 0; k < sizeof all / sizeof *all; k++) {
+                t_puts(" ");
+                t_puts(all[k]);
+            }
+            t_puts("\n");
+            return 2;
+        }
+    }
+    return 0;
+}
+
 static int run_all(void) {
+    if (check_names()) return 2;
     t_puts("alloc_cat tests, seed ");
     t_putu(t_seed());
     t_puts(" (replay with AC_SEED=");
     t_putu(t_seed());
     t_puts(")\n");
-#define AC_SUITE(name) suite_##name();
+#define AC_SUITE(name)                                                                             \
+    if (wanted(#name)) suite_##name();
     AC_SUITES
 #undef AC_SUITE
     t_putu(passed_count);
@@ -186,5 +230,9 @@ static int run_all(void) {
 __attribute__((export_name("ac_test_main"))) int ac_test_main(void);
 int ac_test_main(void) { return run_all(); }
 #else
-int main(void) { return run_all(); }
+int main(int argc, char **argv) {
+    suite_count = argc - 1;
+    suite_names = argv + 1;
+    return run_all();
+}
 #endif

@@ -23,6 +23,9 @@ for group in "${@:-core}"; do
         need_cmd wasm-ld lld
         need_cmd llvm-ar llvm
         need_cmd node nodejs
+        # the sanitizer runtimes of the ASan, UBSan and TSan configurations
+        need_file /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.asan-x86_64.a libclang-rt-14-dev
+        need_file /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.tsan-x86_64.a libclang-rt-14-dev
         ;;
     wasi)
         need_file /usr/lib/wasm32-wasi/libc.a wasi-libc

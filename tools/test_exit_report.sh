@@ -48,6 +48,17 @@ for lib in "$@"; do
     check "$name.not_into_a_file_taking_the_copy" $ok \
         "file [$(head -c 200 "$tmp/file")], stderr [$(head -c 200 "$tmp/err")] $(cat "$tmp/out")"
 
+    # a fork closes the library's copy, not a file the program put under
+    # its number
+    rm -f "$tmp/file"
+    run "$prog" takeover-fork "$tmp/file"
+    rc=$?
+    ok=0
+    [ $rc -eq 0 ] && [ "$(tail -n 1 "$tmp/file")" = data ] && grep -q '^child$' "$tmp/file" &&
+        ! grep -qv '^child$\|^data$' "$tmp/file" && reported "$tmp/err" && ok=1
+    check "$name.fork_keeps_a_file_taking_the_copy" $ok \
+        "file [$(head -c 200 "$tmp/file")], stderr [$(head -c 200 "$tmp/err")] $(cat "$tmp/out")"
+
     # a daemon keeps no copy of its caller's stderr; the report is the
     # parent's alone (the child's stderr is /dev/null by then)
     rm -f "$tmp/file"
