@@ -64,6 +64,12 @@ static int fail(const char *what) {
     return 2;
 }
 
+/* Waits for the child: whether it exited with status 0. */
+static bool child_ok(pid_t child) {
+    int status;
+    return waitpid(child, &status, 0) == child && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
 int main(int argc, char **argv) {
     char *p = malloc(100);
     if (!p) return fail("malloc");
@@ -87,9 +93,7 @@ int main(int argc, char **argv) {
                     if (write(taken[i], "child\n", 6) != 6) _exit(3);
                 _exit(0);
             }
-            int status;
-            if (waitpid(child, &status, 0) != child) return fail("waitpid");
-            if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return fail("the child's writes");
+            if (!child_ok(child)) return fail("the child's writes");
         }
         if (write(file, "data\n", 5) != 5) return fail("write");
         return 0;
@@ -113,9 +117,7 @@ int main(int argc, char **argv) {
             if (!f || fprintf(f, "%d\n", open_fds) < 0 || fclose(f)) _exit(2);
             exit(0);
         }
-        int status;
-        if (waitpid(child, &status, 0) != child) return fail("waitpid");
-        return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : fail("the child");
+        return child_ok(child) ? 0 : fail("the child");
     }
     if (!strcmp(mode, "open") && argc == 3) {
         int file = open(argv[2], O_WRONLY | O_CREAT | O_TRUNC, 0644);

@@ -171,15 +171,10 @@ uint64_t t_rand_below(uint64_t *state, uint64_t n) { return n ? t_rand(state) % 
 static int suite_count;
 static char **suite_names;
 
-static bool same_text(const char *a, const char *b) {
-    while (*a && *a == *b) a++, b++;
-    return *a == *b;
-}
-
 static bool wanted(const char *suite) {
     if (!suite_count) return true;
     for (int i = 0; i < suite_count; i++)
-        if (same_text(suite_names[i], suite)) return true;
+        if (t_streq(suite_names[i], suite)) return true;
     return false;
 }
 
@@ -192,7 +187,7 @@ static int check_names(void) {
     };
     for (int i = 0; i < suite_count; i++) {
         size_t k = 0;
-        while (k < sizeof all / sizeof *all && !same_text(suite_names[i], all[k])) k++;
+        while (k < sizeof all / sizeof *all && !t_streq(suite_names[i], all[k])) k++;
         if (k == sizeof all / sizeof *all) {
             t_puts("no suite named ");
             t_puts(suite_names[i]);

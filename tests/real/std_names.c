@@ -68,6 +68,21 @@ static void *churn(void *arg) {
     return NULL;
 }
 
+/* valloc and pvalloc, under either of their names: page-aligned blocks
+ * (pvalloc's a whole number of pages), counted by alloc_cat, freed
+ * through free_fn. */
+static void page_allocs(void *(*valloc_fn)(size_t), void *(*pvalloc_fn)(size_t),
+                        void (*free_fn)(void *)) {
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    void *p = NULL;
+    COUNTED(p = valloc_fn(10), 1, 0);
+    CHECK(p && aligned(p, page));
+    COUNTED(free_fn(p), 0, 1);
+    COUNTED(p = pvalloc_fn(1), 1, 0);
+    CHECK(p && aligned(p, page) && malloc_usable_size(p) >= page);
+    COUNTED(free_fn(p), 0, 1);
+}
+
 int main(void) {
     *(void **)&stats_get = dlsym(RTLD_DEFAULT, "ac_stats_get");
     *(void **)&ac_usable = dlsym(RTLD_DEFAULT, "ac_malloc_usable_size");
@@ -75,7 +90,6 @@ int main(void) {
         printf("alloc_cat is not loaded (no ac_stats_get)\n");
         return 2;
     }
-    size_t page = (size_t)sysconf(_SC_PAGESIZE);
     void *p = NULL, *q = NULL;
     volatile size_t huge = SIZE_MAX / 2; /* opaque: no compile-time size warnings */
 
@@ -105,12 +119,7 @@ int main(void) {
         CHECK(p && aligned(p, memalign_cases[i][1]));
         COUNTED(free(p), 0, 1);
     }
-    COUNTED(p = valloc(10), 1, 0);
-    CHECK(p && aligned(p, page));
-    COUNTED(free(p), 0, 1);
-    COUNTED(p = pvalloc(1), 1, 0);
-    CHECK(p && aligned(p, page) && malloc_usable_size(p) >= page);
-    COUNTED(free(p), 0, 1);
+    page_allocs(valloc, pvalloc, free);
     COUNTED(p = reallocarray(NULL, 100, 8), 1, 0);
     CHECK(p != NULL);
     errno = 0;
@@ -137,10 +146,10 @@ int main(void) {
     *(void **)&libc_memalign = dlsym(RTLD_DEFAULT, "__libc_memalign");
     *(void **)&libc_valloc = dlsym(RTLD_DEFAULT, "__libc_valloc");
     *(void **)&libc_pvalloc = dlsym(RTLD_DEFAULT, "__libc_pvalloc");
-    CHECK(libc_malloc && libc_free && libc_calloc && libc_realloc && libc_memalign &&
-          libc_valloc && libc_pvalloc);
-    if (libc_malloc && libc_free && libc_calloc && libc_realloc && libc_memalign && libc_valloc &&
-        libc_pvalloc) {
+    bool found = libc_malloc && libc_free && libc_calloc && libc_realloc && libc_memalign &&
+                 libc_valloc && libc_pvalloc;
+    CHECK(found);
+    if (found) {
         COUNTED(p = libc_malloc(40), 1, 0);
         CHECK(p && ac_usable(p) >= 40);
         COUNTED(free(p), 0, 1);
@@ -155,12 +164,7 @@ int main(void) {
         COUNTED(p = libc_memalign(256, 10), 1, 0);
         CHECK(p && aligned(p, 256));
         COUNTED(free(p), 0, 1);
-        COUNTED(p = libc_valloc(10), 1, 0);
-        CHECK(p && aligned(p, page));
-        COUNTED(libc_free(p), 0, 1);
-        COUNTED(p = libc_pvalloc(1), 1, 0);
-        CHECK(p && aligned(p, page) && malloc_usable_size(p) >= page);
-        COUNTED(free(p), 0, 1);
+        page_allocs(libc_valloc, libc_pvalloc, libc_free);
     }
     /* libc's own allocations come here too */
     char *s = NULL;
