@@ -33,7 +33,7 @@ WASM_OBJS   := $(LIB_SRCS:src/%.c=build/wasm32/%.o)
 
 .PHONY: all deps deps-real test clean
 all: build/native/liballoc_cat.a build/wasm32/liballoc_cat.a build/native/liballoc_cat_preload.so \
-     build/native/liballoc_cat_metrics.so
+     build/native/liballoc_cat_preload_checked.so build/native/liballoc_cat_metrics.so
 
 deps:
 	@tools/deps.sh core
@@ -63,12 +63,16 @@ build/wasm32/liballoc_cat.a: $(WASM_OBJS)
 
 # The preload library: the library sources with the standard names exported
 # (see "Replacing the libc allocator" in README.md), plus the exit report.
-# The version script exports only the standard names and the ac_ API.
+# The version script exports only the standard names and the ac_ API. Its
+# checked twin (AC_CHECKED) names a program's misuse ("Finding misuse in an
+# unchanged program" in README.md).
 PRELOAD_SRCS  := $(LIB_SRCS) src/preload_report.c src/exit_report.c
 PRELOAD_HEAP  := 0xffff0000
-build/native/liballoc_cat_preload.so: $(PRELOAD_SRCS) $(LIB_HDRS) src/preload.map | deps
+build/native/liballoc_cat_preload.so build/native/liballoc_cat_preload_checked.so: \
+		$(PRELOAD_SRCS) $(LIB_HDRS) src/preload.map | deps
 	@mkdir -p $(@D)
 	$(CC_GCC) $(STD) $(WARN) $(INC) -O2 -fPIC -shared -fno-semantic-interposition \
+		$(if $(findstring _checked,$@),-DAC_CHECKED=1) \
 		-DAC_EXPORT_STD_NAMES=1 -DALLOC_CAT_MMAP_HEAP_SIZE=$(PRELOAD_HEAP) \
 		-Wl,--version-script=src/preload.map -Wl,-z,now $(PRELOAD_SRCS) -lpthread -o $@
 
@@ -112,6 +116,14 @@ build/test/real/std_names: tests/real/std_names.c include/alloc_cat.h | deps
 	@mkdir -p $(@D)
 	$(CC_GCC) $(STD) $(WARN) $(INC) -O2 -fno-builtin $< -lpthread -ldl -o $@
 
+# tests/misuse_default.c committing misuse through the C library's names
+# (tests/real/misuse_std_names.h): it links no alloc_cat, and make test runs
+# it under LD_PRELOAD with the checked preload library
+build/test/real/misuse_std_names: tests/misuse_default.c tests/real/misuse_std_names.h include/alloc_cat.h \
+		| deps
+	@mkdir -p $(@D)
+	$(CC_GCC) $(STD) $(WARN) $(INC) -Itests -O2 -DMISUSE_STD_NAMES $< -o $@
+
 # Fork in a threaded program whose own library's fork handlers allocate
 # (tests/real/run.sh runs it with and without the preload library)
 build/test/real/libfork_handlers.so: tests/real/fork_handlers.c | deps
@@ -144,6 +156,7 @@ TEST_BINS := build/test/gcc-O2/tests build/test/gcc-O0/tests build/test/clang-O2
              build/test/checked/tests build/test/audit/tests build/test/wasm32-checked/tests.wasm \
              build/test/clang-tsan/tests build/test/checked-tsan/tests \
              build/test/heap_env/heap_env build/test/real/std_names build/test/real/fork_stress \
+             build/native/liballoc_cat_preload_checked.so build/test/real/misuse_std_names \
              build/wasi/words-alloc_cat.wasm build/wasi/words-dlmalloc.wasm \
              build/native/liballoc_cat_metrics.so build/test/metrics/metrics_prog \
              build/test/exit_report/exit_report_prog \
@@ -176,6 +189,8 @@ test: all $(TEST_BINS) examples dist deps-pkgconfig
 		"heap size variable=build/test/heap_env/heap_env" \
 		"wasm32-wasi program=NODE=$(NODE) tests/wasi/run.sh build/wasi" \
 		"real programs with LD_PRELOAD=tests/real/run.sh build/native/liballoc_cat_preload.so" \
+		"real programs with the checked LD_PRELOAD library=tests/real/run.sh build/native/liballoc_cat_preload_checked.so" \
+		"misuse named by the checked LD_PRELOAD library=env LD_PRELOAD=build/native/liballoc_cat_preload_checked.so build/test/real/misuse_std_names" \
 		"bench smoke=$(BENCH_SMOKE_CMD)" \
 		"bench onebuild experiment's options=$(ONEBUILD_TEST_CMD)" \
 		"JS stats reader under node=$(NODE) tests/test_js.mjs build/examples/js_stats.wasm build/test/js/js_stats-audit.wasm build/test/js/js_stats-checked.wasm" \
@@ -333,11 +348,13 @@ build/native/liballoc_cat.so.$(VERSION): $(NATIVE_OBJS)
 
 .PHONY: install uninstall deps-pkgconfig
 install: build/native/liballoc_cat.a build/native/liballoc_cat.so.$(VERSION) \
-		build/native/liballoc_cat_preload.so build/wasm32/liballoc_cat.a tools/alloc_cat.pc.in
+		build/native/liballoc_cat_preload.so build/native/liballoc_cat_preload_checked.so \
+		build/wasm32/liballoc_cat.a tools/alloc_cat.pc.in
 	install -d $(DESTDIR)$(PREFIX)/include $(LIBDIR)/pkgconfig $(LIBDIR)/wasm32
 	install -m 644 include/alloc_cat.h $(DESTDIR)$(PREFIX)/include/
 	install -m 644 build/native/liballoc_cat.a $(LIBDIR)/
-	install -m 755 build/native/liballoc_cat.so.$(VERSION) build/native/liballoc_cat_preload.so $(LIBDIR)/
+	install -m 755 build/native/liballoc_cat.so.$(VERSION) build/native/liballoc_cat_preload.so \
+		build/native/liballoc_cat_preload_checked.so $(LIBDIR)/
 	ln -sf liballoc_cat.so.$(VERSION) $(LIBDIR)/$(SO_NAME)
 	ln -sf $(SO_NAME) $(LIBDIR)/liballoc_cat.so
 	install -m 644 build/wasm32/liballoc_cat.a $(LIBDIR)/wasm32/
@@ -347,7 +364,8 @@ install: build/native/liballoc_cat.a build/native/liballoc_cat.so.$(VERSION) \
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/include/alloc_cat.h $(LIBDIR)/liballoc_cat.a \
 		$(LIBDIR)/liballoc_cat.so $(LIBDIR)/$(SO_NAME) $(LIBDIR)/liballoc_cat.so.$(VERSION) \
-		$(LIBDIR)/liballoc_cat_preload.so $(LIBDIR)/wasm32/liballoc_cat.a \
+		$(LIBDIR)/liballoc_cat_preload.so $(LIBDIR)/liballoc_cat_preload_checked.so \
+		$(LIBDIR)/wasm32/liballoc_cat.a \
 		$(LIBDIR)/pkgconfig/alloc_cat.pc
 	@# and the directories install made, where nothing else is left in them
 	@rmdir $(LIBDIR)/wasm32 $(LIBDIR)/pkgconfig 2>/dev/null || true

@@ -9,6 +9,11 @@
  *   misuse_default          runs every kind, ends with "N passed, N failed"
  *   misuse_default KIND FD  commits one, telling the address on FD first
  *                           (what the children run)
+ *
+ * Built with -DMISUSE_STD_NAMES and without alloc_cat, it commits the kinds
+ * of tests/real/misuse_std_names.h instead, through the C library's names,
+ * and is run under LD_PRELOAD with the checked preload library (the
+ * children inherit it).
  */
 #define _POSIX_C_SOURCE 200809L
 #include <signal.h>
@@ -33,6 +38,9 @@ static void tell(const void *p) {
     close(addr_fd);
 }
 
+#ifdef MISUSE_STD_NAMES
+#include "real/misuse_std_names.h"
+#else
 static void say(ac_error_kind kind, const char *message) {
     char line[300];
     snprintf(line, sizeof line, "hook (kind %d): %s\n", (int)kind, message);
@@ -41,6 +49,7 @@ static void say(ac_error_kind kind, const char *message) {
 }
 
 #include "misuse_kinds.h"
+#endif
 
 /* Runs `self KIND FD` with stderr and FD captured; compares. */
 static bool run_kind(const char *self, const kind *k) {
