@@ -49,7 +49,11 @@ extern "C" {
  * region spans at most AC_REGION_MAX_SPAN_BYTES.
  *
  * Regions can be chained: alloc and free fall through to the next region of
- * the chain. The region allocator is not thread-safe; callers serialize.
+ * the chain. The spans of a chain must not overlap (nor one lie inside a
+ * block of another): a free goes to the first region whose span holds the
+ * pointer. The region allocator is not thread-safe; callers serialize.
+ * Checked builds (AC_CHECKED) check the heap only: a region's misuse is
+ * not reported (its free returns false where the contract below says).
  * It never calls into libc and needs no backend: memory is the caller's.
  */
 
@@ -99,11 +103,13 @@ ac_region *ac_region_init(void *begin, void *end);
  * zero bits, from this region or, failing that, the next regions of the
  * chain. First fit along the free list among fragments whose start is
  * aligned (the tail of a larger fragment stays free); otherwise from the bump
- * pointer, whose skipped alignment words become a free fragment.
+ * pointer, whose skipped alignment words become free fragments (one per
+ * AC_REGION_MAX_BLOCK_WORDS words, each inserted as a free inserts).
  * Returns NULL when r is NULL, words is 0 or above AC_REGION_MAX_BLOCK_WORDS,
  * align_bits is at least the pointer width, or no region has room; the
  * regions are then unchanged. Blocks are always word-aligned.
- * O(fragments) per region visited.
+ * O(fragments) per region visited, times the padding fragments made (at
+ * most 64 in a 2 MiB span).
  */
 void *ac_region_alloc(ac_region *r, size_t words, unsigned align_bits);
 
@@ -114,11 +120,16 @@ void *ac_region_alloc(ac_region *r, size_t words, unsigned align_bits);
  * fragment larger than AC_REGION_MAX_BLOCK_WORDS); a free run that ends at
  * the bump pointer is handed back to the bump tail.
  * Returns true when the block was freed. Returns false and changes nothing
- * when r or ptr is NULL or words is 0, when no region of the chain holds
- * ptr, when ptr is not word-aligned, when the block would reach past the bump
- * pointer, or when it overlaps a free fragment (a double or overlapping
- * free). A wrong `words` that passes these checks corrupts the region's
- * accounting: pass the size you allocated. O(fragments).
+ * when r or ptr is NULL, words is 0 or above AC_REGION_MAX_BLOCK_WORDS,
+ * when no region of the chain holds ptr, when ptr is not word-aligned, when
+ * the block would reach past the bump pointer, or when it overlaps a free
+ * fragment (a double or overlapping free). A pointer or size that passes
+ * these checks but is not the block's is taken as given: a larger `words`
+ * frees the live blocks after it too, which are then handed out again
+ * while still in use; a smaller one, or a pointer inside the block, frees
+ * part of it and leaks the rest. Pass the pointer and size you allocated.
+ * O(fragments); a free whose run reaches the bump pointer walks the list
+ * once more for each fragment it hands back (at most 128 in a 2 MiB span).
  */
 bool ac_region_free(ac_region *r, void *ptr, size_t words);
 
@@ -136,7 +147,8 @@ ac_region *ac_region_next(const ac_region *r);
 
 /**
  * Links `next` after `r` (NULL unlinks), replacing r's previous successor.
- * The chains must not form a cycle. No-op when r is NULL. O(1).
+ * The chains must not form a cycle, and their spans must not overlap (see
+ * above). No-op when r is NULL. O(1).
  */
 void ac_region_set_next(ac_region *r, ac_region *next);
 
@@ -169,7 +181,9 @@ ac_region_stats_t ac_region_stats(const ac_region *r);
  * non-empty and non-overlapping; two touching fragments are left unmerged
  * only when their merged size would not fit the size field; no fragment
  * touches the bump pointer; and the stats add up. Never writes, never
- * crashes on a corrupted list. NULL is a valid (empty) chain.
+ * crashes on a corrupted list; it trusts each header's end and bump within
+ * the limits (a header overwritten with others may make it read outside
+ * the span). NULL is a valid (empty) chain.
  * O(regions + fragments).
  */
 bool ac_region_check(const ac_region *r);
@@ -621,7 +635,7 @@ const char *ac_heap_damage_for_host(void);
  * A checked build keeps a magic word after each block header and a 4-byte
  * canary after each block's requested bytes (blocks then come in 32-byte
  * grains), and checks every pointer passed to a freeing or resizing
- * function. It reports:
+ * function of the heap (the region allocator's are not checked). It reports:
  *  - a double free (the block was freed and its memory not reused since),
  *  - a pointer alloc_cat never handed out (or freed and since reused),
  *  - a size passed back to ac_dealloc, ac_resize, ac_free_sized or
