@@ -41,6 +41,7 @@ deps:
 deps-real:
 	@tools/deps.sh core wasi real
 
+.PHONY: deps-m32
 # ---- libraries -------------------------------------------------------------
 
 build/native/%.o: src/%.c $(LIB_HDRS) | deps
@@ -100,6 +101,26 @@ build/test/clang-asan/tests: $(TEST_INPUTS) | deps
 	@mkdir -p $(@D)
 	$(CC_CLANG) $(TEST_CFLAGS) -O1 $(SAN_FLAGS) $(LIB_SRCS) $(NATIVE_TEST_SRCS) -lpthread -o $@
 
+# 32-bit native (i386, gcc-multilib): pointers and size_t of 32 bits, as on
+# wasm32 and small embedded targets, through the native code. The default
+# heap reserves 256 MiB here, so that the bigmem suite still finds more than
+# 2 GiB of address space in one piece; heap_env checks the default 1 GiB.
+M32_FLAGS := -m32 -DALLOC_CAT_MMAP_HEAP_SIZE=0x10000000
+build/test/gcc-m32/tests: $(TEST_INPUTS) | deps deps-m32
+	@mkdir -p $(@D)
+	$(CC_GCC) $(TEST_CFLAGS) $(M32_FLAGS) -O2 $(LIB_SRCS) $(NATIVE_TEST_SRCS) -lpthread -o $@
+
+build/test/clang-m32-asan/tests: $(TEST_INPUTS) | deps deps-m32
+	@mkdir -p $(@D)
+	$(CC_CLANG) $(TEST_CFLAGS) $(M32_FLAGS) -O1 $(SAN_FLAGS) $(LIB_SRCS) $(NATIVE_TEST_SRCS) -lpthread -o $@
+
+build/test/heap_env-m32/heap_env: $(TEST_INPUTS) tests/real/heap_env.c | deps deps-m32
+	@mkdir -p $(@D)
+	$(CC_GCC) $(TEST_CFLAGS) -m32 -O2 $(LIB_SRCS) tests/real/heap_env.c -lpthread -o $@
+
+deps-m32:
+	@tools/deps.sh m32
+
 build/test/wasm32/tests.wasm: $(TEST_INPUTS) | deps
 	@mkdir -p $(@D)
 	$(CC_CLANG) $(WASM) $(TEST_CFLAGS) -O2 -Wl,--no-entry -Wl,--export=ac_test_main \
@@ -155,6 +176,7 @@ TEST_BINS := build/test/gcc-O2/tests build/test/gcc-O0/tests build/test/clang-O2
              build/test/clang-asan/tests build/test/wasm32/tests.wasm \
              build/test/checked/tests build/test/audit/tests build/test/wasm32-checked/tests.wasm \
              build/test/clang-tsan/tests build/test/checked-tsan/tests \
+             build/test/gcc-m32/tests build/test/clang-m32-asan/tests build/test/heap_env-m32/heap_env \
              build/test/heap_env/heap_env build/test/real/std_names build/test/real/fork_stress \
              build/native/liballoc_cat_preload_checked.so build/test/real/misuse_std_names \
              build/wasi/words-alloc_cat.wasm build/wasi/words-dlmalloc.wasm \
@@ -187,6 +209,9 @@ test: all $(TEST_BINS) examples dist deps-pkgconfig
 		"wasm32 with atomics: the lock under worker threads=$(NODE) --no-turbo-fast-api-calls tests/wasm_threads.mjs $(WASM_THREADS_BINS)" \
 		"wasm32 without atomics refused for shared memory=CC_CLANG=$(CC_CLANG) tools/test_shared_memory.sh build/wasm32/liballoc_cat.a build/wasm32-atomics/liballoc_cat.a" \
 		"heap size variable=build/test/heap_env/heap_env" \
+		"32-bit native (gcc -m32 -O2)=build/test/gcc-m32/tests" \
+		"32-bit native (clang -m32 ASan+UBSan)=build/test/clang-m32-asan/tests" \
+		"32-bit native heap size variable (gcc -m32)=build/test/heap_env-m32/heap_env" \
 		"wasm32-wasi program=NODE=$(NODE) tests/wasi/run.sh build/wasi" \
 		"real programs with LD_PRELOAD=tests/real/run.sh build/native/liballoc_cat_preload.so" \
 		"real programs with the checked LD_PRELOAD library=tests/real/run.sh build/native/liballoc_cat_preload_checked.so" \

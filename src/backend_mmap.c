@@ -45,7 +45,9 @@ static size_t parse_size(const char *s) {
     size_t v = 0;
     if (*s < '0' || *s > '9') return 0;
     for (; *s >= '0' && *s <= '9'; s++) {
-        v = v * 10 + (size_t)(*s - '0'); /* v was at most the maximum: no overflow */
+        /* v * 10 + 9 fits where size_t has 32 bits, as the maximum does */
+        if (v > MMAP_HEAP_MAX / 10) return 0;
+        v = v * 10 + (size_t)(*s - '0');
         if (v > MMAP_HEAP_MAX) return 0;
     }
     unsigned shift = 0;
@@ -89,8 +91,10 @@ size_t ac__mmap_heap_bytes(void) {
     return bytes;
 }
 
-/* Address space for `bytes` and a page more, unusable until mprotect. */
+/* Address space for `bytes` and a page more, unusable until mprotect
+ * (MAP_FAILED when that sum does not fit a size_t: 32-bit targets). */
 static char *reserve_bytes(size_t bytes) {
+    if (bytes > SIZE_MAX - AC_PAGE_BYTES) return MAP_FAILED;
     return mmap(NULL, bytes + AC_PAGE_BYTES, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
                 -1, 0);
 }
@@ -130,7 +134,7 @@ static char *mmap_grow(ac__backend *self, size_t pages) {
     (void)self;
     reserve();
     char *old = ac__default_heap.end;
-    if (pages > (size_t)(limit - old) / AC_PAGE_BYTES) return NULL;
+    if (pages > (size_t)((uintptr_t)limit - (uintptr_t)old) / AC_PAGE_BYTES) return NULL;
     size_t bytes = pages * AC_PAGE_BYTES;
     if (mprotect(old, bytes, PROT_READ | PROT_WRITE) != 0) return NULL;
     ac__default_heap.end = old + bytes;

@@ -258,7 +258,7 @@ static char *at(link_t l) { return (char *)(uintptr_t)l; }
 static link_t link_of(char *b) { return (link_t)(uintptr_t)b; }
 #else
 static char *at(link_t l) { return H.base + l; }
-static link_t link_of(char *b) { return (link_t)(b - H.base); }
+static link_t link_of(char *b) { return (link_t)bytes_between(H.base, b); }
 #endif
 
 /* The block size for a request (and for an in-use header's request, in
@@ -625,7 +625,10 @@ static char *best_fit(unsigned bin, size_t size) {
  * into the top (size is then H.top - t, wrapped around below zero). Does
  * not count: callers keep the stats. */
 SPEED_INLINE static void free_tail(char *t, size_t size, bool spare) {
-    char *n = t + (ptrdiff_t)size; /* signed: size may have wrapped (above) */
+    /* modulo the address width: size may have wrapped (above), and a free
+     * block may pass 2 GiB, where a signed pointer offset would overflow on
+     * 32-bit targets */
+    char *n = (char *)((uintptr_t)t + size);
     if (n == H.top) {
         H.top = t;
         if (t < n) mem_noaccess(t, size); /* moved down: the freed bytes */

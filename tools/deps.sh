@@ -1,7 +1,7 @@
 #!/bin/sh
 # deps.sh - makes sure the Debian packages alloc_cat's build needs are here.
 #
-#   tools/deps.sh [core] [wasi] [binaryen] [wabt] [emscripten] [real] [real-extra] [pkgconfig] [...]
+#   tools/deps.sh [core] [wasi] [binaryen] [wabt] [emscripten] [real] [real-extra] [pkgconfig] [m32] [...]
 #
 # Each argument names a group of commands or files (see below). Whatever is
 # missing is installed with apt-get when running as root; otherwise the
@@ -40,6 +40,11 @@ for group in "${@:-core}"; do
         need_file /usr/include/valgrind/memcheck.h valgrind
         ;;
     pkgconfig) need_cmd pkg-config pkg-config ;;
+    m32) # the 32-bit native configurations (gcc -m32, clang -m32 with ASan)
+        need_file /usr/lib32/crt1.o gcc-multilib
+        need_file /usr/lib/gcc/x86_64-linux-gnu/12/32/libgcc.a gcc-multilib
+        need_file /usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.asan-i386.a libclang-rt-14-dev
+        ;;
     real)
         # tests/real/run.sh: unmodified programs under LD_PRELOAD (sort is coreutils)
         need_cmd python3 python3

@@ -102,13 +102,23 @@ static unsigned u16(input *in) {
     return hi << 8 | u8(in);
 }
 
+/* Powers of two beyond the heap's 32-bit words, where size_t holds them
+ * (2^31 where it has 32 bits). */
+#if SIZE_MAX > 0xffffffffu
+#define POW2_32 ((size_t)1 << 32)
+#define POW2_40 ((size_t)1 << 40)
+#else
+#define POW2_32 ((size_t)1 << 31)
+#define POW2_40 ((size_t)1 << 31)
+#endif
+
 /* Request sizes: mostly small, some medium, a few large, and edge values. */
 static size_t take_size(input *in) {
     static const size_t edges[] = {
         0, 1, 11, 12, 13, 16, 27, 28, 29, 495, 496, 497, 508, 4092, 32764, 32768, 65532,
         65536, 65540, 131072, 262144, 600000, 1u << 20, AC_MAX_REQUEST_BYTES,
         AC_MAX_REQUEST_BYTES + 1, AC_MAX_REQUEST_BYTES - 15, SIZE_MAX, SIZE_MAX - 15,
-        SIZE_MAX / 2, (size_t)1 << 32};
+        SIZE_MAX / 2, POW2_32};
     unsigned s = u8(in);
     switch (s >> 6) {
     case 0: return s & 63u;                          /* 0..63 */
@@ -121,7 +131,7 @@ static size_t take_size(input *in) {
 /* Alignments: mostly powers of two up to 1 MiB, sometimes invalid ones. */
 static size_t take_align(input *in) {
     static const size_t odd[] = {0, 3, 6, 24, 48, 100, SIZE_MAX, SIZE_MAX / 2 + 1,
-                                 (size_t)1 << 40, 4096 + 16};
+                                 POW2_40, 4096 + 16};
     unsigned b = u8(in);
     if (b < 0xf0) return (size_t)1 << (b % 21u);
     return odd[(b - 0xf0u) % (sizeof odd / sizeof odd[0])];
@@ -790,7 +800,7 @@ static void op_release(input *in) {
 /* Requests that must fail at once without growing the heap. */
 static void op_absurd(input *in) {
     static const size_t sizes[] = {AC_MAX_REQUEST_BYTES + 1, SIZE_MAX, SIZE_MAX - 15,
-                                   SIZE_MAX / 2, (size_t)1 << 40};
+                                   SIZE_MAX / 2, POW2_40};
     size_t size = sizes[u8(in) % (sizeof sizes / sizeof sizes[0])];
     ac_stats_t before, after;
     ac_stats_get(&before);

@@ -3,10 +3,13 @@
  * directories) named on the command line, without libFuzzer: so that any
  * compiler can build it, and valgrind can run it. Prints one line per file
  * and ends with "N passed, N failed" (a failed input aborts the program,
- * which tools/run_tests.sh counts as a failure).
+ * which tools/run_tests.sh counts as a failure). A directory it cannot read
+ * to the end, or no input at all, is a failure too.
  */
 #define _DEFAULT_SOURCE
+#define _FILE_OFFSET_BITS 64 /* readdir on 32-bit targets: 64-bit inode numbers */
 #include <dirent.h>
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,7 +61,8 @@ static void run_path(const char *path, int verbose) {
     }
     char **names = NULL;
     size_t count = 0;
-    for (struct dirent *e; (e = readdir(d)) != NULL;) {
+    errno = 0;
+    for (struct dirent *e; (e = readdir(d)) != NULL; errno = 0) {
         if (e->d_name[0] == '.') continue;
         names = realloc(names, (count + 1) * sizeof *names);
         size_t len = strlen(path) + strlen(e->d_name) + 2;
@@ -66,6 +70,10 @@ static void run_path(const char *path, int verbose) {
         if (!names || !names[count]) exit(2);
         snprintf(names[count], len, "%s/%s", path, e->d_name);
         count++;
+    }
+    if (errno) {
+        perror(path);
+        exit(2);
     }
     closedir(d);
     qsort(names, count, sizeof *names, cmp_names);
@@ -80,6 +88,6 @@ int main(int argc, char **argv) {
     int verbose = getenv("AC_REPLAY_VERBOSE") != NULL;
     for (int i = 1; i < argc; i++) run_path(argv[i], verbose);
     printf("replayed %u inputs\n", runs);
-    printf("%u passed, 0 failed\n", runs);
-    return 0;
+    printf("%u passed, %d failed\n", runs, runs == 0);
+    return runs == 0;
 }
