@@ -519,6 +519,19 @@ void *__libc_calloc(size_t count, size_t size) AC_SAME_AS(ac_calloc);
 void __libc_free(void *ptr) AC_SAME_AS(ac_free);
 #endif
 
+#ifdef __EMSCRIPTEN__
+/* emscripten's runtime allocates through these names (thread stacks and
+ * thread-local storage with -pthread, some JavaScript library functions,
+ * the sanitizers), which its own allocators define: with -sMALLOC=none the
+ * link fails without them. */
+void *emscripten_builtin_malloc(size_t size);
+void emscripten_builtin_free(void *ptr);
+void *emscripten_builtin_memalign(size_t alignment, size_t size);
+void *emscripten_builtin_malloc(size_t size) AC_SAME_AS(ac_malloc);
+void emscripten_builtin_free(void *ptr) AC_SAME_AS(ac_free);
+void *emscripten_builtin_memalign(size_t alignment, size_t size) AC_SAME_AS(ac_aligned_alloc);
+#endif
+
 #ifndef __wasm32__
 #include <unistd.h>
 void *valloc(size_t size);

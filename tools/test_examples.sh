@@ -112,6 +112,13 @@ if command -v emcc >/dev/null 2>&1; then
         -Wpedantic -Wconversion -Wshadow -Wmissing-prototypes -Werror -O2 -sMALLOC=none \
         -sALLOW_MEMORY_GROWTH=1 -Idist examples/emscripten/em_malloc.c dist/alloc_cat.c -o $em_out
     run "emscripten -sMALLOC=none (run)" timeout 60 $NODE --no-experimental-fetch $em_out
+    # with threads: the spin lock, and the runtime's emscripten_builtin_* calls
+    em_thr=$EX/emscripten/em_threads.js
+    run "emscripten -pthread -sMALLOC=none (build)" env NODE_PATH=/usr/share/nodejs emcc -std=c11 -Wall \
+        -Wextra -Wpedantic -Wconversion -Wshadow -Wmissing-prototypes -Werror -O2 -pthread \
+        -sPTHREAD_POOL_SIZE=3 -sEXIT_RUNTIME=1 -sMALLOC=none -sINITIAL_MEMORY=64MB -Idist \
+        examples/emscripten/em_threads.c dist/alloc_cat.c -o $em_thr
+    run "emscripten -pthread -sMALLOC=none (run)" timeout 120 $NODE --no-experimental-fetch $em_thr
 else
     echo "--- emscripten example skipped: emcc not found (apt-get install emscripten)"
 fi
