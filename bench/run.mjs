@@ -497,9 +497,8 @@ per-round ratios${rounds >= 4 ? ' [interquartile range]' : ''}; 1.00× means fla
 memory hierarchy (100K blocks are ~15 MB): glibc's native figure shows it,
 and the instructions per call, counted, stay flat (bench/LIMITS.md). The
 harness's own time is included (the no-allocator module is not timed on
-these workloads): it was about 24-27 ns per pair at all three sizes on
-2026-11-27, so the ratios understate the growth of the allocators' own
-time (net of it, 100K ÷ 1K read about 7× for alloc_cat and dlmalloc alike).
+these workloads), so the ratios understate the growth of the allocators'
+own time.
 
 ${growthTable}
 `;

@@ -289,7 +289,7 @@ static void free_checked(void *ptr, size_t size, size_t align, unsigned checks,
     int bad = misuse(ptr, size, align, checks, where, &r);
     if (!bad) heap_free(ptr);
     UNLOCK();
-    if (bad) report(bad, ptr, &r);
+    if (AC_CHECKED && bad) report(bad, ptr, &r); /* AC_CHECKED: gcc -Og saw r unset */
 }
 
 /* Sets errno, returns NULL. Not inlined: where the weak errno is missing
@@ -350,7 +350,7 @@ resize(void *ptr, size_t old_size, size_t size, size_t align, unsigned checks, c
     misuse_report r;
     LOCK();
     int bad = misuse(ptr, old_size, align, checks, where, &r);
-    if (bad) {
+    if (AC_CHECKED && bad) {
         UNLOCK();
         report(bad, ptr, &r);
         return NULL;
@@ -405,7 +405,7 @@ size_t ac_malloc_usable_size(const void *ptr) {
     int bad = misuse(ptr, 0, 0, 0, "malloc_usable_size", &r);
     size_t n = bad ? 0 : heap_usable(ptr);
     UNLOCK();
-    if (bad) report(bad, ptr, &r);
+    if (AC_CHECKED && bad) report(bad, ptr, &r);
     return n;
 }
 
