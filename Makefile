@@ -220,7 +220,7 @@ test: all $(TEST_BINS) examples dist deps-pkgconfig
 		"bench onebuild experiment's options=$(ONEBUILD_TEST_CMD)" \
 		"JS stats reader under node=$(NODE) tests/test_js.mjs build/examples/js_stats.wasm build/test/js/js_stats-audit.wasm build/test/js/js_stats-checked.wasm" \
 		"metrics-only LD_PRELOAD=tools/test_metrics.sh build/native/liballoc_cat_metrics.so build/test/metrics/metrics_prog" \
-		"exit report of the LD_PRELOAD libraries=tools/test_exit_report.sh build/test/exit_report/exit_report_prog build/native/liballoc_cat_preload.so build/native/liballoc_cat_metrics.so" \
+		"exit report of the LD_PRELOAD libraries=tools/test_exit_report.sh build/test/exit_report/exit_report_prog build/native/liballoc_cat_preload.so build/native/liballoc_cat_preload_checked.so build/native/liballoc_cat_metrics.so" \
 		"examples=NODE=$(NODE) tools/test_examples.sh" \
 		"single-file dist=NODE=$(NODE) tools/test_dist.sh" \
 		"make install=MAKE=$(MAKE) NODE=$(NODE) tools/test_install.sh" \

@@ -14,7 +14,11 @@
  *
  *   alloc_cat: pid=N heap damaged at 0x...: ... (it holds 0x...; block 0x...)
  *
- * (ac_heap_damage_format()'s text after the pid). The lines are written
+ * (ac_heap_damage_format()'s text after the pid). The checked library
+ * (liballoc_cat_preload_checked.so) then also checks all free memory
+ * (ac_heap_check_freed()): a write into freed memory that nothing handed
+ * out again is named as a write after free (the misuse report's line,
+ * without the pid), and the process then traps. The lines are written
  * by a destructor, i.e. when the process calls exit() or returns from main
  * (not on _exit, exec or a fatal signal); a child that forks and exits writes
  * its own line, hence the pid.
@@ -63,6 +67,11 @@ __attribute__((destructor)) static void report_write(void) {
     size_t n = ac__w_finish(&w);
     if (n >= sizeof line) n = sizeof line - 1;
     ac__exit_report_write(line, n);
+#if AC_CHECKED
+    /* the structure is sound: the fill of free memory is worth reading
+     * (a write found is reported by the error hook, which traps) */
+    if (d.kind == AC_DAMAGE_NONE) (void)ac_heap_check_freed();
+#endif
 }
 
 #endif

@@ -43,6 +43,11 @@
  *                                   bytes, writes "AAAA" there, over the
  *                                   next block's header, and exits: the
  *                                   report names that word
+ *   exit_report_prog freed-write    (alloc_cat's checked library) frees a
+ *                                   block, prints the address 50 bytes
+ *                                   into it, writes a byte there and
+ *                                   exits: nothing hands that memory out
+ *                                   again, and the report at exit names it
  *
  * Each mode allocates and frees a block through malloc first, so the
  * libraries have something to count. Exit status 0, or 2 on bad usage or a
@@ -136,7 +141,18 @@ int main(int argc, char **argv) {
         for (int i = 0; i < 4; i++) end[i] = 'A';
         return 0;
     }
+    if (!strcmp(mode, "freed-write")) {
+        char *a = malloc(100), *b = malloc(100);
+        if (!a || !b) return fail("malloc");
+        void (*volatile release)(void *) = free; /* gcc would warn of the use after free */
+        release(a);
+        volatile char *at = a + 50;
+        printf("%p\n", (void *)at); /* before the damage: stdout's buffer */
+        fflush(stdout);
+        *at = 'x';
+        return 0;
+    }
     printf("usage: exit_report_prog takeover FILE | takeover-fork FILE | detach FILE | open FILE | "
-           "close-stderr | clearenv | setenv | overrun\n");
+           "close-stderr | clearenv | setenv | overrun | freed-write\n");
     return 2;
 }

@@ -14,7 +14,10 @@
 # of its caller's stderr; the library's copy must not disturb a shell
 # script's `exec 10>file` or `exec 200>file`. alloc_cat's own library adds
 # a second line, naming the damaged word, when the program overran a block
-# (exit_report_prog overrun), and only then. Ends with "N passed, N failed".
+# (exit_report_prog overrun), and only then; its checked library
+# (liballoc_cat_preload_checked.so) checks all free memory at exit and names
+# a write into freed memory nothing reused (exit_report_prog freed-write),
+# then traps. Ends with "N passed, N failed".
 set -u
 prog=$1
 shift
@@ -113,6 +116,17 @@ for lib in "$@"; do
         ok=0
         [ "$(grep -c 'alloc_cat: pid=' "$tmp/err")" = 1 ] && ok=1
         check "$name.one_line_when_sound" $ok "stderr [$(head -c 400 "$tmp/err")]"
+        ;;
+    *preload_checked)
+        run "$prog" freed-write
+        rc=$?
+        at=$(cat "$tmp/out")
+        ok=0
+        # (the shell adds its own line about the signal)
+        [ $rc -eq 132 ] && [ "$(grep -c '^alloc_cat' "$tmp/err")" -eq 2 ] && grep -q '^alloc_cat: pid=[0-9]* allocs=' "$tmp/err" &&
+            [ "$(sed -n 2p "$tmp/err")" = "alloc_cat: write after free at $at: freed memory there holds 0x78, not the fill 0xdb" ] &&
+            ok=1
+        check "$name.names_a_write_into_freed_memory" $ok "status $rc, address $at, stderr [$(head -c 400 "$tmp/err")]"
         ;;
     esac
 
