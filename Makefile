@@ -438,7 +438,9 @@ build/test/wasm32-checked/tests.wasm: $(TEST_INPUTS) | deps
 
 # The default hook's message and trap per kind of misuse on wasm32 (the
 # kinds of tests/misuse_default.c, each in a fresh instance under node).
-build/test/wasm32-misuse/misuse.wasm: $(RELIAB_INPUTS) tests/misuse_kinds.h tests/misuse_wasm.c | deps
+# (The library's sources by name: RELIAB_INPUTS is set further down, and a
+# rule's prerequisites are read where the rule stands.)
+build/test/wasm32-misuse/misuse.wasm: $(LIB_SRCS) $(LIB_HDRS) tests/misuse_kinds.h tests/misuse_wasm.c | deps
 	@mkdir -p $(@D)
 	$(CC_CLANG) $(WASM) $(TEST_CFLAGS) -O2 -DAC_CHECKED=1 -Wl,--no-entry \
 		$(foreach f,count name format commit told said,-Wl,--export=misuse_$(f)) \
