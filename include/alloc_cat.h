@@ -683,7 +683,10 @@ const char *ac_heap_damage_for_host(void);
  * memory the program still writes to), or at once if the hook's own calls
  * come upon damage again (the fill found changed is restored, and a free
  * block found written is put back on its list, before the hook runs: its
- * calls can take that memory).
+ * calls can take that memory). A wasm32 host may catch that trap and go on
+ * with the instance: a later write after free is reported again, with its
+ * own address (a hook that leaves by longjmp instead of returning ends
+ * that: later ones trap at once, unreported).
  * Which of the first two kinds a freed pointer gets is a diagnosis, not a
  * promise: a block freed and then reused can still show its old "freed"
  * mark and be named a double free, and so is any pointer whose header lies

@@ -254,7 +254,12 @@ static void report(int kind, const void *ptr, const misuse_report *r) {
  * nor hand out memory the program still writes to. A second damage found
  * meanwhile (by the hook's own calls) traps at once. */
 _Noreturn static void write_after_free(const void *p, int found_byte) {
-    /* once: a hook that allocates can come upon the damage again */
+    /* Set while a report is under way: a hook that allocates can come upon
+     * the damage again, and must not be called again for it (it would
+     * recurse). Cleared, under the lock, before the trap that ends the
+     * report: a wasm32 host may catch that trap and go on with the
+     * instance, and a later write after free is then a new report with
+     * its own address, not a bare trap under an old ac_last_error(). */
     static bool reported;
     if (reported) __builtin_trap();
     reported = true;
@@ -272,8 +277,12 @@ _Noreturn static void write_after_free(const void *p, int found_byte) {
         ac__w_hex(&w, FILL_BYTE);
     }
     finish_report(&w, &r);
+    if (!r.hook) reported = false; /* the default hook calls nothing that allocates */
     UNLOCK();
     report(AC_ERROR_WRITE_AFTER_FREE, p, &r);
+    LOCK(); /* the hook returned */
+    reported = false;
+    UNLOCK();
     __builtin_trap();
 }
 #endif

@@ -3,7 +3,8 @@
 // instance: the call must end in a trap (RuntimeError: unreachable), and
 // the line kept for ac_last_error() - or written by a hook that returned -
 // must be the kind's, naming the address the module told before the
-// misuse. Ends with "N passed, N failed" like the C tests.
+// misuse; and a second write after free in an instance whose first trap
+// was caught is reported too. Ends with "N passed, N failed" like the C tests.
 //
 //   node tests/misuse_wasm.mjs misuse.wasm
 import { readFileSync } from 'node:fs';
@@ -44,5 +45,35 @@ for (let i = 0; i < count; i++) {
   if (ok) passed++;
   else failed++;
 }
+// Then two writes after free in one instance, a hook installed that
+// returns: the first one's trap is caught here, as a host may, and the
+// second must still reach the hook, with its own address (a latch that
+// stayed set after the first report made it a bare trap).
+{
+  const x = await load();
+  const names = Array.from({ length: count }, (_, i) => text(x, x.misuse_name(i)));
+  const lines = [];
+  for (const name of ['freed_data_hook_checks', 'freed_data_hook_allocates']) {
+    const i = names.indexOf(name);
+    let trap = 'no trap';
+    try {
+      x.misuse_commit(i);
+    } catch (e) {
+      trap = e instanceof WebAssembly.RuntimeError ? e.message : String(e);
+    }
+    const address = '0x' + (x.misuse_told() >>> 0).toString(16);
+    lines.push({ trap, got: text(x, x.misuse_said()),
+      expected: text(x, x.misuse_format(i)).replace('%s', address) });
+  }
+  const ok = lines.every((l) => l.trap === 'unreachable' && l.got === l.expected);
+  console.log(`misuse.hook_reports_again_after_a_caught_trap ... ${ok ? 'ok' : 'FAILED'}`);
+  for (const l of lines) {
+    console.log(`    message: ${l.got || '(none)'}, then ${l.trap}`);
+    if (l.got !== l.expected) console.log(`    expected: ${l.expected}`);
+  }
+  if (ok) passed++;
+  else failed++;
+}
+
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

@@ -179,6 +179,37 @@ await test('checked_check_freed', async () => {
   });
 });
 
+// Two writes after free, in two freed blocks: each checkFreed() throws the
+// report of its own. The trap of the first, caught here, leaves the
+// instance able to report the second (a latch that stayed set after the
+// first report once made the second a bare trap, lastError() still naming
+// the first); each report restores the fill, so a third check finds none.
+await test('checked_check_freed_twice', async () => {
+  const inst = await load(checkedBytes);
+  const x = inst.exports;
+  const a = x.malloc(100);
+  const guardA = x.malloc(100);
+  const b = x.malloc(100);
+  const guardB = x.malloc(100);
+  assert.ok(a && guardA && b && guardB);
+  x.free(a);
+  x.free(b);
+  const bytes = new Uint8Array(x.memory.buffer);
+  bytes[a + 50] = 0x78;
+  bytes[b + 60] = 0x79;
+  const named = (at, found) => (e) => {
+    assert.equal(e.message, `alloc_cat: write after free at ${hex(at)}: freed memory there ` +
+      `holds ${hex(found)}, not the fill 0xdb`);
+    assert.ok(e.cause instanceof WebAssembly.RuntimeError);
+    return true;
+  };
+  assert.throws(() => checkFreed(inst), named(a + 50, 0x78));
+  assert.throws(() => checkFreed(inst), named(b + 60, 0x79));
+  assert.equal(lastError(inst), `alloc_cat: write after free at ${hex(b + 60)}: freed memory ` +
+    'there holds 0x79, not the fill 0xdb');
+  assert.equal(checkFreed(inst), true);
+});
+
 // A damaged heap structure: false, no report; heapDamage() tells where,
 // and readStats() leaves the layout out.
 await test('checked_check_freed_damaged', async () => {
