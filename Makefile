@@ -1,6 +1,6 @@
 # alloc_cat - a plain Makefile.
 #
-#   make            native and wasm32 static libraries
+#   make            native and wasm32 static libraries (wasm32 also checked and audit)
 #   make test       every test: gcc, clang, ASan+UBSan, wasm32 under node, bench smoke
 #   make bench      alloc_cat against its peers: speed, pages, code size (bench/README.md)
 #   make clean      removes build/
@@ -29,11 +29,11 @@ TEST_HDRS := tests/harness.h tests/suites.h tests/test_backend.h tests/arena_gra
              tests/under_tools.h
 
 NATIVE_OBJS := $(LIB_SRCS:src/%.c=build/native/%.o)
-WASM_OBJS   := $(LIB_SRCS:src/%.c=build/wasm32/%.o)
 
 .PHONY: all deps deps-real test clean
 all: build/native/liballoc_cat.a build/wasm32/liballoc_cat.a build/native/liballoc_cat_preload.so \
-     build/native/liballoc_cat_preload_checked.so build/native/liballoc_cat_metrics.so
+     build/native/liballoc_cat_preload_checked.so build/native/liballoc_cat_metrics.so \
+     build/wasm32-checked/liballoc_cat.a build/wasm32-audit/liballoc_cat.a
 
 deps:
 	@tools/deps.sh core
@@ -51,16 +51,30 @@ build/native/%.o: src/%.c $(LIB_HDRS) | deps
 build/native/liballoc_cat.a: $(NATIVE_OBJS)
 	rm -f $@ && ar rcs $@ $^
 
-# The wasm32 library is built for size; `make clean && make WASM_LIB_OPT=-O2`
-# builds it for speed (README "Benchmarks": 1.4 KB at about 0.8x dlmalloc's
-# speed against 2.9 KB at about 1.1x).
+# The wasm32 libraries: the library sources, each set built with its own
+# flags into build/<variant>/liballoc_cat.a. build/wasm32 is the plain one;
+# build/wasm32-checked (AC_CHECKED) and build/wasm32-audit (AC_AUDIT_SIZES)
+# are what a program links for the misuse reports or the audit tables
+# (README "From JavaScript"): those options change the library's code, so
+# defining them on the program's own command line alone changes nothing;
+# build/wasm32-atomics is for threads (see "wasm32 built with atomics"
+# below). They are built for size; `make clean && make WASM_LIB_OPT=-O2`
+# builds them for speed (README "Benchmarks": 1.4 KB at about 0.8x
+# dlmalloc's speed against 2.9 KB at about 1.1x).
 WASM_LIB_OPT ?= -Oz
-build/wasm32/%.o: src/%.c $(LIB_HDRS) | deps
-	@mkdir -p $(@D)
-	$(CC_CLANG) $(WASM) $(STD) $(WARN) $(INC) $(WASM_LIB_OPT) -c $< -o $@
+WASM_LIB_FLAGS_wasm32 :=
+WASM_LIB_FLAGS_wasm32-checked := -DAC_CHECKED=1
+WASM_LIB_FLAGS_wasm32-audit := -DAC_AUDIT_SIZES=1
+WASM_LIB_FLAGS_wasm32-atomics := -matomics
+define wasm_lib
+build/$(1)/%.o: src/%.c $$(LIB_HDRS) | deps
+	@mkdir -p $$(@D)
+	$$(CC_CLANG) $$(WASM) $$(WASM_LIB_FLAGS_$(1)) $$(STD) $$(WARN) $$(INC) $$(WASM_LIB_OPT) -c $$< -o $$@
 
-build/wasm32/liballoc_cat.a: $(WASM_OBJS)
-	rm -f $@ && $(AR_LLVM) rcs $@ $^
+build/$(1)/liballoc_cat.a: $$(LIB_SRCS:src/%.c=build/$(1)/%.o)
+	rm -f $$@ && $$(AR_LLVM) rcs $$@ $$^
+endef
+$(foreach v,wasm32 wasm32-checked wasm32-audit wasm32-atomics,$(eval $(call wasm_lib,$(v))))
 
 # The preload library: the library sources with the standard names exported
 # (see "Replacing the libc allocator" in README.md), plus the exit report.
@@ -455,14 +469,8 @@ build/test/wasm32-misuse/misuse.wasm: $(LIB_SRCS) $(LIB_HDRS) tests/misuse_kinds
 # brings), and __stack_pointer exported (-mmutable-globals), so that each
 # thread moves its instance onto a stack of its own. The same module
 # without the lock (AC_THREAD_SAFE=0) must fail the stress: the proof that
-# it reaches the lock.
-WASM_ATOMICS_OBJS := $(LIB_SRCS:src/%.c=build/wasm32-atomics/%.o)
-build/wasm32-atomics/%.o: src/%.c $(LIB_HDRS) | deps
-	@mkdir -p $(@D)
-	$(CC_CLANG) $(WASM) -matomics $(STD) $(WARN) $(INC) $(WASM_LIB_OPT) -c $< -o $@
-
-build/wasm32-atomics/liballoc_cat.a: $(WASM_ATOMICS_OBJS)
-	rm -f $@ && $(AR_LLVM) rcs $@ $^
+# it reaches the lock. (build/wasm32-atomics/liballoc_cat.a: the wasm32
+# libraries under "libraries" above.)
 
 WASM_THREADS := $(WASM) -matomics -mmutable-globals $(STD) $(WARN) $(INC) -O2 -Wl,--no-entry \
                 -Wl,--shared-memory -Wl,--import-memory -Wl,--initial-memory=524288 \
@@ -552,17 +560,19 @@ build/examples/js_stats.wasm: examples/js_stats.c build/wasm32/liballoc_cat.a
 	$(CC_CLANG) $(WASM) $(STD) $(WARN) $(INC) -Oz -Wl,--no-entry $(JS_EXPORTS) $< \
 		build/wasm32/liballoc_cat.a -o $@
 
-# the same module with the audit tables, for the JS test
-build/test/js/js_stats-audit.wasm: examples/js_stats.c $(LIB_SRCS) $(LIB_HDRS) | deps
+# The same module with the audit tables, and a checked one for lastError()
+# and checkFreed(), for the JS test: each linked with the library README
+# "From JavaScript" tells a program to link for them, so that the test runs
+# what the README's link line makes.
+build/test/js/js_stats-audit.wasm: examples/js_stats.c build/wasm32-audit/liballoc_cat.a
 	@mkdir -p $(@D)
-	$(CC_CLANG) $(WASM) $(STD) $(WARN) $(INC) $(AUDIT) -Oz -Wl,--no-entry $(JS_EXPORTS) $< \
-		$(LIB_SRCS) -o $@
+	$(CC_CLANG) $(WASM) $(STD) $(WARN) $(INC) $(AUDIT) -Oz -Wl,--no-entry $(JS_EXPORTS) $^ -o $@
 
-# ... and a checked build, for lastError() and checkFreed()
-build/test/js/js_stats-checked.wasm: examples/js_stats.c $(LIB_SRCS) $(LIB_HDRS) | deps
+JS_CHECK_EXPORTS := -Wl,--export=ac_last_error -Wl,--export=ac_heap_check_freed
+build/test/js/js_stats-checked.wasm: examples/js_stats.c build/wasm32-checked/liballoc_cat.a
 	@mkdir -p $(@D)
 	$(CC_CLANG) $(WASM) $(STD) $(WARN) $(INC) -DAC_CHECKED=1 -Oz -Wl,--no-entry $(JS_EXPORTS) \
-		-Wl,--export=ac_last_error -Wl,--export=ac_heap_check_freed $< $(LIB_SRCS) -o $@
+		$(JS_CHECK_EXPORTS) $^ -o $@
 
 js-example: build/examples/js_stats.wasm
 	$(NODE) examples/js_stats.mjs build/examples/js_stats.wasm
