@@ -197,7 +197,7 @@ TEST_BINS := build/test/gcc-O2/tests build/test/gcc-O0/tests build/test/clang-O2
              build/native/liballoc_cat_metrics.so build/test/metrics/metrics_prog \
              build/test/exit_report/exit_report_prog \
              build/examples/js_stats.wasm build/test/js/js_stats-audit.wasm \
-             build/test/js/js_stats-checked.wasm \
+             build/test/js/js_stats-checked.wasm build/test/js/js_stats-shared.wasm \
              build/examples/heapmap build/examples/heapmap.wasm \
              build/test/wasm32-misuse/misuse.wasm
 
@@ -232,7 +232,7 @@ test: all $(TEST_BINS) examples dist deps-pkgconfig
 		"misuse named by the checked LD_PRELOAD library=env LD_PRELOAD=build/native/liballoc_cat_preload_checked.so build/test/real/misuse_std_names" \
 		"bench smoke=$(BENCH_SMOKE_CMD)" \
 		"bench onebuild experiment's options=$(ONEBUILD_TEST_CMD)" \
-		"JS stats reader under node=$(NODE) tests/test_js.mjs build/examples/js_stats.wasm build/test/js/js_stats-audit.wasm build/test/js/js_stats-checked.wasm" \
+		"JS stats reader under node=$(NODE) tests/test_js.mjs build/examples/js_stats.wasm build/test/js/js_stats-audit.wasm build/test/js/js_stats-checked.wasm build/test/js/js_stats-shared.wasm" \
 		"metrics-only LD_PRELOAD=tools/test_metrics.sh build/native/liballoc_cat_metrics.so build/test/metrics/metrics_prog" \
 		"exit report of the LD_PRELOAD libraries=tools/test_exit_report.sh build/test/exit_report/exit_report_prog build/native/liballoc_cat_preload.so build/native/liballoc_cat_preload_checked.so build/native/liballoc_cat_metrics.so" \
 		"examples=NODE=$(NODE) tools/test_examples.sh" \
@@ -573,6 +573,16 @@ build/test/js/js_stats-checked.wasm: examples/js_stats.c build/wasm32-checked/li
 	@mkdir -p $(@D)
 	$(CC_CLANG) $(WASM) $(STD) $(WARN) $(INC) -DAC_CHECKED=1 -Oz -Wl,--no-entry $(JS_EXPORTS) \
 		$(JS_CHECK_EXPORTS) $^ -o $@
+
+# ... and the checked one over shared, imported memory, as a threaded
+# program links it (the library with atomics; see "wasm32 built with
+# atomics" below): the host makes the memory and passes it alongside the
+# exports, and the memory's buffer is a SharedArrayBuffer.
+build/test/js/js_stats-shared.wasm: examples/js_stats.c $(LIB_SRCS) $(LIB_HDRS) | deps
+	@mkdir -p $(@D)
+	$(CC_CLANG) $(WASM) -matomics $(STD) $(WARN) $(INC) -DAC_CHECKED=1 -Oz -Wl,--no-entry \
+		-Wl,--shared-memory -Wl,--import-memory -Wl,--max-memory=16777216 $(JS_EXPORTS) \
+		$(JS_CHECK_EXPORTS) $< $(LIB_SRCS) -o $@
 
 js-example: build/examples/js_stats.wasm
 	$(NODE) examples/js_stats.mjs build/examples/js_stats.wasm

@@ -1,14 +1,42 @@
 // alloc_cat.mjs - reads alloc_cat's counters out of a wasm32 instance, and
-// the misuse reports of a checked build (-DAC_CHECKED=1).
+// the misuse reports of a checked build (AC_CHECKED: linked with
+// build/wasm32-checked/liballoc_cat.a).
 //
 //   import { readStats, resetTrip, lastError, checkFreed, heapDamage } from './js/alloc_cat.mjs';
 //   const stats = readStats(instance);   // or instance.exports
 //
-// The module must export its memory and `ac_stats_for_host` (link with
+// The module must export `ac_stats_for_host` (link with
 // -Wl,--export=ac_stats_for_host). Optional exports add fields:
 //   ac_heap_info_for_host  -> stats.heap   (the layout: a walk, O(blocks))
-//   ac_audit_for_host      -> stats.audit  (builds with -DAC_AUDIT_SIZES=1)
+//   ac_audit_for_host      -> stats.audit  (linked with build/wasm32-audit's library)
 //   ac_stats_reset_trip    -> resetTrip(instance) works
+//
+// Each function takes an instance, its exports, or any object holding the
+// exports and `memory`. A module that imports its memory (threads:
+// -Wl,--import-memory; emscripten's -pthread) exports none, so pass the
+// memory beside the exports: readStats({ ...instance.exports, memory }).
+// Under emscripten pass the wasm exports: Module.asm in emscripten 3.1.6,
+// and with -pthread { ...Module.asm, memory: Module.wasmMemory }. A memory
+// is known by its shape (a grow function, a buffer that is an ArrayBuffer
+// or a SharedArrayBuffer), so an instance made in another realm (an
+// iframe, a node vm context) reads the same.
+//
+// Pointers the module returns are signed i32s in JavaScript, negative from
+// 2 GiB on: `p >>> 0` is the offset into memory.buffer (this module reads
+// every address so).
+//
+// After a trap (a checked build's report, or any other) the instance is
+// not what it was: the host's call ends, but the module's C stack pointer
+// (__stack_pointer) stays where the trap left it, each caught trap losing
+// the frames it cut short (in README's checked example, 208 bytes for a
+// double free in free(), 240 for a write after free thrown by
+// checkFreed(): after some 300 traps the 64 KiB stack runs into the
+// module's static data, the heap's own state among it); and in a build with
+// atomics, a trap that is not a checked report (an out-of-bounds access in
+// a damaged heap, say) leaves the heap's spin lock held, so every later
+// call that takes it, readStats and heapDamage included, spins for ever.
+// So read what happened - lastError(), and heapDamage() in a build without
+// atomics - and then instantiate the module again.
 //
 // Each *_for_host function fills a static struct inside the module and
 // returns its address; this module copies the numbers out. Nothing is
@@ -37,12 +65,31 @@ const AUDIT_SIZE_ROWS = 257; // 0..255 bytes exactly, row 256 = 256 and more
 const AUDIT_ALIGN_ROWS = 16; // 16 (and less), 32, ..., row 15 = 512 KiB and more
 const AUDIT_ROW_BYTES = 12;  // live, peak, trip_peak: three 32-bit words
 
+// A WebAssembly.Memory, known by its shape rather than by instanceof: a
+// memory made in another realm (a node vm context, an iframe) is not an
+// instance of this realm's WebAssembly.Memory. Its buffer is an
+// ArrayBuffer, or a SharedArrayBuffer when the memory is shared (the
+// Object.prototype.toString tag holds across realms as well).
+function isMemory(m) {
+  if (!m || typeof m.grow !== 'function') return false;
+  const tag = Object.prototype.toString.call(m.buffer);
+  return tag === '[object ArrayBuffer]' || tag === '[object SharedArrayBuffer]';
+}
+
 function exportsOf(source) {
   const x = source && source.exports ? source.exports : source;
-  if (!x || !(x.memory instanceof WebAssembly.Memory)) {
-    throw new TypeError('alloc_cat: expected a wasm instance (or its exports) exporting memory');
+  if (!x || !isMemory(x.memory)) {
+    throw new TypeError('alloc_cat: expected a wasm instance (or its exports) with its memory; ' +
+      'a module that imports its memory is passed as { ...instance.exports, memory }');
   }
   return x;
+}
+
+// A trap (a WebAssembly.RuntimeError), by its tag and name: one from an
+// instance made in another realm is not an instance of this realm's class
+// either.
+function isTrap(e) {
+  return Object.prototype.toString.call(e) === '[object Error]' && e.name === 'RuntimeError';
 }
 
 // The exports of `source` after checking that they include the function
@@ -131,7 +178,8 @@ const ERROR_MESSAGE_BYTES = 200; // the report's buffer in src/malloc.c, NUL inc
  * The last misuse report of a checked build (ac_last_error), "" if none.
  * On wasm32 the default hook keeps the report's line there and traps: a
  * host that catches the trap (a WebAssembly.RuntimeError) reads here what
- * it was. The module must export ac_last_error.
+ * it was, and then makes a new instance (see "After a trap" above). Takes
+ * no lock. The module must export ac_last_error.
  */
 export function lastError(source) {
   const x = exportsWith(source, 'ac_last_error');
@@ -139,10 +187,13 @@ export function lastError(source) {
 }
 
 // The NUL-terminated text at `at` in the module's memory, at most `bytes`.
+// Decoded from a copy: browsers' TextDecoder refuses a view of a
+// SharedArrayBuffer (a shared memory: modules built with atomics), which
+// node accepts.
 function textAt(x, at, bytes) {
   const view = new Uint8Array(x.memory.buffer, at, bytes);
   const end = view.indexOf(0);
-  return new TextDecoder().decode(view.subarray(0, end < 0 ? bytes : end));
+  return new TextDecoder().decode(view.slice(0, end < 0 ? bytes : end));
 }
 
 const DAMAGE_TEXT_BYTES = 256; // ac_heap_damage_for_host()'s buffer, NUL included
@@ -176,7 +227,7 @@ export function checkFreed(source) {
     return x.ac_heap_check_freed() !== 0;
   } catch (trap) {
     const report = lastError(x);
-    if (trap instanceof WebAssembly.RuntimeError && report && report !== before) {
+    if (isTrap(trap) && report && report !== before) {
       throw new Error(report, { cause: trap });
     }
     throw trap;

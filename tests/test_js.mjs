@@ -1,24 +1,44 @@
 // test_js.mjs - js/alloc_cat.mjs against wasm32 modules built with
 // alloc_cat (examples/js_stats.c, plain, with AC_AUDIT_SIZES and with
-// AC_CHECKED): exact counters through a scripted sequence driven from
-// JavaScript, and the checked build's reports as a host reads them.
+// AC_CHECKED, and checked over a shared memory that the host makes and the
+// module imports): exact counters through a scripted sequence driven from
+// JavaScript, and the checked build's reports as a host reads them, from
+// this realm and from another one.
 //
-//   node tests/test_js.mjs plain.wasm audit.wasm checked.wasm
+//   node tests/test_js.mjs plain.wasm audit.wasm checked.wasm shared.wasm
 //
 // Ends with "N passed, N failed" like the C tests.
 import { readFileSync } from 'node:fs';
+import vm from 'node:vm';
 import assert from 'node:assert/strict';
 import { readStats, resetTrip, lastError, checkFreed, heapDamage } from '../js/alloc_cat.mjs';
 
-const [plainPath, auditPath, checkedPath] = process.argv.slice(2);
-if (!plainPath || !auditPath || !checkedPath) {
-  console.error('usage: node tests/test_js.mjs plain.wasm audit.wasm checked.wasm');
+const [plainPath, auditPath, checkedPath, sharedPath] = process.argv.slice(2);
+if (!plainPath || !auditPath || !checkedPath || !sharedPath) {
+  console.error('usage: node tests/test_js.mjs plain.wasm audit.wasm checked.wasm shared.wasm');
   process.exit(2);
 }
 const plainBytes = readFileSync(plainPath);
 const auditBytes = readFileSync(auditPath);
 const checkedBytes = readFileSync(checkedPath);
+const sharedBytes = readFileSync(sharedPath);
 const load = async (bytes) => (await WebAssembly.instantiate(bytes, {})).instance;
+
+// The shared module over a fresh shared memory of its own: 2 pages at
+// first (its data and stack take 65 KiB), 256 at most (its
+// -Wl,--max-memory, which an imported memory must not exceed).
+async function loadShared() {
+  const memory = new WebAssembly.Memory({ initial: 2, maximum: 256, shared: true });
+  const { instance } = await WebAssembly.instantiate(sharedBytes, { env: { memory } });
+  return { instance, memory };
+}
+
+// Instantiates in another realm (a node vm context, as an iframe would be
+// in a browser): its instances, memories and traps are not instances of
+// this realm's WebAssembly classes.
+const otherRealm = vm.createContext({});
+const loadElsewhere = vm.runInContext(
+  '(bytes) => WebAssembly.instantiate(bytes, {}).then((r) => r.instance)', otherRealm);
 
 let passed = 0;
 let failed = 0;
@@ -256,9 +276,117 @@ await test('plain_heap_damage', async () => {
   x.free(b);
 });
 
+// A module whose memory is imported (shared here, as threaded programs
+// have it) exports none: readStats(instance) says how to pass the memory,
+// and the exports with the memory beside them read as any module's.
+await test('imported_memory', async () => {
+  const { instance, memory } = await loadShared();
+  const x = instance.exports;
+  assert.equal(x.memory, undefined);
+  assert.throws(() => readStats(instance),
+    { name: 'TypeError', message: /\{ \.\.\.instance\.exports, memory \}/ });
+  const a = x.malloc(100);
+  const b = x.malloc(200);
+  x.free(a);
+  const s = readStats({ ...x, memory });
+  assert.deepEqual([s.in_use_bytes, s.peak_bytes, s.live_blocks, s.allocs, s.frees],
+    [200, 300, 1, 2, 1]);
+  assert.equal(s.heap.used_blocks, 1);
+  assert.equal(s.heap_bytes, memory.buffer.byteLength - x.__heap_base.value);
+  assert.equal(heapDamage({ ...x, memory }), null);
+  x.free(b);
+  assert.equal(readStats({ ...x, memory }).live_blocks, 0);
+});
+
+// Browsers' TextDecoder refuses a view of a SharedArrayBuffer, which
+// node's accepts: the reports of a module over shared memory are read
+// here with a decoder that refuses them as browsers do.
+class BrowserTextDecoder extends TextDecoder {
+  decode(input, options) {
+    const buffer = ArrayBuffer.isView(input) ? input.buffer : input;
+    if (Object.prototype.toString.call(buffer) === '[object SharedArrayBuffer]') {
+      throw new TypeError("Failed to execute 'decode' on 'TextDecoder': The provided " +
+        'ArrayBufferView value must not be shared.');
+    }
+    return super.decode(input, options);
+  }
+}
+
+await test('shared_memory_reports', async () => {
+  const { instance, memory } = await loadShared();
+  const x = { ...instance.exports, memory };
+  const nodeDecoder = globalThis.TextDecoder;
+  globalThis.TextDecoder = BrowserTextDecoder;
+  try {
+    assert.throws(() => new TextDecoder().decode(new Uint8Array(memory.buffer, 0, 1)), TypeError);
+    assert.equal(lastError(x), '');
+    const a = x.malloc(100);
+    const guard = x.malloc(100);
+    assert.ok(a && guard);
+    x.free(a);
+    assert.throws(() => x.free(a), WebAssembly.RuntimeError);
+    assert.equal(lastError(x), `alloc_cat: double free of ${hex(a)} in free`);
+
+    new Uint8Array(memory.buffer)[a + 50] = 0x78;
+    assert.throws(() => checkFreed(x), {
+      message: `alloc_cat: write after free at ${hex(a + 50)}: freed memory there holds 0x78, ` +
+        'not the fill 0xdb',
+    });
+
+    const view = new DataView(memory.buffer);
+    const size = view.getUint32(a - 8, true);
+    assert.equal(size, 128);
+    view.setUint32(a - 8, size + 32, true); // as in checked_check_freed_damaged
+    view.setUint32(a + 148, 0x41414141, true);
+    assert.equal(heapDamage(x),
+      `alloc_cat: heap damaged at ${hex(a + 148)}: a free block's footer that does not hold ` +
+      `its size (it holds 0x41414141; block ${hex(a)})`);
+    view.setUint32(a - 8, size, true);
+    assert.equal(heapDamage(x), null);
+    assert.equal(checkFreed(x), true);
+  } finally {
+    globalThis.TextDecoder = nodeDecoder;
+  }
+});
+
+// An instance made in another realm: read as one made here, and
+// checkFreed() knows that realm's trap for the report's cause.
+await test('another_realm', async () => {
+  const plain = await loadElsewhere(plainBytes);
+  assert.equal(plain.exports.memory instanceof WebAssembly.Memory, false);
+  const p = plain.exports.malloc(100);
+  let s = readStats(plain);
+  assert.deepEqual([s.in_use_bytes, s.live_blocks, s.allocs, s.heap.used_blocks], [100, 1, 1, 1]);
+  assert.equal(heapDamage(plain), null);
+  plain.exports.free(p);
+  resetTrip(plain);
+  s = readStats(plain.exports);
+  assert.deepEqual([s.in_use_bytes, s.trip_peak_bytes, s.frees], [0, 0, 1]);
+
+  const checked = await loadElsewhere(checkedBytes);
+  const x = checked.exports;
+  const a = x.malloc(100);
+  const guard = x.malloc(100);
+  assert.ok(a && guard);
+  x.free(a);
+  new Uint8Array(x.memory.buffer)[a + 50] = 0x78;
+  assert.throws(() => checkFreed(checked), (e) => {
+    assert.equal(e.message, `alloc_cat: write after free at ${hex(a + 50)}: freed memory there ` +
+      'holds 0x78, not the fill 0xdb');
+    assert.equal(e.cause instanceof WebAssembly.RuntimeError, false); // the other realm's
+    assert.equal(e.cause.name, 'RuntimeError');
+    return true;
+  });
+  assert.equal(lastError(checked), `alloc_cat: write after free at ${hex(a + 50)}: freed ` +
+    'memory there holds 0x78, not the fill 0xdb');
+});
+
 await test('bad_sources', async () => {
   assert.throws(() => readStats({}), TypeError);
   assert.throws(() => readStats(null), TypeError);
+  // a memory's shape, not just its name
+  assert.throws(() => readStats({ memory: { buffer: new ArrayBuffer(8) } }), TypeError);
+  assert.throws(() => readStats({ memory: { buffer: new Uint8Array(8), grow() {} } }), TypeError);
   const memory = new WebAssembly.Memory({ initial: 1 });
   assert.throws(() => readStats({ memory }), /ac_stats_for_host/);
   assert.throws(() => resetTrip({ memory }), /ac_stats_reset_trip/);

@@ -119,6 +119,17 @@ if command -v emcc >/dev/null 2>&1; then
         -sPTHREAD_POOL_SIZE=3 -sEXIT_RUNTIME=1 -sMALLOC=none -sINITIAL_MEMORY=64MB -Idist \
         examples/emscripten/em_threads.c dist/alloc_cat.c -o $em_thr
     run "emscripten -pthread -sMALLOC=none (run)" timeout 120 $NODE --no-experimental-fetch $em_thr
+    # the same program as a factory, its heap read by js/alloc_cat.mjs from
+    # the wasm exports (Module.asm)
+    em_stats=$EX/emscripten/em_stats.js
+    run "emscripten: js/alloc_cat.mjs on Module.asm (build)" env NODE_PATH=/usr/share/nodejs emcc \
+        -std=c11 -Wall -Wextra -Wpedantic -Wconversion -Wshadow -Wmissing-prototypes -Werror -O2 \
+        -sMALLOC=none -sALLOW_MEMORY_GROWTH=1 -sMODULARIZE -sINVOKE_RUN=0 \
+        -sEXPORTED_RUNTIME_METHODS=callMain \
+        -sEXPORTED_FUNCTIONS=_main,_ac_stats_for_host,_ac_heap_info_for_host,_ac_heap_damage_for_host \
+        -Idist examples/emscripten/em_malloc.c dist/alloc_cat.c -o $em_stats
+    run "emscripten: js/alloc_cat.mjs on Module.asm (run)" timeout 60 $NODE --no-experimental-fetch \
+        examples/emscripten/em_stats.mjs $em_stats
 else
     echo "--- emscripten example skipped: emcc not found (apt-get install emscripten)"
 fi
