@@ -10,10 +10,11 @@ const { instance } = await WebAssembly.instantiate(readFileSync(path), {});
 const x = instance.exports;
 
 // Copies a string into the module's memory (the module's own malloc),
-// lets the module take its words, and frees the copy.
+// lets the module take its words, and frees the copy. A pointer comes back
+// as a signed i32, negative from 2 GiB on: `>>> 0` makes it the offset.
 function addWords(text) {
   const bytes = new TextEncoder().encode(text);
-  const p = x.malloc(bytes.length);
+  const p = x.malloc(bytes.length) >>> 0;
   new Uint8Array(x.memory.buffer, p, bytes.length).set(bytes);
   const distinct = x.words_add(p, bytes.length);
   x.free(p);

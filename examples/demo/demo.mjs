@@ -177,14 +177,14 @@ async function runFreestanding(mod, heapmap = null) {
   const chunks = { 1: [], 2: [], 3: [] };
   let memory = null;
   const env = {
-    wf_write(fd, ptr, len) {
-      chunks[fd === 2 || fd === 3 ? fd : 1].push(Buffer.from(new Uint8Array(memory.buffer, ptr, len)));
+    wf_write(fd, ptr, len) { // ptr: a signed i32, >>> 0 for the offset (as buf below)
+      chunks[fd === 2 || fd === 3 ? fd : 1].push(Buffer.from(new Uint8Array(memory.buffer, ptr >>> 0, len)));
     },
   };
   const instance = await WebAssembly.instantiate(mod, { env });
   memory = instance.exports.memory;
   const t0 = performance.now(), c0 = process.cpuUsage();
-  const buf = instance.exports.wf_input(text.length);
+  const buf = instance.exports.wf_input(text.length) >>> 0; // negative from 2 GiB on
   if (buf === 0) throw new Error('wf_input: out of memory');
   new Uint8Array(memory.buffer, buf, text.length).set(text);
   const status = instance.exports.wf_main(buf, text.length, heapmap ? 1 : 0);
