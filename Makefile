@@ -135,6 +135,31 @@ build/test/heap_env-m32/heap_env: $(TEST_INPUTS) tests/real/heap_env.c | deps de
 deps-m32:
 	@tools/deps.sh m32
 
+# Freestanding native (AC_FREESTANDING): the library and tests/freestanding.c
+# with no C library, no headers but the compiler's own (-nostdinc), no start
+# files; the program brings _start, memcpy and memset, and makes its Linux
+# system calls itself, so it runs here as it would on bare metal. gcc, and
+# clang for x86_64-unknown-none-elf (linked by ld.lld); each plain (no lock)
+# and checked with the program's lock and the standard names.
+# tools/test_freestanding.sh runs them, checks with nm that nothing is left
+# undefined, and compiles the library for Cortex-M0 and M3.
+FS_FLAGS   := -ffreestanding -nostdinc -nostdlib -static -fno-pie -fno-stack-protector
+FS_CHECKED := -DAC_CHECKED=1 -DAC_THREAD_SAFE=1 -DAC_EXPORT_STD_NAMES=1
+FS_BINS    := build/test/freestanding/gcc build/test/freestanding/gcc-checked \
+              build/test/freestanding/clang build/test/freestanding/clang-checked
+FS_INPUTS  := $(LIB_SRCS) $(LIB_HDRS) tests/freestanding.c
+build/test/freestanding/gcc build/test/freestanding/gcc-checked: $(FS_INPUTS) | deps
+	@mkdir -p $(@D)
+	$(CC_GCC) $(STD) $(WARN) $(INC) -O2 $(FS_FLAGS) -no-pie \
+		-isystem "$$($(CC_GCC) -print-file-name=include)" $(if $(findstring -checked,$@),$(FS_CHECKED)) \
+		$(LIB_SRCS) tests/freestanding.c -o $@
+build/test/freestanding/clang build/test/freestanding/clang-checked: $(FS_INPUTS) | deps
+	@mkdir -p $(@D)
+	$(CC_CLANG) --target=x86_64-unknown-none-elf -fuse-ld=lld $(STD) $(WARN) $(INC) -O2 $(FS_FLAGS) \
+		-isystem "$$($(CC_CLANG) -print-resource-dir)/include" $(if $(findstring -checked,$@),$(FS_CHECKED)) \
+		$(LIB_SRCS) tests/freestanding.c -o $@
+test: $(FS_BINS)
+
 build/test/wasm32/tests.wasm: $(TEST_INPUTS) | deps
 	@mkdir -p $(@D)
 	$(CC_CLANG) $(WASM) $(TEST_CFLAGS) -O2 -Wl,--no-entry -Wl,--export=ac_test_main \
@@ -226,6 +251,7 @@ test: all $(TEST_BINS) examples dist deps-pkgconfig
 		"32-bit native (gcc -m32 -O2)=build/test/gcc-m32/tests" \
 		"32-bit native (clang -m32 ASan+UBSan)=build/test/clang-m32-asan/tests" \
 		"32-bit native heap size variable (gcc -m32)=build/test/heap_env-m32/heap_env" \
+		"freestanding native, no libc (AC_FREESTANDING)=CC_GCC=$(CC_GCC) CC_CLANG=$(CC_CLANG) tools/test_freestanding.sh $(FS_BINS)" \
 		"wasm32-wasi program=NODE=$(NODE) tests/wasi/run.sh build/wasi" \
 		"real programs with LD_PRELOAD=tests/real/run.sh build/native/liballoc_cat_preload.so" \
 		"real programs with the checked LD_PRELOAD library=tests/real/run.sh build/native/liballoc_cat_preload_checked.so" \

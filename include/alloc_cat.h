@@ -206,7 +206,9 @@ size_t ac_region_format(const ac_region *r, char *buf, size_t len);
  * One heap per program, over a backend: wasm memory on wasm32 (from
  * __heap_base, growing with memory.grow), an mmap reservation natively (its
  * size from ALLOC_CAT_MMAP_HEAP_SIZE, build macro or environment variable,
- * default 1 GiB), or a caller's buffer (ac_heap_init_static).
+ * default 1 GiB), or a caller's buffer (ac_heap_init_static). Freestanding
+ * native builds (AC_FREESTANDING: bare metal, no operating system) have no
+ * default backend: their heap has no memory until ac_heap_init_static().
  *
  * Guarantees of every allocating function below:
  *  - Payloads are aligned to AC_MALLOC_ALIGN (16 = alignof(max_align_t) on
@@ -216,7 +218,8 @@ size_t ac_region_format(const ac_region *r, char *buf, size_t len);
  *  - NULL on failure, the heap unchanged and still usable; errno is then
  *    ENOMEM natively (EINVAL for an alignment that is not a power of two; a
  *    power of two too large to honour is ENOMEM) and, on wasm32, when the
- *    program has wasi-libc's errno (not in builds with atomics). Requests above
+ *    program has wasi-libc's errno (not in builds with atomics); freestanding
+ *    native builds leave errno alone. Requests above
  *    AC_MAX_REQUEST_BYTES fail at once without growing the heap.
  *  - Cost: O(1) apart from growing the backend and copying in realloc
  *    (a bounded look into at most two size classes, found with a 64-bit map
@@ -225,7 +228,9 @@ size_t ac_region_format(const ac_region *r, char *buf, size_t len);
  *    fork-safe); wasm32 builds take none unless compiled with atomics (a
  *    spin lock then); one built without them cannot be linked into a
  *    module with shared memory (wasm-ld --shared-memory refuses it, unless
- *    the library was built with -flto).
+ *    the library was built with -flto). Freestanding native builds take
+ *    none (callers serialize) unless built with AC_THREAD_SAFE=1: then the
+ *    program's own, ac_user_lock() and ac_user_unlock() below.
  *  - Memory is never returned to the backend (wasm memory cannot shrink);
  *    freed blocks merge with their neighbours and the top of the heap.
  * Pointers passed to the freeing and resizing functions must come from this
@@ -343,9 +348,28 @@ void *ac_resize(void *ptr, size_t old_size, size_t align, size_t new_size);
  * allocation: returns false and changes nothing when blocks are live, when
  * buf is NULL or when bytes is below 64 bytes (128 in checked builds).
  * Any alignment of buf works. The heap uses at most 4 GiB - 64 KiB of it
- * (its links and sizes are 32-bit words).
+ * (its links and sizes are 32-bit words). In freestanding native builds
+ * (AC_FREESTANDING) the heap has no other memory: every allocation before
+ * this call returns NULL.
  */
 bool ac_heap_init_static(void *buf, size_t bytes);
+
+/**
+ * The heap's lock in freestanding native builds made with AC_THREAD_SAFE=1:
+ * the program defines both functions, and the library calls ac_user_lock()
+ * before it reads or changes the heap and ac_user_unlock() after, in every
+ * function that does (the malloc family, the layout API,
+ * ac_heap_init_static, the stats, walks and checks, ac_set_error_hook).
+ * It never takes the lock while holding it (a walk's callback runs under
+ * it), and calls the error hook without it; the two functions must not
+ * call the heap's. Any mutual exclusion works: an RTOS mutex, or
+ * interrupts masked when interrupt handlers allocate. Other builds never
+ * call them (natively they lock a pthread mutex; AC_THREAD_SAFE=0 and
+ * freestanding builds by default take no lock).
+ */
+void ac_user_lock(void);
+/** Releases what ac_user_lock() took; see there. */
+void ac_user_unlock(void);
 
 /* ------------------------------------------------------------------------ */
 /* Statistics                                                               */
@@ -675,8 +699,9 @@ const char *ac_heap_damage_for_host(void);
  *    or list links"). A write into freed memory that is not handed out
  *    again is seen only by ac_heap_check_freed().
  * Each report goes to the error hook. The default hook writes one line
- * naming the kind and the address (natively to stderr; on wasm32 it is kept
- * for ac_last_error()) and then traps. If a hook returns, the offending call
+ * naming the kind and the address (natively to stderr; on wasm32 and in
+ * freestanding native builds it is kept for ac_last_error()) and then
+ * traps. If a hook returns, the offending call
  * does nothing: a bad free frees nothing, a bad realloc returns NULL; but
  * after a write after free the program traps when the hook returns (the
  * heap cannot go on with a block or list it cannot trust, nor hand out

@@ -15,7 +15,8 @@
 #endif
 #include "internal.h"
 
-#ifndef __wasm32__
+/* (freestanding native builds: no mmap, the default heap is in backend_static.c) */
+#if !defined(__wasm32__) && !AC_FREESTANDING
 
 #include <stdlib.h>
 #include <sys/mman.h>

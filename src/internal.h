@@ -8,6 +8,27 @@
 
 #include "alloc_cat.h"
 
+/* ---- the build's environment --------------------------------------------- */
+/* AC_FREESTANDING 1: a native build for a target with no operating system
+ * (bare metal: a Cortex-M, a boot loader, a kernel): no header beyond the
+ * compiler's own freestanding ones, no system call, no pthread. The default
+ * heap then has no memory of its own (backend_static.c): ac_heap_init_static()
+ * gives it some. There is no lock unless the program supplies one
+ * (ac_user_lock, malloc.c), errno is not set, and the default misuse hook
+ * traps without writing. Default: 1 when compiled freestanding
+ * (-ffreestanding, which makes __STDC_HOSTED__ 0) for a target other than
+ * wasm32, else 0. wasm32 builds are freestanding already, in their own way. */
+#ifndef AC_FREESTANDING
+#if !defined(__wasm32__) && !__STDC_HOSTED__
+#define AC_FREESTANDING 1
+#else
+#define AC_FREESTANDING 0
+#endif
+#endif
+#if AC_FREESTANDING && defined(__wasm32__)
+#error "AC_FREESTANDING is for native targets: wasm32 builds need no operating system already"
+#endif
+
 /* ---- assertions -------------------------------------------------------- */
 /* Cheap checks that must never fail in a correct program. They trap (wasm:
  * `unreachable`) rather than print: the core has no libc. */
@@ -76,7 +97,8 @@ struct ac__backend {
 };
 
 /* The backend the heap uses unless told otherwise: wasm memory on wasm32,
- * an mmap reservation natively. Defined in backend_wasm.c / backend_mmap.c.
+ * an mmap reservation natively, none at all in freestanding native builds.
+ * Defined in backend_wasm.c / backend_mmap.c / backend_static.c.
  * ac__default_backend() sets it up (on wasm: `end` is the memory size now). */
 extern ac__backend ac__default_heap;
 ac__backend *ac__default_backend(void);

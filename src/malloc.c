@@ -10,7 +10,10 @@
  * Build options:
  *   AC_THREAD_SAFE       0: no lock, for single-threaded programs. Default 1
  *                        (a pthread mutex natively; on wasm32 a spin lock,
- *                        only when compiled with atomics).
+ *                        only when compiled with atomics), 0 in freestanding
+ *                        native builds (AC_FREESTANDING, internal.h), where
+ *                        1 takes the program's own lock: ac_user_lock() and
+ *                        ac_user_unlock().
  *   AC_EXPORT_STD_NAMES  1: also define malloc, free, calloc, realloc,
  *                        aligned_alloc, posix_memalign, memalign,
  *                        malloc_usable_size (and natively valloc, pvalloc,
@@ -19,12 +22,17 @@
  *                        __libc_memalign, __libc_valloc, __libc_pvalloc; on
  *                        wasm32 wasi-libc's __libc_malloc, __libc_calloc,
  *                        __libc_free).
- *                        Default: 1 on wasm32, 0 natively.
+ *                        Default: 1 on wasm32, 0 natively. Freestanding
+ *                        native builds define neither valloc, pvalloc nor
+ *                        glibc's names.
  *
  * errno: natively the C library's. On wasm32 the library is freestanding,
  * but a program linked with wasi-libc has a global `errno`: a weak reference
  * finds it (and stays NULL without a libc), so failures set errno there too.
- * Error numbers are AC_EINVAL and AC_ENOMEM (WASI's on wasm32).
+ * Error numbers are AC_EINVAL and AC_ENOMEM (WASI's on wasm32). Freestanding
+ * native builds leave errno alone: there may be no C library, and one there
+ * may keep errno where no weak reference finds it (newlib: per thread,
+ * through __errno()).
  */
 #include "internal.h"
 
@@ -44,17 +52,21 @@
 /* ---- lock and errno --------------------------------------------------------- */
 
 #ifndef AC_THREAD_SAFE
+#if AC_FREESTANDING
+#define AC_THREAD_SAFE 0 /* no threads the library knows of: callers serialize */
+#else
 #define AC_THREAD_SAFE 1
 #endif
+#endif
 
-#if !defined(__wasm32__)
+#if !defined(__wasm32__) && !AC_FREESTANDING
 #include <errno.h>
 #include <unistd.h>
 _Static_assert(EINVAL == AC_EINVAL && ENOMEM == AC_ENOMEM, "errno values");
 #define SET_ERRNO(e) (errno = (e))
 #endif
 
-#if !defined(__wasm32__) && AC_THREAD_SAFE
+#if !defined(__wasm32__) && !AC_FREESTANDING && AC_THREAD_SAFE
 #include <pthread.h>
 #define HAS_LOCK 1
 static pthread_mutex_t heap_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -105,6 +117,12 @@ static void fork_child(void) {
 __attribute__((constructor)) static void register_fork_handlers(void) {
     pthread_atfork(fork_prepare, fork_parent, fork_child);
 }
+#elif AC_FREESTANDING && AC_THREAD_SAFE
+/* Bare metal: the program's own lock (alloc_cat.h), whatever its threads
+ * are (an RTOS mutex, interrupts masked). */
+#define HAS_LOCK 1
+#define LOCK()   ac_user_lock()
+#define UNLOCK() ac_user_unlock()
 #elif defined(__wasm_atomics__) && AC_THREAD_SAFE
 #define HAS_LOCK 1
 static int heap_lock;
@@ -233,7 +251,7 @@ static void report(int kind, const void *ptr, const misuse_report *r) {
         r->hook((ac_error_kind)kind, ptr, r->message, r->ctx);
         return;
     }
-#ifndef __wasm32__
+#if !defined(__wasm32__) && !AC_FREESTANDING
     size_t n = 0;
     while (r->message[n]) n++;
     ssize_t ignored = write(2, r->message, n);
@@ -542,7 +560,9 @@ void *emscripten_builtin_memalign(size_t alignment, size_t size) AC_SAME_AS(ac_a
 #endif
 
 #ifndef __wasm32__
+#if !AC_FREESTANDING
 #include <unistd.h>
+#endif
 void *valloc(size_t size);
 void *pvalloc(size_t size);
 void *reallocarray(void *ptr, size_t count, size_t size);
@@ -558,17 +578,20 @@ void *memalign(size_t alignment, size_t size) {
     while (a < alignment) a <<= 1;
     return ac_aligned_alloc(a, size);
 }
+#if !AC_FREESTANDING /* (no page size to ask for) */
 void *valloc(size_t size) { return ac_aligned_alloc((size_t)sysconf(_SC_PAGESIZE), size); }
 void *pvalloc(size_t size) {
     size_t page = (size_t)sysconf(_SC_PAGESIZE);
     if (size > AC_MAX_REQUEST_BYTES) return failed(AC_ENOMEM);
     return ac_aligned_alloc(page, (size + page - 1) & ~(page - 1));
 }
+#endif
 void *reallocarray(void *ptr, size_t count, size_t size) {
     size_t bytes;
     if (__builtin_mul_overflow(count, size, &bytes)) return failed(AC_ENOMEM);
     return ac_realloc(ptr, bytes);
 }
+#if !AC_FREESTANDING /* glibc's own names */
 /* Obsolete, no longer declared by glibc, but still a compatibility symbol
  * there that old binaries may call: without it they would reach glibc's free. */
 void cfree(void *ptr) AC_SAME_AS(ac_free);
@@ -592,5 +615,6 @@ void *__libc_realloc(void *ptr, size_t size) AC_SAME_AS(ac_realloc);
 void *__libc_memalign(size_t alignment, size_t size) { return memalign(alignment, size); }
 void *__libc_valloc(size_t size) { return valloc(size); }
 void *__libc_pvalloc(size_t size) { return pvalloc(size); }
+#endif
 #endif
 #endif

@@ -3,7 +3,8 @@
 # build options of README's "Build options" alone and in the combinations a
 # user is likely to pick, with gcc -Og (whose flow analysis differs from the
 # other levels': it once saw an unset variable where AC_THREAD_SAFE=0 left a
-# branch that never runs), clang -O2 and clang for wasm32 at -Oz. Each
+# branch that never runs), clang -O2, clang for wasm32 at -Oz and gcc -Og
+# freestanding (AC_FREESTANDING, with no header but gcc's own). Each
 # compiler and option set is one check. Ends with "N passed, N failed".
 #
 #   tools/test_build_options.sh [LIB_SRCS...]
@@ -13,6 +14,7 @@ CC_GCC=${CC_GCC:-gcc}
 CC_CLANG=${CC_CLANG:-clang}
 srcs=${*:-src/region.c src/format.c src/malloc.c src/backend_wasm.c src/backend_mmap.c src/backend_static.c src/stats.c src/report.c}
 W="-std=c11 -Wall -Wextra -Wpedantic -Wconversion -Wshadow -Wmissing-prototypes -Werror -Iinclude"
+FREE="-ffreestanding -nostdinc -isystem $($CC_GCC -print-file-name=include)"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 passed=0
@@ -41,7 +43,7 @@ compile() {
 
 for opts in "" "-DAC_THREAD_SAFE=0" "-DAC_CHECKED=1" "-DAC_AUDIT_SIZES=1" \
     "-DAC_CHECKED=1 -DAC_AUDIT_SIZES=1" "-DAC_THREAD_SAFE=0 -DAC_CHECKED=1" \
-    "-DAC_EXPORT_STD_NAMES=1" "-DAC_EXPORT_STD_NAMES=0"; do
+    "-DAC_EXPORT_STD_NAMES=1" "-DAC_EXPORT_STD_NAMES=0" "-DAC_THREAD_SAFE=1 -DAC_CHECKED=1"; do
     label=${opts:-"(defaults)"}
     # shellcheck disable=SC2086
     compile "gcc -Og $label" $CC_GCC $W -Og $opts
@@ -49,6 +51,8 @@ for opts in "" "-DAC_THREAD_SAFE=0" "-DAC_CHECKED=1" "-DAC_AUDIT_SIZES=1" \
     compile "clang -O2 $label" $CC_CLANG $W -O2 $opts
     # shellcheck disable=SC2086
     compile "wasm32 -Oz $label" $CC_CLANG --target=wasm32 -ffreestanding -nostdlib -mbulk-memory $W -Oz $opts
+    # shellcheck disable=SC2086
+    compile "gcc -Og freestanding $label" $CC_GCC $W $FREE -Og $opts
 done
 
 echo "$passed passed, $failed failed"
