@@ -23,12 +23,10 @@ const text = (x, p) => {
   return new TextDecoder().decode(m.subarray(p >>> 0, end));
 };
 
-let passed = 0;
-let failed = 0;
-const count = (await load()).misuse_count();
-for (let i = 0; i < count; i++) {
-  const x = await load();
-  const name = text(x, x.misuse_name(i));
+// Commits kind i in instance x: how the call ended ('unreachable' for a
+// trap), the line the kind must produce with the address told, and the
+// hook's line (empty when no hook ran).
+const commit = (x, i) => {
   let trap = 'no trap';
   try {
     x.misuse_commit(i);
@@ -36,8 +34,18 @@ for (let i = 0; i < count; i++) {
     trap = e instanceof WebAssembly.RuntimeError ? e.message : String(e);
   }
   const address = '0x' + (x.misuse_told() >>> 0).toString(16);
-  const expected = text(x, x.misuse_format(i)).replace('%s', address);
-  const got = text(x, x.misuse_said()) || text(x, x.ac_last_error());
+  return { trap, expected: text(x, x.misuse_format(i)).replace('%s', address),
+    said: text(x, x.misuse_said()) };
+};
+
+let passed = 0;
+let failed = 0;
+const count = (await load()).misuse_count();
+for (let i = 0; i < count; i++) {
+  const x = await load();
+  const name = text(x, x.misuse_name(i));
+  const { trap, expected, said } = commit(x, i);
+  const got = said || text(x, x.ac_last_error());
   const ok = trap === 'unreachable' && got === expected;
   console.log(`misuse.${name} ... ${ok ? 'ok' : 'FAILED'}\n    message: ${got || '(none)'}`);
   if (!ok) console.log(`    expected: ${expected}`);
@@ -54,16 +62,8 @@ for (let i = 0; i < count; i++) {
   const names = Array.from({ length: count }, (_, i) => text(x, x.misuse_name(i)));
   const lines = [];
   for (const name of ['freed_data_hook_checks', 'freed_data_hook_allocates']) {
-    const i = names.indexOf(name);
-    let trap = 'no trap';
-    try {
-      x.misuse_commit(i);
-    } catch (e) {
-      trap = e instanceof WebAssembly.RuntimeError ? e.message : String(e);
-    }
-    const address = '0x' + (x.misuse_told() >>> 0).toString(16);
-    lines.push({ trap, got: text(x, x.misuse_said()),
-      expected: text(x, x.misuse_format(i)).replace('%s', address) });
+    const { trap, expected, said } = commit(x, names.indexOf(name));
+    lines.push({ trap, got: said, expected });
   }
   const ok = lines.every((l) => l.trap === 'unreachable' && l.got === l.expected);
   console.log(`misuse.hook_reports_again_after_a_caught_trap ... ${ok ? 'ok' : 'FAILED'}`);
