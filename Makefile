@@ -251,7 +251,7 @@ test: all $(TEST_BINS) examples dist deps-pkgconfig
 		"32-bit native (gcc -m32 -O2)=build/test/gcc-m32/tests" \
 		"32-bit native (clang -m32 ASan+UBSan)=build/test/clang-m32-asan/tests" \
 		"32-bit native heap size variable (gcc -m32)=build/test/heap_env-m32/heap_env" \
-		"freestanding native, no libc (AC_FREESTANDING)=CC_GCC=$(CC_GCC) CC_CLANG=$(CC_CLANG) tools/test_freestanding.sh $(FS_BINS)" \
+		"freestanding native, no libc (AC_FREESTANDING)=CC_GCC=$(CC_GCC) CC_CLANG=$(CC_CLANG) LIB_SRCS='$(LIB_SRCS)' tools/test_freestanding.sh $(FS_BINS)" \
 		"wasm32-wasi program=NODE=$(NODE) tests/wasi/run.sh build/wasi" \
 		"real programs with LD_PRELOAD=tests/real/run.sh build/native/liballoc_cat_preload.so" \
 		"real programs with the checked LD_PRELOAD library=tests/real/run.sh build/native/liballoc_cat_preload_checked.so" \

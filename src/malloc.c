@@ -279,7 +279,10 @@ _Noreturn static void write_after_free(const void *p, int found_byte) {
      * instance, and a later write after free is then a new report with
      * its own address, not a bare trap under an old ac_last_error(). */
     static bool reported;
-    if (reported) __builtin_trap();
+    if (reported) { /* the hook's own call: this trap ends the report under way too */
+        reported = false;
+        __builtin_trap();
+    }
     reported = true;
     misuse_report r;
     ac__writer w;

@@ -36,6 +36,22 @@
 
 __attribute__((constructor)) static void report_open(void) { (void)ac__exit_report_wanted(); }
 
+#if AC_CHECKED
+/* The error hook for the check at exit: the report goes where the lines
+ * above went (the stderr the process started with, never a file of the
+ * program's that took fd 2 since), and the library then traps. */
+static void report_at_exit(ac_error_kind kind, const void *ptr, const char *message, void *ctx) {
+    (void)kind, (void)ptr, (void)ctx;
+    char line[512];
+    ac__writer w;
+    ac__w_init(&w, line, sizeof line);
+    ac__w_str(&w, message);
+    ac__w_str(&w, "\n");
+    size_t n = ac__w_finish(&w);
+    ac__exit_report_write(line, n < sizeof line ? n : sizeof line - 1);
+}
+#endif
+
 __attribute__((destructor)) static void report_write(void) {
     if (!ac__exit_report_wanted()) return;
     ac_stats_t s;
@@ -70,7 +86,10 @@ __attribute__((destructor)) static void report_write(void) {
 #if AC_CHECKED
     /* the structure is sound: the fill of free memory is worth reading
      * (a write found is reported by the error hook, which traps) */
-    if (d.kind == AC_DAMAGE_NONE) (void)ac_heap_check_freed();
+    if (d.kind == AC_DAMAGE_NONE) {
+        ac_set_error_hook(report_at_exit, NULL);
+        (void)ac_heap_check_freed();
+    }
 #endif
 }
 

@@ -43,11 +43,16 @@
  *                                   bytes, writes "AAAA" there, over the
  *                                   next block's header, and exits: the
  *                                   report names that word
- *   exit_report_prog freed-write    (alloc_cat's checked library) frees a
+ *   exit_report_prog freed-write [FILE]
+ *                                   (alloc_cat's checked library) frees a
  *                                   block, prints the address 50 bytes
  *                                   into it, writes a byte there and
  *                                   exits: nothing hands that memory out
- *                                   again, and the report at exit names it
+ *                                   again, and the report at exit names it;
+ *                                   with FILE, first closes fd 2 and opens
+ *                                   FILE there, writing "data\n": FILE
+ *                                   must hold just that, the report go to
+ *                                   the original stderr
  *
  * Each mode allocates and frees a block through malloc first, so the
  * libraries have something to count. Exit status 0, or 2 on bad usage or a
@@ -141,7 +146,12 @@ int main(int argc, char **argv) {
         for (int i = 0; i < 4; i++) end[i] = 'A';
         return 0;
     }
-    if (!strcmp(mode, "freed-write")) {
+    if (!strcmp(mode, "freed-write") && argc <= 3) {
+        if (argc == 3) {
+            close(2);
+            int file = open(argv[2], O_WRONLY | O_CREAT | O_TRUNC, 0644);
+            if (file != 2 || write(file, "data\n", 5) != 5) return fail("open as fd 2");
+        }
         char *a = malloc(100), *b = malloc(100);
         if (!a || !b) return fail("malloc");
         void (*volatile release)(void *) = free; /* gcc would warn of the use after free */
@@ -153,6 +163,6 @@ int main(int argc, char **argv) {
         return 0;
     }
     printf("usage: exit_report_prog takeover FILE | takeover-fork FILE | detach FILE | open FILE | "
-           "close-stderr | clearenv | setenv | overrun | freed-write\n");
+           "close-stderr | clearenv | setenv | overrun | freed-write [FILE]\n");
     return 2;
 }

@@ -3,9 +3,10 @@
 # build options of README's "Build options" alone and in the combinations a
 # user is likely to pick, with gcc -Og (whose flow analysis differs from the
 # other levels': it once saw an unset variable where AC_THREAD_SAFE=0 left a
-# branch that never runs), clang -O2, clang for wasm32 at -Oz and gcc -Og
-# freestanding (AC_FREESTANDING, with no header but gcc's own). Each
-# compiler and option set is one check. Ends with "N passed, N failed".
+# branch that never runs), clang -O2, clang for wasm32 at -Oz (with and
+# without atomics: the spin lock) and gcc -Og freestanding
+# (AC_FREESTANDING, with no header but gcc's own). Each compiler and
+# option set is one check. Ends with "N passed, N failed".
 #
 #   tools/test_build_options.sh [LIB_SRCS...]
 set -u
@@ -51,6 +52,9 @@ for opts in "" "-DAC_THREAD_SAFE=0" "-DAC_CHECKED=1" "-DAC_AUDIT_SIZES=1" \
     compile "clang -O2 $label" $CC_CLANG $W -O2 $opts
     # shellcheck disable=SC2086
     compile "wasm32 -Oz $label" $CC_CLANG --target=wasm32 -ffreestanding -nostdlib -mbulk-memory $W -Oz $opts
+    # shellcheck disable=SC2086
+    compile "wasm32 -matomics -Oz $label" $CC_CLANG --target=wasm32 -ffreestanding -nostdlib -mbulk-memory \
+        -matomics $W -Oz $opts
     # shellcheck disable=SC2086
     compile "gcc -Og freestanding $label" $CC_GCC $W $FREE -Og $opts
 done

@@ -15,14 +15,15 @@
 # is linked for Cortex-M3 and run under qemu's user mode.
 # Ends with "N passed, N failed".
 #
-#   tools/test_freestanding.sh PROGRAM...     (make test: build/test/freestanding/*)
+#   [LIB_SRCS="..."] tools/test_freestanding.sh PROGRAM...
+#                      (make test: the Makefile's LIB_SRCS, build/test/freestanding/*)
 # (flag lists such as $W are split into words on purpose)
 # shellcheck disable=SC2086
 set -u
 cd "$(dirname "$0")/.." || exit 1
 CC_GCC=${CC_GCC:-gcc}
 CC_CLANG=${CC_CLANG:-clang}
-srcs="src/region.c src/format.c src/malloc.c src/backend_wasm.c src/backend_mmap.c src/backend_static.c src/stats.c src/report.c"
+srcs=${LIB_SRCS:-src/region.c src/format.c src/malloc.c src/backend_wasm.c src/backend_mmap.c src/backend_static.c src/stats.c src/report.c}
 W="-std=c11 -Wall -Wextra -Wpedantic -Wconversion -Wshadow -Wmissing-prototypes -Werror -Iinclude"
 GCC_INC="-nostdinc -isystem $($CC_GCC -print-file-name=include)"
 CLANG_INC="-nostdinc -isystem $($CC_CLANG -print-resource-dir)/include"

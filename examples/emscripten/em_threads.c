@@ -40,7 +40,7 @@ static void check(int ok, const char *what) {
 }
 
 typedef struct worker {
-    unsigned seed;
+    unsigned index, seed;
     unsigned long long allocs, frees; /* calls that allocated / freed a block */
     int bad_stamps;
 } worker;
@@ -50,9 +50,12 @@ static unsigned next_random(unsigned *s) {
     return *s >> 8;
 }
 
-/* Every byte of a block holds its stamp: the slot and thread, mixed. */
+/* Every byte of a block holds its stamp, different for every slot of
+ * every thread (THREADS * SLOTS < 256): a block handed to two of them at
+ * once would show the other's. */
+_Static_assert(THREADS * SLOTS < 256, "stamps fit a byte");
 static unsigned char stamp_of(const worker *w, unsigned slot) {
-    return (unsigned char)(w->seed * 31u + slot * 7u + 1u);
+    return (unsigned char)(w->index * SLOTS + slot + 1u);
 }
 static int stamped(const unsigned char *p, size_t bytes, unsigned char stamp) {
     for (size_t i = 0; i < bytes; i++)
@@ -103,7 +106,7 @@ int main(void) {
     pthread_t thread[THREADS];
     worker w[THREADS];
     for (unsigned i = 0; i < THREADS; i++) {
-        w[i] = (worker){.seed = 1000u + i};
+        w[i] = (worker){.index = i, .seed = 1000u + i};
         check(pthread_create(&thread[i], NULL, work, &w[i]) == 0, "pthread_create");
     }
     unsigned long long allocs = 0, frees = 0;
