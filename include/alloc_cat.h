@@ -697,7 +697,12 @@ const char *ac_heap_damage_for_host(void);
  *    of a free block made since inside freed memory; the pointer named is
  *    then that free block's payload ("the free block there lost its header
  *    or list links"). A write into freed memory that is not handed out
- *    again is seen only by ac_heap_check_freed().
+ *    again is seen only by ac_heap_check_freed(). The same search finds a
+ *    block in use whose header was overwritten (a write past the end of
+ *    the block before it that missed its canary, or a stray pointer) when
+ *    the heap takes it for a free neighbour: that is reported under the
+ *    same kind, as "heap damage at" its payload: "the header of the block
+ *    in use there was overwritten".
  * Each report goes to the error hook. The default hook writes one line
  * naming the kind and the address (natively to stderr; on wasm32 and in
  * freestanding native builds it is kept for ac_last_error()) and then

@@ -351,12 +351,12 @@ static bool block_at(char *b) {
 
 #if AC_CHECKED
 /* malloc.c: reports a write after free found at p, without the lock, then
- * traps; found_byte is what p holds where the fill was, or -1 when the
- * write hit the heap's own words. */
+ * traps; found_byte is what p holds where the fill was, or FREE_WORDS_HIT
+ * when the write hit the heap's own words in free memory, or
+ * LIVE_HEADER_HIT when it hit the header of a block in use. */
+#define FREE_WORDS_HIT  (-1)
+#define LIVE_HEADER_HIT (-2)
 _Noreturn static void write_after_free(const void *p, int found_byte);
-/* A write after free found in the free block b: its header, mark or links
- * (its payload is the pointer named). */
-_Noreturn static void heap_damaged(char *b) { write_after_free(b + HDR_BYTES, -1); }
 
 /* A block's mark, the word after its header, xor its address. */
 static uint32_t mark_of(char *b) { return *word(b + 4) ^ (uint32_t)(uintptr_t)b; }
@@ -376,6 +376,16 @@ static void mark_live(char *b, size_t align) {
 /* The align_bits a live mark holds: 4 to 31 for a live block, any other
  * value for a word that is no live mark. */
 static uint32_t live_align_bits(char *b) { return (mark_of(b) ^ LIVE_MAGIC) * ALIGN_UNMIX; }
+
+/* Damage found in the block b, taken for a free one: its header, mark or
+ * links (its payload is the pointer named). A write after free, unless
+ * b's mark says it is in use: then its header was overwritten while it was
+ * live (a write past the end of the block before it, one that missed that
+ * block's canary, or a stray pointer), which is named as such. */
+_Noreturn static void heap_damaged(char *b) {
+    bool live = block_at(b) && live_align_bits(b) - 4u < 28u;
+    write_after_free(b + HDR_BYTES, live ? LIVE_HEADER_HIT : FREE_WORDS_HIT);
+}
 
 
 /* Whether l leads to a whole free block: block_at() there, its header free

@@ -264,10 +264,13 @@ static void report(int kind, const void *ptr, const misuse_report *r) {
 #if AC_CHECKED
 /* Called by heap.c under the lock (checked builds): a write after free
  * changed the memory at p. found_byte is the byte p holds where the fill
- * was (the heap has filled it again), or -1 when the write hit the heap's
- * own words, a free block's header or list links (a freed payload begins
- * with the links, and free blocks are made inside freed memory; p is that
- * block's payload). Reports it without the lock, then traps whatever the
+ * was (the heap has filled it again), or FREE_WORDS_HIT when the write hit
+ * the heap's own words, a free block's header or list links (a freed
+ * payload begins with the links, and free blocks are made inside freed
+ * memory; p is that block's payload), or LIVE_HEADER_HIT when the block at
+ * p, taken for a free one by its header, is marked in use: its header was
+ * overwritten while it was live, which is named as heap damage rather than
+ * a write after free (same kind, same trap). Reports it without the lock, then traps whatever the
  * hook does: the heap cannot go on with a block or list it cannot trust,
  * nor hand out memory the program still writes to. A second damage found
  * meanwhile (by the hook's own calls) traps at once. */
@@ -287,9 +290,13 @@ _Noreturn static void write_after_free(const void *p, int found_byte) {
     misuse_report r;
     ac__writer w;
     ac__w_init(&w, r.message, sizeof r.message);
-    ac__w_str(&w, "alloc_cat: write after free at ");
+    ac__w_str(&w, found_byte == LIVE_HEADER_HIT ? "alloc_cat: heap damage at "
+                                                 : "alloc_cat: write after free at ");
     ac__w_hex(&w, (uintptr_t)p);
-    if (found_byte < 0) {
+    if (found_byte == LIVE_HEADER_HIT) {
+        ac__w_str(&w, ": the header of the block in use there was overwritten (a write past the "
+                      "end of the block before it, or a stray pointer); the heap cannot go on");
+    } else if (found_byte < 0) {
         ac__w_str(&w, ": the free block there lost its header or list links; the heap cannot go on");
     } else {
         ac__w_str(&w, ": freed memory there holds ");

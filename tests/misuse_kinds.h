@@ -76,6 +76,18 @@ static void overflow_realloc(void) {
     (void)q;
 }
 
+/* A write past the end of a block that misses its canary and hits the
+ * next block's header (its in-use bit): the free of the first block takes
+ * the next for a free neighbour, and finds it marked in use. Named heap
+ * damage at the next block, not a write after free. */
+static void overrun_into_next_header(void) {
+    char *a = ac_malloc(20), *b = ac_malloc(20), *guard = ac_malloc(20);
+    (void)guard;
+    b[-8] = (char)(b[-8] ^ 1); /* checked builds: header, then mark, before the payload */
+    tell(b);
+    ac_free(a);
+}
+
 /* A write after free over the links of a freed block (the block after it,
  * in use, keeps it off the top), found by the next malloc of its size:
  * `bytes` bytes written from byte `at`, the report naming a + named. */
@@ -476,6 +488,9 @@ static const kind kinds[] = {
      "alloc_cat: write past the end of %s in free (40 bytes): its canary was overwritten"},
     {"overflow_realloc", overflow_realloc,
      "alloc_cat: write past the end of %s in realloc (40 bytes): its canary was overwritten"},
+    {"overrun_into_next_header", overrun_into_next_header,
+     "alloc_cat: heap damage at %s: the header of the block in use there was overwritten (a write "
+     "past the end of the block before it, or a stray pointer); the heap cannot go on"},
     {"write_after_free", write_after_free,
      "alloc_cat: write after free at %s: the free block there lost its header or list links; the "
      "heap cannot go on"},

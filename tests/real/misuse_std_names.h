@@ -92,6 +92,17 @@ static void overflow_realloc(void) {
     (void)q;
 }
 
+/* Four bytes past a block's end, past its canary: the next block's header
+ * (in the checked library the header and a mark come before each
+ * payload), found when the first block is freed. */
+static void overrun_into_next_header(void) {
+    char *a = std_malloc(20), *b = std_malloc(20), *guard = std_malloc(20);
+    (void)guard;
+    flip(a + 24); /* b - 8: b's header */
+    tell(b);
+    std_free(a);
+}
+
 /* Freed memory written where the free block keeps its list links, found by
  * the next malloc of that size. */
 static void write_after_free_links(void) {
@@ -135,6 +146,9 @@ static const kind kinds[] = {
      "alloc_cat: write past the end of %s in free (20 bytes): its canary was overwritten"},
     {"overflow_realloc", overflow_realloc,
      "alloc_cat: write past the end of %s in realloc (40 bytes): its canary was overwritten"},
+    {"overrun_into_next_header", overrun_into_next_header,
+     "alloc_cat: heap damage at %s: the header of the block in use there was overwritten (a write "
+     "past the end of the block before it, or a stray pointer); the heap cannot go on"},
     {"write_after_free_links", write_after_free_links,
      "alloc_cat: write after free at %s: the free block there lost its header or list links; the "
      "heap cannot go on"},
