@@ -415,8 +415,10 @@ build/native/liballoc_cat.so.$(VERSION): $(NATIVE_OBJS)
 .PHONY: install uninstall deps-pkgconfig
 install: build/native/liballoc_cat.a build/native/liballoc_cat.so.$(VERSION) \
 		build/native/liballoc_cat_preload.so build/native/liballoc_cat_preload_checked.so \
-		build/wasm32/liballoc_cat.a tools/alloc_cat.pc.in
-	install -d $(DESTDIR)$(PREFIX)/include $(LIBDIR)/pkgconfig $(LIBDIR)/wasm32
+		build/wasm32/liballoc_cat.a build/wasm32-checked/liballoc_cat.a \
+		build/wasm32-audit/liballoc_cat.a tools/alloc_cat.pc.in
+	install -d $(DESTDIR)$(PREFIX)/include $(LIBDIR)/pkgconfig $(LIBDIR)/wasm32 \
+		$(LIBDIR)/wasm32-checked $(LIBDIR)/wasm32-audit
 	install -m 644 include/alloc_cat.h $(DESTDIR)$(PREFIX)/include/
 	install -m 644 build/native/liballoc_cat.a $(LIBDIR)/
 	install -m 755 build/native/liballoc_cat.so.$(VERSION) build/native/liballoc_cat_preload.so \
@@ -424,6 +426,8 @@ install: build/native/liballoc_cat.a build/native/liballoc_cat.so.$(VERSION) \
 	ln -sf liballoc_cat.so.$(VERSION) $(LIBDIR)/$(SO_NAME)
 	ln -sf $(SO_NAME) $(LIBDIR)/liballoc_cat.so
 	install -m 644 build/wasm32/liballoc_cat.a $(LIBDIR)/wasm32/
+	install -m 644 build/wasm32-checked/liballoc_cat.a $(LIBDIR)/wasm32-checked/
+	install -m 644 build/wasm32-audit/liballoc_cat.a $(LIBDIR)/wasm32-audit/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' tools/alloc_cat.pc.in \
 		>$(LIBDIR)/pkgconfig/alloc_cat.pc
 
@@ -431,10 +435,11 @@ uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/include/alloc_cat.h $(LIBDIR)/liballoc_cat.a \
 		$(LIBDIR)/liballoc_cat.so $(LIBDIR)/$(SO_NAME) $(LIBDIR)/liballoc_cat.so.$(VERSION) \
 		$(LIBDIR)/liballoc_cat_preload.so $(LIBDIR)/liballoc_cat_preload_checked.so \
-		$(LIBDIR)/wasm32/liballoc_cat.a \
-		$(LIBDIR)/pkgconfig/alloc_cat.pc
+		$(LIBDIR)/wasm32/liballoc_cat.a $(LIBDIR)/wasm32-checked/liballoc_cat.a \
+		$(LIBDIR)/wasm32-audit/liballoc_cat.a $(LIBDIR)/pkgconfig/alloc_cat.pc
 	@# and the directories install made, where nothing else is left in them
-	@rmdir $(LIBDIR)/wasm32 $(LIBDIR)/pkgconfig 2>/dev/null || true
+	@rmdir $(LIBDIR)/wasm32 $(LIBDIR)/wasm32-checked $(LIBDIR)/wasm32-audit $(LIBDIR)/pkgconfig \
+		2>/dev/null || true
 
 deps-pkgconfig:
 	@tools/deps.sh pkgconfig

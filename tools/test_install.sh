@@ -41,10 +41,14 @@ check "static: build with pkg-config --static --libs" sh -c "gcc $W -O2 $cflags 
 check "static: runs without the shared library" sh -c "! ldd $tmp/static | grep -q liballoc_cat && $tmp/static | $CLEAN"
 check "wasm32: build with wasm32_libdir" sh -c "clang --target=wasm32 -mbulk-memory -nostdlib $W -O2 $cflags -Wl,--no-entry examples/freestanding/strings.c -L\$(pkg-config --variable=wasm32_libdir alloc_cat) -lalloc_cat -o $tmp/strings.wasm"
 check "wasm32: runs under node" sh -c "$NODE examples/freestanding/strings.mjs $tmp/strings.wasm | $CLEAN"
+check "wasm32 checked: build with wasm32_checked_libdir" sh -c "clang --target=wasm32 -mbulk-memory -nostdlib $W -O2 $cflags -DAC_CHECKED=1 -Wl,--no-entry examples/freestanding/strings.c -L\$(pkg-config --variable=wasm32_checked_libdir alloc_cat) -lalloc_cat -o $tmp/strings-checked.wasm"
+check "wasm32 checked: runs under node" sh -c "$NODE examples/freestanding/strings.mjs $tmp/strings-checked.wasm | $CLEAN"
+check "wasm32 audit: build with wasm32_audit_libdir" sh -c "clang --target=wasm32 -mbulk-memory -nostdlib $W -O2 $cflags -DAC_AUDIT_SIZES=1 -Wl,--no-entry examples/freestanding/strings.c -L\$(pkg-config --variable=wasm32_audit_libdir alloc_cat) -lalloc_cat -o $tmp/strings-audit.wasm"
+check "wasm32 audit: runs under node" sh -c "$NODE examples/freestanding/strings.mjs $tmp/strings-audit.wasm | $CLEAN"
 check "LD_PRELOAD: the installed preload library" sh -c "LD_PRELOAD=\$(pkg-config --variable=preload alloc_cat) build/examples/preload_check | $CLEAN"
 check "LD_PRELOAD: the installed checked preload library" sh -c "LD_PRELOAD=\$(pkg-config --variable=preload_checked alloc_cat) build/examples/preload_check | $CLEAN"
 check "LD_PRELOAD: the installed checked preload library names a double free" sh -c "LD_PRELOAD=\$(pkg-config --variable=preload_checked alloc_cat) build/test/real/misuse_std_names double_free 9 2>&1 9>/dev/null | grep -q '^alloc_cat: double free of 0x[0-9a-f]* in free$'"
-check "make uninstall removes every file, and lib/wasm32 and lib/pkgconfig" sh -c "$MAKE --no-print-directory -s uninstall PREFIX=$prefix && [ -z \"\$(find $prefix -type f -o -type l)\" ] && [ ! -e $prefix/lib/wasm32 ] && [ ! -e $prefix/lib/pkgconfig ]"
+check "make uninstall removes every file, and lib/wasm32* and lib/pkgconfig" sh -c "$MAKE --no-print-directory -s uninstall PREFIX=$prefix && [ -z \"\$(find $prefix -type f -o -type l)\" ] && [ ! -e $prefix/lib/wasm32 ] && [ ! -e $prefix/lib/wasm32-checked ] && [ ! -e $prefix/lib/wasm32-audit ] && [ ! -e $prefix/lib/pkgconfig ]"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
