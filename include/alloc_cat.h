@@ -526,11 +526,16 @@ bool ac_heap_check(void);
  * byte that differs is reported as a write after free
  * (AC_ERROR_WRITE_AFTER_FREE, naming its address, the fill restored; for a
  * mark, naming that free block's payload) and, as after every write after
- * free, the program traps when the hook returns. This finds writes into
- * freed memory that is never handed out again, which the allocating calls
- * cannot see: call it where a program may have written through a stale
- * pointer (before exit, between a test's steps). Returns false, without
- * reading free memory, where ac_heap_check() does; true otherwise. Other
+ * free, the program traps when the hook returns. Then each block in use's
+ * canary: the first block found written past its end is reported as a
+ * free of it would be (AC_ERROR_OVERFLOW, "write past the end of 0x... in
+ * ac_heap_check_freed (N bytes)"), and if the hook returns, the call
+ * returns false. This finds writes into freed memory that is never handed
+ * out again, and overruns of blocks that are never freed, which the
+ * allocating calls cannot see: call it where a program may have written
+ * through a stale pointer or past a block (before exit, between a test's
+ * steps). Returns false, without reading free memory, where
+ * ac_heap_check() does; true otherwise. Other
  * builds: the same as ac_heap_check(). O(blocks + spans^2 + free bytes) in
  * checked builds (a walk: see ac_heap_walk); holds the lock (released
  * before a report).

@@ -213,9 +213,10 @@ export function heapDamage(source) {
 
 /**
  * Runs ac_heap_check_freed(): true when the heap is sound and, in a
- * checked build, no freed memory was written; false when the heap's
- * structure is damaged. When it finds a write after free the module
- * reports it and traps: this throws an Error whose message is the report
+ * checked build, no freed memory was written and no block in use was
+ * written past its end; false when the heap's structure is damaged. When
+ * it finds a write after free or such an overrun the module reports it
+ * and traps: this throws an Error whose message is the report
  * (as lastError() reads it), the trap as its cause. O(blocks + free bytes)
  * in checked builds. The module must export ac_heap_check_freed and
  * ac_last_error.

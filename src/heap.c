@@ -1363,10 +1363,14 @@ static void scan_filled(char *p, char *end) {
 
 /* ac__heap_check_freed()'s visit to each entry of the walk: the top's
  * fill up to H.filled; a free block's mark, its body's fill, and for the
- * spare its link words' (it has no links). */
+ * spare its link words' (it has no links); a block in use's canary (the
+ * walk stops at the first written, *ctx set to its payload). */
 static bool check_freed_entry(const ac_walk_entry *e, void *ctx) {
-    (void)ctx;
     char *b = (char *)e->addr;
+    if (e->kind == AC_WALK_USED && !canary_intact(b - HDR_BYTES)) {
+        *(const void **)ctx = b;
+        return false;
+    }
     if (e->kind == AC_WALK_TOP) scan_filled(b, H.filled);
     if (e->kind != AC_WALK_FREE) return true;
     if (!marked_freed(b)) heap_damaged(b); /* ac__heap_check() reads no marks */
@@ -1376,10 +1380,11 @@ static bool check_freed_entry(const ac_walk_entry *e, void *ctx) {
 }
 #endif
 
-bool ac__heap_check_freed(void) {
+bool ac__heap_check_freed(const void **overrun) {
+    *overrun = NULL;
     if (!ac__heap_check()) return false;
 #if AC_CHECKED
-    ac__heap_walk(check_freed_entry, NULL); /* the structure is sound: the walk is safe */
+    ac__heap_walk(check_freed_entry, overrun); /* the structure is sound: the walk is safe */
 #endif
-    return true;
+    return !*overrun;
 }

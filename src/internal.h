@@ -144,8 +144,13 @@ bool ac__heap_check(void);
 /* The same, filling *d with the first inconsistency (all zero if none). */
 bool ac__heap_check_where(ac_heap_damage_t *d);
 /* ac__heap_check(), then (checked builds) the fill of all free memory:
- * a changed byte is reported as a write after free. */
-bool ac__heap_check_freed(void);
+ * a changed byte is reported as a write after free; and each block in
+ * use's canary: false, *overrun set to the first block's payload found
+ * written past its end (the caller reports it without the lock). */
+bool ac__heap_check_freed(const void **overrun);
+/* malloc.c (checked builds): the report a free of ptr would make, from
+ * `where` (taken without the lock held). */
+void ac__report_misuse(const void *ptr, const char *where);
 
 /* Counters the heap keeps. Live blocks are allocs - frees; the all-time
  * high-water mark is max(peak, trip_peak): heap.c updates only trip_peak. */

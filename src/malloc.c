@@ -315,6 +315,16 @@ _Noreturn static void write_after_free(const void *p, int found_byte) {
 }
 #endif
 
+#if AC_CHECKED
+void ac__report_misuse(const void *ptr, const char *where) {
+    misuse_report r;
+    LOCK();
+    int bad = misuse(ptr, 0, 0, 0, where, &r);
+    UNLOCK();
+    if (bad) report(bad, ptr, &r);
+}
+#endif
+
 /* Frees ptr after the checks a checked build makes. Unchecked builds make
  * none, and every free goes through ac_free (FREE_CHECKED below): then this
  * has one caller, inlined there, and a free costs one call less. */

@@ -16,9 +16,11 @@
  *
  * (ac_heap_damage_format()'s text after the pid). The checked library
  * (liballoc_cat_preload_checked.so) then also checks all free memory
- * (ac_heap_check_freed()): a write into freed memory that nothing handed
- * out again is named as a write after free (the misuse report's line,
- * without the pid), and the process then traps. The lines are written
+ * and the canary of every block in use (ac_heap_check_freed()): a write
+ * into freed memory that nothing handed out again is named as a write
+ * after free, a block written past its end that was never freed as an
+ * overrun (the misuse report's line, without the pid), and the process
+ * then traps. The lines are written
  * by a destructor, i.e. when the process calls exit() or returns from main
  * (not on _exit, exec or a fatal signal); a child that forks and exits writes
  * its own line, hence the pid.
@@ -88,7 +90,7 @@ __attribute__((destructor)) static void report_write(void) {
      * (a write found is reported by the error hook, which traps) */
     if (d.kind == AC_DAMAGE_NONE) {
         ac_set_error_hook(report_at_exit, NULL);
-        (void)ac_heap_check_freed();
+        if (!ac_heap_check_freed()) __builtin_trap(); /* an overrun: reported, the hook returned */
     }
 #endif
 }

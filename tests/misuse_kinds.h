@@ -88,6 +88,17 @@ static void overrun_into_next_header(void) {
     ac_free(a);
 }
 
+/* One byte past a block that is never freed: found by
+ * ac_heap_check_freed(), which reads every block in use's canary. */
+static void overrun_found_by_check_freed(void) {
+    char *p = ac_malloc(40), *guard = ac_malloc(24);
+    (void)guard;
+    p[40] = (char)~p[40];
+    tell(p);
+    bool ok = ac_heap_check_freed();
+    (void)ok;
+}
+
 /* A write after free over the links of a freed block (the block after it,
  * in use, keeps it off the top), found by the next malloc of its size:
  * `bytes` bytes written from byte `at`, the report naming a + named. */
@@ -488,6 +499,9 @@ static const kind kinds[] = {
      "alloc_cat: write past the end of %s in free (40 bytes): its canary was overwritten"},
     {"overflow_realloc", overflow_realloc,
      "alloc_cat: write past the end of %s in realloc (40 bytes): its canary was overwritten"},
+    {"overrun_found_by_check_freed", overrun_found_by_check_freed,
+     "alloc_cat: write past the end of %s in ac_heap_check_freed (40 bytes): its canary was "
+     "overwritten"},
     {"overrun_into_next_header", overrun_into_next_header,
      "alloc_cat: heap damage at %s: the header of the block in use there was overwritten (a write "
      "past the end of the block before it, or a stray pointer); the heap cannot go on"},

@@ -15,9 +15,10 @@
 # script's `exec 10>file` or `exec 200>file`. alloc_cat's own library adds
 # a second line, naming the damaged word, when the program overran a block
 # (exit_report_prog overrun), and only then; its checked library
-# (liballoc_cat_preload_checked.so) checks all free memory at exit and names
-# a write into freed memory nothing reused (exit_report_prog freed-write),
-# then traps. Ends with "N passed, N failed".
+# (liballoc_cat_preload_checked.so) checks all free memory and every block
+# in use's canary at exit and names a write into freed memory nothing
+# reused (exit_report_prog freed-write) or the overrun of a block never
+# freed (overrun), then traps. Ends with "N passed, N failed".
 set -u
 prog=$1
 shift
@@ -127,6 +128,16 @@ for lib in "$@"; do
     # memory nothing reused is named, on the original stderr (not in a file
     # of the program's that took fd 2), and the process traps
     case $name in *preload_checked)
+        # a block never freed, written past its end (its canary)
+        run "$prog" overrun
+        rc=$?
+        end=$(cat "$tmp/out")
+        block=$(printf '0x%x' $((end - 24))) # 24 usable bytes in the checked library
+        ok=0
+        [ $rc -eq 132 ] && [ "$(grep -c '^alloc_cat' "$tmp/err")" -eq 2 ] &&
+            [ "$(grep -v '^alloc_cat: pid=' "$tmp/err" | grep '^alloc_cat')" = "alloc_cat: write past the end of $block in ac_heap_check_freed (24 bytes): its canary was overwritten" ] &&
+            ok=1
+        check "$name.names_an_overrun_never_freed" $ok "status $rc, end $end, stderr [$(head -c 400 "$tmp/err")]"
         for file in "" "$tmp/file"; do
             rm -f "$tmp/file"
             # shellcheck disable=SC2086
