@@ -270,10 +270,10 @@ static void report(int kind, const void *ptr, const misuse_report *r) {
  * memory; p is that block's payload), or LIVE_HEADER_HIT when the block at
  * p, taken for a free one by its header, is marked in use: its header was
  * overwritten while it was live, which is named as heap damage rather than
- * a write after free (same kind, same trap). Reports it without the lock, then traps whatever the
- * hook does: the heap cannot go on with a block or list it cannot trust,
- * nor hand out memory the program still writes to. A second damage found
- * meanwhile (by the hook's own calls) traps at once. */
+ * a write after free (same kind, same trap). Reports it without the lock,
+ * then traps whatever the hook does: the heap cannot go on with a block or
+ * list it cannot trust, nor hand out memory the program still writes to.
+ * A second damage found meanwhile (by the hook's own calls) traps at once. */
 _Noreturn static void write_after_free(const void *p, int found_byte) {
     /* Set while a report is under way: a hook that allocates can come upon
      * the damage again, and must not be called again for it (it would

@@ -108,7 +108,8 @@ size_t ac_heap_damage_format(const ac_heap_damage_t *d, char *buf, size_t len) {
 bool ac_heap_check_freed(void) {
     const void *overrun;
     ac__lock();
-    bool ok = ac__heap_check_freed(&overrun); /* a report of freed memory unlocks, and never returns */
+    /* a report of freed memory unlocks, and never returns */
+    bool ok = ac__heap_check_freed(&overrun);
     ac__unlock();
 #if AC_CHECKED
     if (overrun) ac__report_misuse(overrun, "ac_heap_check_freed"); /* the hook may allocate */
