@@ -412,22 +412,21 @@ LIBDIR  := $(DESTDIR)$(PREFIX)/lib
 build/native/liballoc_cat.so.$(VERSION): $(NATIVE_OBJS)
 	$(CC_GCC) -shared -Wl,-soname,$(SO_NAME) $^ -lpthread -o $@
 
+# the wasm32 libraries installed, each as lib/<variant>/liballoc_cat.a
+WASM_INSTALLED := wasm32 wasm32-checked wasm32-audit
+
 .PHONY: install uninstall deps-pkgconfig
 install: build/native/liballoc_cat.a build/native/liballoc_cat.so.$(VERSION) \
 		build/native/liballoc_cat_preload.so build/native/liballoc_cat_preload_checked.so \
-		build/wasm32/liballoc_cat.a build/wasm32-checked/liballoc_cat.a \
-		build/wasm32-audit/liballoc_cat.a tools/alloc_cat.pc.in
-	install -d $(DESTDIR)$(PREFIX)/include $(LIBDIR)/pkgconfig $(LIBDIR)/wasm32 \
-		$(LIBDIR)/wasm32-checked $(LIBDIR)/wasm32-audit
+		$(WASM_INSTALLED:%=build/%/liballoc_cat.a) tools/alloc_cat.pc.in
+	install -d $(DESTDIR)$(PREFIX)/include $(LIBDIR)/pkgconfig $(WASM_INSTALLED:%=$(LIBDIR)/%)
 	install -m 644 include/alloc_cat.h $(DESTDIR)$(PREFIX)/include/
 	install -m 644 build/native/liballoc_cat.a $(LIBDIR)/
 	install -m 755 build/native/liballoc_cat.so.$(VERSION) build/native/liballoc_cat_preload.so \
 		build/native/liballoc_cat_preload_checked.so $(LIBDIR)/
 	ln -sf liballoc_cat.so.$(VERSION) $(LIBDIR)/$(SO_NAME)
 	ln -sf $(SO_NAME) $(LIBDIR)/liballoc_cat.so
-	install -m 644 build/wasm32/liballoc_cat.a $(LIBDIR)/wasm32/
-	install -m 644 build/wasm32-checked/liballoc_cat.a $(LIBDIR)/wasm32-checked/
-	install -m 644 build/wasm32-audit/liballoc_cat.a $(LIBDIR)/wasm32-audit/
+	for v in $(WASM_INSTALLED); do install -m 644 build/$$v/liballoc_cat.a $(LIBDIR)/$$v/; done
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' tools/alloc_cat.pc.in \
 		>$(LIBDIR)/pkgconfig/alloc_cat.pc
 
@@ -435,11 +434,9 @@ uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/include/alloc_cat.h $(LIBDIR)/liballoc_cat.a \
 		$(LIBDIR)/liballoc_cat.so $(LIBDIR)/$(SO_NAME) $(LIBDIR)/liballoc_cat.so.$(VERSION) \
 		$(LIBDIR)/liballoc_cat_preload.so $(LIBDIR)/liballoc_cat_preload_checked.so \
-		$(LIBDIR)/wasm32/liballoc_cat.a $(LIBDIR)/wasm32-checked/liballoc_cat.a \
-		$(LIBDIR)/wasm32-audit/liballoc_cat.a $(LIBDIR)/pkgconfig/alloc_cat.pc
+		$(WASM_INSTALLED:%=$(LIBDIR)/%/liballoc_cat.a) $(LIBDIR)/pkgconfig/alloc_cat.pc
 	@# and the directories install made, where nothing else is left in them
-	@rmdir $(LIBDIR)/wasm32 $(LIBDIR)/wasm32-checked $(LIBDIR)/wasm32-audit $(LIBDIR)/pkgconfig \
-		2>/dev/null || true
+	@rmdir $(WASM_INSTALLED:%=$(LIBDIR)/%) $(LIBDIR)/pkgconfig 2>/dev/null || true
 
 deps-pkgconfig:
 	@tools/deps.sh pkgconfig

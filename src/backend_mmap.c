@@ -135,7 +135,7 @@ static char *mmap_grow(ac__backend *self, size_t pages) {
     (void)self;
     reserve();
     char *old = ac__default_heap.end;
-    if (pages > (size_t)((uintptr_t)limit - (uintptr_t)old) / AC_PAGE_BYTES) return NULL;
+    if (pages > bytes_between(old, limit) / AC_PAGE_BYTES) return NULL;
     size_t bytes = pages * AC_PAGE_BYTES;
     if (mprotect(old, bytes, PROT_READ | PROT_WRITE) != 0) return NULL;
     ac__default_heap.end = old + bytes;

@@ -247,11 +247,6 @@ static struct heap_state {
 /* ---- words of a block ------------------------------------------------------ */
 
 static uint32_t *word(char *p) { return (uint32_t *)(void *)p; }
-/* The bytes from `from` up to `to`, unsigned: on wasm32 a heap may pass
- * 2 GiB, beyond what a pointer difference (ptrdiff_t) can hold. */
-static size_t bytes_between(const char *from, const char *to) {
-    return (size_t)((uintptr_t)to - (uintptr_t)from);
-}
 #ifdef __wasm32__
 /* wasm32 addresses are 32-bit: a link is the address itself */
 static char *at(link_t l) { return (char *)(uintptr_t)l; }

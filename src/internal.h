@@ -96,6 +96,13 @@ struct ac__backend {
     char *end;   /* end of the memory already available */
 };
 
+/* The bytes from `from` up to `to`, unsigned: on 32-bit targets (wasm32
+ * among them) a heap may pass 2 GiB, beyond what a pointer difference
+ * (ptrdiff_t) can hold. */
+static inline size_t bytes_between(const char *from, const char *to) {
+    return (size_t)((uintptr_t)to - (uintptr_t)from);
+}
+
 /* The backend the heap uses unless told otherwise: wasm memory on wasm32,
  * an mmap reservation natively, none at all in freestanding native builds.
  * Defined in backend_wasm.c / backend_mmap.c / backend_static.c.

@@ -245,8 +245,11 @@ static int misuse(const void *ptr, size_t size, size_t align, unsigned checks, c
 #endif
 }
 
-/* Called without the lock, after misuse() found something. */
+/* Called without the lock, after misuse() found something: only in
+ * checked builds, where misuse() fills *r (unchecked ones never call it
+ * with bad set; saying so here lets gcc -Og see that r is never read). */
 static void report(int kind, const void *ptr, const misuse_report *r) {
+    if (!AC_CHECKED) return;
     if (r->hook) {
         r->hook((ac_error_kind)kind, ptr, r->message, r->ctx);
         return;
@@ -336,7 +339,7 @@ static void free_checked(void *ptr, size_t size, size_t align, unsigned checks,
     int bad = misuse(ptr, size, align, checks, where, &r);
     if (!bad) heap_free(ptr);
     UNLOCK();
-    if (AC_CHECKED && bad) report(bad, ptr, &r); /* AC_CHECKED: gcc -Og saw r unset */
+    if (bad) report(bad, ptr, &r);
 }
 
 /* Sets errno, returns NULL. Not inlined: where the weak errno is missing
@@ -397,7 +400,7 @@ resize(void *ptr, size_t old_size, size_t size, size_t align, unsigned checks, c
     misuse_report r;
     LOCK();
     int bad = misuse(ptr, old_size, align, checks, where, &r);
-    if (AC_CHECKED && bad) {
+    if (bad) {
         UNLOCK();
         report(bad, ptr, &r);
         return NULL;
@@ -452,7 +455,7 @@ size_t ac_malloc_usable_size(const void *ptr) {
     int bad = misuse(ptr, 0, 0, 0, "malloc_usable_size", &r);
     size_t n = bad ? 0 : heap_usable(ptr);
     UNLOCK();
-    if (AC_CHECKED && bad) report(bad, ptr, &r);
+    if (bad) report(bad, ptr, &r);
     return n;
 }
 
