@@ -1140,6 +1140,10 @@ static void forget_blocks(void) {
 }
 #endif
 
+void ac__heap_start(void) {
+    if (H.backend == &ac__default_heap && !ac__default_heap.end) heap_init(NULL);
+}
+
 void ac__heap_reset(ac__backend *backend) {
 #if AC_VALGRIND
     forget_blocks(); /* the blocks of the old heap are gone */

@@ -29,6 +29,19 @@
 #error "AC_FREESTANDING is for native targets: wasm32 builds need no operating system already"
 #endif
 
+/* AC_EXPORT_STD_NAMES 1: the library also defines the C library's names
+ * for what it does: malloc.c the allocation functions (malloc, free, ...),
+ * stats.c the statistics functions where the C library declares them
+ * (mallinfo & co.), backend_wasm.c emscripten's sbrk and brk. Default: 1
+ * on wasm32, 0 natively. */
+#ifndef AC_EXPORT_STD_NAMES
+#ifdef __wasm32__
+#define AC_EXPORT_STD_NAMES 1
+#else
+#define AC_EXPORT_STD_NAMES 0
+#endif
+#endif
+
 /* ---- assertions -------------------------------------------------------- */
 /* Cheap checks that must never fail in a correct program. They trap (wasm:
  * `unreachable`) rather than print: the core has no libc. */
@@ -143,6 +156,10 @@ void ac__static_backend_init(ac__backend *b, void *buf, size_t bytes);
 /* Checked builds: 0 when payload is a live block of this heap with its
  * canary intact, else the ac_error_kind found. */
 int ac__heap_block_error(const void *payload);
+/* Takes the memory already there (on wasm32: from __heap_base to the
+ * memory's end), as the first allocation would, if the heap is on its
+ * default backend and has not yet; else nothing. */
+void ac__heap_start(void);
 /* Starts over on `backend` (NULL: the default), forgetting every block. */
 void ac__heap_reset(ac__backend *backend);
 void ac__heap_reset_locked(ac__backend *backend); /* malloc.c: the same, under the lock */

@@ -21,10 +21,13 @@
  *                        __libc_free, __libc_calloc, __libc_realloc,
  *                        __libc_memalign, __libc_valloc, __libc_pvalloc; on
  *                        wasm32 wasi-libc's __libc_malloc, __libc_calloc,
- *                        __libc_free).
- *                        Default: 1 on wasm32, 0 natively. Freestanding
- *                        native builds define neither valloc, pvalloc nor
- *                        glibc's names.
+ *                        __libc_free; with emscripten its
+ *                        emscripten_builtin_* names). Default (internal.h):
+ *                        1 on wasm32, 0 natively. Freestanding native
+ *                        builds define neither valloc, pvalloc nor glibc's
+ *                        names. The statistics names (mallinfo & co.) are
+ *                        stats.c's, emscripten's sbrk and brk
+ *                        backend_wasm.c's.
  *
  * errno: natively the C library's. On wasm32 the library is freestanding,
  * but a program linked with wasi-libc has a global `errno`: a weak reference
@@ -40,14 +43,6 @@
  * its entry points inline into malloc and free (a call less on each, ~3%
  * faster under wasm32; no bytes either way). heap.c is not built alone. */
 #include "heap.c"
-
-#ifndef AC_EXPORT_STD_NAMES
-#ifdef __wasm32__
-#define AC_EXPORT_STD_NAMES 1
-#else
-#define AC_EXPORT_STD_NAMES 0
-#endif
-#endif
 
 /* ---- lock and errno --------------------------------------------------------- */
 

@@ -198,3 +198,122 @@ const ac_audit_t *ac_audit_for_host(void) {
     return NULL;
 #endif
 }
+
+/* ---- the C library's statistics names ----------------------------------------- */
+/* With the standard names (AC_EXPORT_STD_NAMES), the statistics functions
+ * that programs written for the C library call, where it declares them in
+ * <malloc.h>: glibc's mallinfo, mallinfo2, malloc_stats and malloc_trim
+ * natively; emscripten's mallinfo, malloc_stats, mallopt and malloc_trim.
+ * Without them a preloaded program would read glibc's own, unused arena,
+ * and an emscripten program built with -sMALLOC=none would not link. */
+#if AC_EXPORT_STD_NAMES && !AC_FREESTANDING && (defined(__EMSCRIPTEN__) || !defined(__wasm32__))
+#if defined(__has_include)
+#if __has_include(<malloc.h>)
+#include <malloc.h>
+#endif
+#endif
+#if defined(__GLIBC__) || defined(__EMSCRIPTEN__)
+#include <errno.h>
+#include <limits.h>
+#include <unistd.h>
+
+/* mallinfo's numbers in dlmalloc's sense: the top counts as one free
+ * chunk, and every byte obtained that is not free is in use (headers, span
+ * links and fences included), so arena = uordblks + fordblks. */
+typedef struct std_info {
+    size_t arena, ordblks, uordblks, fordblks, keepcost;
+} std_info;
+
+static std_info std_info_get(void) {
+    ac_heap_info_t info;
+    ac_heap_damage_t damage;
+    ac__lock();
+    /* the memory already there is the heap's even before its first
+     * allocation (emscripten's sbrk starts at the memory's end) */
+    ac__heap_start();
+    size_t arena = ac__count.heap_bytes;
+    bool sound = layout_locked(&info, &damage);
+    ac__unlock();
+    std_info r = {arena, 0, arena, 0, 0}; /* damaged: nothing is known to be free */
+    if (sound) {
+        r.fordblks = info.free_bytes + info.top_bytes;
+        r.ordblks = info.free_blocks + (info.top_bytes != 0);
+        r.uordblks = arena - r.fordblks;
+        r.keepcost = info.top_bytes;
+    }
+    return r;
+}
+
+/* mallinfo's fields are int: past INT_MAX they stay at INT_MAX (glibc's
+ * and dlmalloc's wrap around). */
+static int int_field(size_t v) { return v > (size_t)INT_MAX ? INT_MAX : (int)v; }
+
+struct mallinfo mallinfo(void) {
+    std_info i = std_info_get();
+    struct mallinfo m = {0};
+    m.arena = int_field(i.arena);
+    m.ordblks = int_field(i.ordblks);
+    m.uordblks = int_field(i.uordblks);
+    m.fordblks = int_field(i.fordblks);
+    m.keepcost = int_field(i.keepcost);
+    return m;
+}
+
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
+struct mallinfo2 mallinfo2(void) {
+    std_info i = std_info_get();
+    struct mallinfo2 m = {0};
+    m.arena = i.arena;
+    m.ordblks = i.ordblks;
+    m.uordblks = i.uordblks;
+    m.fordblks = i.fordblks;
+    m.keepcost = i.keepcost;
+    return m;
+}
+#endif
+
+/* ac_stats_format()'s report, to stderr (fd 2, by write(): no stdio). A
+ * report longer than the buffer here (with AC_AUDIT_SIZES, many rows) is
+ * formatted again into a block allocated for it, which it then counts. */
+void malloc_stats(void) {
+    char buf[4096];
+    char *text = buf;
+    size_t bytes = ac_stats_format(buf, sizeof buf);
+    if (bytes >= sizeof buf) {
+        size_t room = bytes + 256; /* and the lines its own block adds */
+        char *big = ac_malloc(room);
+        if (big) {
+            text = big;
+            bytes = ac_stats_format(big, room);
+        }
+        if (bytes >= room || !big) bytes = (big ? room : sizeof buf) - 1; /* truncated */
+    }
+    for (const char *p = text; bytes;) {
+        ssize_t k = write(2, p, bytes);
+        if (k < 0 && errno == EINTR) continue;
+        if (k <= 0) break;
+        p += k;
+        bytes -= (size_t)k;
+    }
+    if (text != buf) ac_free(text);
+}
+
+/* Nothing is given back: alloc_cat keeps the memory it has (a wasm
+ * memory cannot shrink), so 0, "no memory released". (emscripten's
+ * allocators define it; its <malloc.h> does not declare it.) */
+int malloc_trim(size_t pad);
+int malloc_trim(size_t pad) {
+    (void)pad;
+    return 0;
+}
+
+#ifdef __EMSCRIPTEN__
+/* dlmalloc's tuning options have no meaning here: 0, "not done". */
+int mallopt(int param, int value) {
+    (void)param;
+    (void)value;
+    return 0;
+}
+#endif
+#endif
+#endif

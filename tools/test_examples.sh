@@ -112,6 +112,14 @@ if command -v emcc >/dev/null 2>&1; then
         -Wpedantic -Wconversion -Wshadow -Wmissing-prototypes -Werror -O2 -sMALLOC=none \
         -sALLOW_MEMORY_GROWTH=1 -Idist examples/emscripten/em_malloc.c dist/alloc_cat.c -o $em_out
     run "emscripten -sMALLOC=none (run)" timeout 60 $NODE --no-experimental-fetch $em_out
+    # emscripten's sbrk, brk and mallinfo, which -sMALLOC=none leaves out
+    em_names=$EX/emscripten/em_libc_names.js
+    run "emscripten -sMALLOC=none: sbrk, brk, mallinfo (build)" env NODE_PATH=/usr/share/nodejs emcc \
+        -std=c11 -Wall -Wextra -Wpedantic -Wconversion -Wshadow -Wmissing-prototypes -Werror -O2 \
+        -sMALLOC=none -sALLOW_MEMORY_GROWTH=1 -Idist examples/emscripten/em_libc_names.c \
+        dist/alloc_cat.c -o $em_names
+    run "emscripten -sMALLOC=none: sbrk, brk, mallinfo (run)" timeout 60 $NODE --no-experimental-fetch \
+        $em_names
     # with threads: the spin lock, and the runtime's emscripten_builtin_* calls
     em_thr=$EX/emscripten/em_threads.js
     run "emscripten -pthread -sMALLOC=none (build)" env NODE_PATH=/usr/share/nodejs emcc -std=c11 -Wall \

@@ -4,7 +4,9 @@
  * calls every standard allocation name and checks, through alloc_cat's own
  * counters (ac_stats_get, found with dlsym), that each call reached
  * alloc_cat, and that each behaves as glibc documents: alignment, usable
- * size, error numbers, errno kept by free. Then it forks while another
+ * size, error numbers, errno kept by free; and that glibc's statistics
+ * names (mallinfo, mallinfo2, malloc_stats, malloc_trim) describe alloc_cat's
+ * heap, not glibc's unused arena. Then it forks while another
  * thread allocates, to check that the child's heap is not left locked.
  *
  * Prints one line per failed check and a summary; exit status 0 when all
@@ -14,6 +16,7 @@
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
@@ -81,6 +84,63 @@ static void page_allocs(void *(*valloc_fn)(size_t), void *(*pvalloc_fn)(size_t),
     COUNTED(p = pvalloc_fn(1), 1, 0);
     CHECK(p && aligned(p, page) && malloc_usable_size(p) >= page);
     COUNTED(free_fn(p), 0, 1);
+}
+
+/* glibc's statistics names describe alloc_cat's heap: arena is what it
+ * obtained from its backend, fordblks its free blocks and top (ordblks
+ * counts the top as one), keepcost the top, uordblks the rest. */
+static void statistics_names(void) {
+    void (*heap_info)(ac_heap_info_t *);
+    *(void **)&heap_info = dlsym(RTLD_DEFAULT, "ac_heap_info");
+    CHECK(heap_info != NULL);
+    if (!heap_info) return;
+    struct mallinfo2 m = mallinfo2();
+    ac_heap_info_t h;
+    heap_info(&h);
+    ac_stats_t s = stats();
+    CHECK(m.arena == s.heap_bytes && m.arena >= 65536);
+    CHECK(m.fordblks == h.free_bytes + h.top_bytes);
+    CHECK(m.uordblks == m.arena - m.fordblks && m.uordblks >= h.used_bytes);
+    CHECK(m.ordblks == h.free_blocks + (h.top_bytes != 0));
+    CHECK(m.keepcost == h.top_bytes);
+    CHECK(m.smblks == 0 && m.hblks == 0 && m.hblkhd == 0 && m.usmblks == 0 && m.fsmblks == 0);
+    /* a block of 100,000 bytes is in use: its header and rounding too (16
+     * bytes more, 32 in the checked library) */
+    void *p = malloc(100000);
+    struct mallinfo2 m2 = mallinfo2();
+    ac_heap_info_t h2;
+    heap_info(&h2);
+    size_t grew = m2.uordblks - m.uordblks;
+    CHECK(p && grew == h2.used_bytes - h.used_bytes && (grew == 100016 || grew == 100032));
+    CHECK(m2.arena - m.arena == (stats().heap_bytes - s.heap_bytes));
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations" /* mallinfo: glibc 2.33 */
+    struct mallinfo old = mallinfo();
+#pragma GCC diagnostic pop
+    CHECK((size_t)old.arena == m2.arena && (size_t)old.uordblks == m2.uordblks &&
+          (size_t)old.fordblks == m2.fordblks && (size_t)old.ordblks == m2.ordblks &&
+          (size_t)old.keepcost == m2.keepcost);
+    free(p);
+    CHECK(mallinfo2().uordblks == m.uordblks);
+    /* nothing is given back */
+    CHECK(malloc_trim(0) == 0 && mallinfo2().arena == m2.arena);
+
+    /* malloc_stats writes alloc_cat's report to stderr */
+    char path[] = "/tmp/std_names_XXXXXX";
+    int fd = mkstemp(path), saved = dup(2);
+    char text[4096] = {0};
+    CHECK(fd >= 0 && saved >= 0);
+    if (fd < 0 || saved < 0) return;
+    unlink(path);
+    fflush(stderr);
+    dup2(fd, 2);
+    malloc_stats();
+    dup2(saved, 2);
+    close(saved);
+    ssize_t n = pread(fd, text, sizeof text - 1, 0);
+    close(fd);
+    CHECK(n > 0 && strncmp(text, "alloc_cat heap\n  in use ", 24) == 0 && text[n - 1] == '\n' &&
+          strstr(text, "\n  top ") != NULL);
 }
 
 int main(void) {
@@ -190,6 +250,8 @@ int main(void) {
     errno = EDOM;
     free(p);
     CHECK(errno == EDOM);
+
+    statistics_names();
 
     /* fork while another thread allocates: the child must be able to
      * allocate (pthread_atfork keeps the lock consistent) */
