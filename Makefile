@@ -226,6 +226,16 @@ TEST_BINS := build/test/gcc-O2/tests build/test/gcc-O0/tests build/test/clang-O2
              build/examples/heapmap build/examples/heapmap.wasm \
              build/test/wasm32-misuse/misuse.wasm
 
+# emscripten's own test programs built with alloc_cat, dlmalloc and emmalloc
+# (tools/test_emscripten_suite.sh): only where emcc is installed (Debian
+# package emscripten), as the script skips without it anyway.
+EMCC_FOUND := $(shell command -v emcc 2>/dev/null)
+ifneq ($(EMCC_FOUND),)
+EMSUITE_RUNS := "emscripten's own test programs=MAKE=$(MAKE) NODE=$(NODE) tools/test_emscripten_suite.sh"
+else
+EMSUITE_RUNS :=
+endif
+
 # tools/run_tests.sh stops a configuration that runs longer than
 # AC_TEST_SECONDS and counts it failed: 600 s unless set, times
 # AC_TEST_SCALE (the randomized tests' length), and the fuzzers' own time
@@ -263,6 +273,7 @@ test: all $(TEST_BINS) examples dist deps-pkgconfig
 		"exit report of the LD_PRELOAD libraries=tools/test_exit_report.sh build/test/exit_report/exit_report_prog build/native/liballoc_cat_preload.so build/native/liballoc_cat_preload_checked.so build/native/liballoc_cat_metrics.so" \
 		"examples=NODE=$(NODE) tools/test_examples.sh" \
 		"single-file dist=NODE=$(NODE) tools/test_dist.sh" \
+		$(EMSUITE_RUNS) \
 		"make install=MAKE=$(MAKE) NODE=$(NODE) tools/test_install.sh" \
 		"the test runner's counting=tools/test_run_tests.sh" \
 		"the library under each build option=CC_GCC=$(CC_GCC) CC_CLANG=$(CC_CLANG) tools/test_build_options.sh $(LIB_SRCS)" \
