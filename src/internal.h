@@ -41,6 +41,14 @@
 #define AC_EXPORT_STD_NAMES 0
 #endif
 #endif
+/* With emscripten those names are weak, as its own allocators' are: a
+ * program may define some itself (malloc and free over
+ * emscripten_builtin_malloc, say), and its own then win. */
+#ifdef __EMSCRIPTEN__
+#define AC__STD_NAME __attribute__((weak))
+#else
+#define AC__STD_NAME
+#endif
 
 /* ---- assertions -------------------------------------------------------- */
 /* Cheap checks that must never fail in a correct program. They trap (wasm:

@@ -539,8 +539,9 @@ int posix_memalign(void **out, size_t alignment, size_t size);
 void *memalign(size_t alignment, size_t size);
 size_t malloc_usable_size(void *ptr);
 
-/* The same functions under a second name (not wrappers: no extra call). */
-#define AC_SAME_AS(f) __attribute__((alias(#f)))
+/* The same functions under a second name (not wrappers: no extra call);
+ * weak with emscripten (AC__STD_NAME). */
+#define AC_SAME_AS(f) AC__STD_NAME __attribute__((alias(#f)))
 void *malloc(size_t size) AC_SAME_AS(ac_malloc);
 void free(void *ptr) AC_SAME_AS(ac_free);
 void *calloc(size_t count, size_t size) AC_SAME_AS(ac_calloc);
@@ -550,7 +551,7 @@ int posix_memalign(void **out, size_t alignment, size_t size) AC_SAME_AS(ac_posi
 #ifdef __wasm32__
 void *memalign(size_t alignment, size_t size) AC_SAME_AS(ac_aligned_alloc); /* as musl's */
 #endif
-size_t malloc_usable_size(void *ptr) { return ac_malloc_usable_size(ptr); }
+AC__STD_NAME size_t malloc_usable_size(void *ptr) { return ac_malloc_usable_size(ptr); }
 
 #ifdef __wasm32__
 /* wasi-libc's own code (atexit, locales) calls these musl names, which its
@@ -572,9 +573,11 @@ void __libc_free(void *ptr) AC_SAME_AS(ac_free);
 void *emscripten_builtin_malloc(size_t size);
 void emscripten_builtin_free(void *ptr);
 void *emscripten_builtin_memalign(size_t alignment, size_t size);
-void *emscripten_builtin_malloc(size_t size) AC_SAME_AS(ac_malloc);
-void emscripten_builtin_free(void *ptr) AC_SAME_AS(ac_free);
-void *emscripten_builtin_memalign(size_t alignment, size_t size) AC_SAME_AS(ac_aligned_alloc);
+/* (not weak: these are the allocator's own, which a program's malloc calls) */
+void *emscripten_builtin_malloc(size_t size) __attribute__((alias("ac_malloc")));
+void emscripten_builtin_free(void *ptr) __attribute__((alias("ac_free")));
+void *emscripten_builtin_memalign(size_t alignment, size_t size)
+    __attribute__((alias("ac_aligned_alloc")));
 #endif
 
 #ifndef __wasm32__

@@ -248,7 +248,7 @@ static std_info std_info_get(void) {
  * and dlmalloc's wrap around). */
 static int int_field(size_t v) { return v > (size_t)INT_MAX ? INT_MAX : (int)v; }
 
-struct mallinfo mallinfo(void) {
+AC__STD_NAME struct mallinfo mallinfo(void) {
     std_info i = std_info_get();
     struct mallinfo m = {0};
     m.arena = int_field(i.arena);
@@ -260,7 +260,7 @@ struct mallinfo mallinfo(void) {
 }
 
 #if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
-struct mallinfo2 mallinfo2(void) {
+AC__STD_NAME struct mallinfo2 mallinfo2(void) {
     std_info i = std_info_get();
     struct mallinfo2 m = {0};
     m.arena = i.arena;
@@ -275,7 +275,7 @@ struct mallinfo2 mallinfo2(void) {
 /* ac_stats_format()'s report, to stderr (fd 2, by write(): no stdio). A
  * report longer than the buffer here (with AC_AUDIT_SIZES, many rows) is
  * formatted again into a block allocated for it, which it then counts. */
-void malloc_stats(void) {
+AC__STD_NAME void malloc_stats(void) {
     char buf[4096];
     char *text = buf;
     size_t bytes = ac_stats_format(buf, sizeof buf);
@@ -302,14 +302,14 @@ void malloc_stats(void) {
  * memory cannot shrink), so 0, "no memory released". (emscripten's
  * allocators define it; its <malloc.h> does not declare it.) */
 int malloc_trim(size_t pad);
-int malloc_trim(size_t pad) {
+AC__STD_NAME int malloc_trim(size_t pad) {
     (void)pad;
     return 0;
 }
 
 #ifdef __EMSCRIPTEN__
 /* dlmalloc's tuning options have no meaning here: 0, "not done". */
-int mallopt(int param, int value) {
+AC__STD_NAME int mallopt(int param, int value) {
     (void)param;
     (void)value;
     return 0;

@@ -15,13 +15,6 @@
 #
 #   tools/test_emscripten_suite.sh       (make test runs it when emcc exists)
 #
-#   EMSUITE_SBRK=auto|1|0  the programs that call sbrk() or mallinfo()
-#                          (group sbrk): auto (the default) runs them when
-#                          alloc_cat's object defines both, as emnm reads it
-#                          (with emscripten 3.1.6, -sMALLOC=none takes sbrk
-#                          away with the malloc library: they do not link)
-#   EMSUITE_OPEN=1         also the programs alloc_cat fails today (group
-#                          open, like make repro: they fail until fixed)
 #   EMSUITE_ONLY=WORD      only the programs whose path contains WORD
 #
 # Builds go to build/emsuite/ (alloc_cat.o, then NAME-ID-ALLOCATOR.js/.wasm
@@ -34,8 +27,6 @@ cd "$(dirname "$0")/.." || exit 1
 NODE=${NODE:-node}
 MAKE=${MAKE:-make}
 TESTS=${EMSCRIPTEN_TESTS:-/usr/share/emscripten/tests}
-EMSUITE_SBRK=${EMSUITE_SBRK:-auto}
-EMSUITE_OPEN=${EMSUITE_OPEN:-0}
 EMSUITE_ONLY=${EMSUITE_ONLY:-}
 B=build/emsuite
 W="-std=c11 -Wall -Wextra -Wpedantic -Wconversion -Wshadow -Wmissing-prototypes -Werror"
@@ -56,11 +47,10 @@ fi
 # Debian's emcc runs node with acorn from /usr/share/nodejs
 em() { NODE_PATH=/usr/share/nodejs emcc "$@"; }
 
-# The programs, one a line: group | program (under $TESTS) | emcc flags |
+# The programs, one a line: program (under $TESTS) | emcc flags |
 # arguments | judge | peers (the allocators built beside alloc_cat), each
 # entry after a comment saying why it is here. Every build is -O2.
 #
-# Groups: core (always), sbrk (EMSUITE_SBRK), open (EMSUITE_OPEN=1).
 # Judges, on stdout and stderr together, as emscripten's own runner reads
 # them (tests/common.py: the expected text is contained in the output):
 #   out         the .out file emscripten ships next to the program
@@ -81,69 +71,70 @@ em() { NODE_PATH=/usr/share/nodejs emcc "$@"; }
 #               random size, not the size it allocated)
 PROGRAMS=$(cat <<'EOF'
 # emscripten's malloc test: a block freed with all the others is handed out again first
-core | dlmalloc_test.c | -sALLOW_MEMORY_GROWTH=1 | 200 1 | has:*1,0* | dlmalloc emmalloc
+dlmalloc_test.c | -sALLOW_MEMORY_GROWTH=1 | 200 1 | has:*1,0* | dlmalloc emmalloc
 # the same with 400 rounds of 200 small and 200 large (up to 400 KB) blocks
-core | dlmalloc_test.c | -sALLOW_MEMORY_GROWTH=1 | 400 400 | has:*400,0* | dlmalloc emmalloc
+dlmalloc_test.c | -sALLOW_MEMORY_GROWTH=1 | 400 400 | has:*400,0* | dlmalloc emmalloc
 # C++ loop recognition: 11.7 million mallocs (counted natively) of small nodes, std::map, std::list
-core | havlak.cpp | -std=c++11 -sALLOW_MEMORY_GROWTH=1 | 2 | same | dlmalloc emmalloc
+havlak.cpp | -std=c++11 -sALLOW_MEMORY_GROWTH=1 | 2 | same | dlmalloc emmalloc
 # C++ benchmark: new[] of tables and output buffers (test_core.py's argument 50)
-core | fasta.cpp | -sALLOW_MEMORY_GROWTH=1 | 50 | same | dlmalloc emmalloc
+fasta.cpp | -sALLOW_MEMORY_GROWTH=1 | 50 | same | dlmalloc emmalloc
 # a control: game of life on VLAs, no malloc of its own, only stdio (test_core.py: args 2, life.out)
-core | life.c | -sALLOW_MEMORY_GROWTH=1 | 2 | out | dlmalloc emmalloc
+life.c | -sALLOW_MEMORY_GROWTH=1 | 2 | out | dlmalloc emmalloc
 # libc++'s std::map of C strings, a few blocks only (test_core.py's test_libcxx)
-core | hashtest.cpp | -sALLOW_MEMORY_GROWTH=1 | | has:june -> 30\nPrevious (in alphabetical order) is july\nNext (in alphabetical order) is march | dlmalloc emmalloc
+hashtest.cpp | -sALLOW_MEMORY_GROWTH=1 | | has:june -> 30\nPrevious (in alphabetical order) is july\nNext (in alphabetical order) is march | dlmalloc emmalloc
 # a 32 MB matrix and five vectors, growing the memory; a few large blocks, so no emmalloc
-core | benchmark/linpack2.c | -sALLOW_MEMORY_GROWTH=1 | | same:times | dlmalloc
+benchmark/linpack2.c | -sALLOW_MEMORY_GROWTH=1 | | same:times | dlmalloc
 # malloc_usable_size of malloc(1): 12 as dlmalloc (its .out's 8 is emmalloc's, which test_core.py uses)
-core | core/test_malloc_usable_size.c | | | same | dlmalloc emmalloc
+core/test_malloc_usable_size.c | | | same | dlmalloc emmalloc
 # aligned_alloc alignments 4..64, and aligned_alloc/posix_memalign refusing alignment 3 (EINVAL)
-core | test_aligned_alloc.c | -Wno-non-power-of-two-alignment | | empty | dlmalloc emmalloc
+test_aligned_alloc.c | -Wno-non-power-of-two-alignment | | empty | dlmalloc emmalloc
 # strlen of an unterminated malloc'd copy: counts on a fresh block's zero bytes (test_other.py's test_emcc_4)
-core | hello_world_loop_malloc.c | | | has:hello, world! | dlmalloc emmalloc
+hello_world_loop_malloc.c | | | has:hello, world! | dlmalloc emmalloc
 # malloc of more than the whole memory: grows it, and old data stays (test_core.py's test_memorygrowth)
-core | core/test_memorygrowth.c | -sALLOW_MEMORY_GROWTH=1 | | has:*pre: hello,4.955*\n*hello,4.955*\n*hello,4.955* | dlmalloc emmalloc
+core/test_memorygrowth.c | -sALLOW_MEMORY_GROWTH=1 | | has:*pre: hello,4.955*\n*hello,4.955*\n*hello,4.955* | dlmalloc emmalloc
 # the same through a larger first block (test_memorygrowth_2)
-core | core/test_memorygrowth_2.c | -sALLOW_MEMORY_GROWTH=1 | | has:*pre: hello,4.955*\n*hello,4.955*\n*hello,4.955* | dlmalloc emmalloc
+core/test_memorygrowth_2.c | -sALLOW_MEMORY_GROWTH=1 | | has:*pre: hello,4.955*\n*hello,4.955*\n*hello,4.955* | dlmalloc emmalloc
 # 1 MB blocks until NULL under -sMAXIMUM_MEMORY=100Mb: more than 70, never 100
-core | core/test_memorygrowth_wasm_mem_max.c | -sALLOW_MEMORY_GROWTH=1 -sINITIAL_MEMORY=64Mb -sMAXIMUM_MEMORY=100Mb | | out | dlmalloc emmalloc
-# 1 MB blocks until NULL under a 130 MB maximum (alloc_cat grows by what it needs, not the 1 MB step)
-core | core/test_memorygrowth_memory_growth_step.c | -sALLOW_MEMORY_GROWTH=1 -sTOTAL_STACK=1Mb -sINITIAL_MEMORY=64Mb -sMAXIMUM_MEMORY=130Mb -sMEMORY_GROWTH_LINEAR_STEP=1Mb | | out | dlmalloc emmalloc
-# a 60 MB block written and read; its .out's heap sizes are the geometric step's, which alloc_cat does not follow
-core | core/test_memorygrowth_geometric_step.c | -sALLOW_MEMORY_GROWTH=1 -sMEMORY_GROWTH_GEOMETRIC_STEP=8.5 -sMEMORY_GROWTH_GEOMETRIC_CAP=32MB | | has:Ptr: 1, value: 16843009 | dlmalloc emmalloc
+core/test_memorygrowth_wasm_mem_max.c | -sALLOW_MEMORY_GROWTH=1 -sINITIAL_MEMORY=64Mb -sMAXIMUM_MEMORY=100Mb | | out | dlmalloc emmalloc
+# 1 MB blocks until NULL under a 130 MB maximum, the memory growing by the 1 MB linear step
+core/test_memorygrowth_memory_growth_step.c | -sALLOW_MEMORY_GROWTH=1 -sTOTAL_STACK=1Mb -sINITIAL_MEMORY=64Mb -sMAXIMUM_MEMORY=130Mb -sMEMORY_GROWTH_LINEAR_STEP=1Mb | | out | dlmalloc emmalloc
+# a 60 MB block written and read, the memory growing by the geometric step (its .out's heap sizes)
+core/test_memorygrowth_geometric_step.c | -sALLOW_MEMORY_GROWTH=1 -sMEMORY_GROWTH_GEOMETRIC_STEP=8.5 -sMEMORY_GROWTH_GEOMETRIC_CAP=32MB | | out | dlmalloc emmalloc
 # std::vector resized past a fixed 16 MB memory: operator new must abort, not return
-core | core/test_aborting_new.cpp | | | out | dlmalloc emmalloc
+core/test_aborting_new.cpp | | | out | dlmalloc emmalloc
 # the same past an 18 MB maximum with growth
-core | core/test_aborting_new.cpp | -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=18MB | | out | dlmalloc emmalloc
+core/test_aborting_new.cpp | -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=18MB | | out | dlmalloc emmalloc
 # operator new[] in a static initializer, before main, then std::cout
-core | core/test_std_cout_new.cpp | | | out | dlmalloc emmalloc
+core/test_std_cout_new.cpp | | | out | dlmalloc emmalloc
 # anonymous mmap: 64 KB aligned blocks from emscripten_builtin_memalign, then 8 MB
-core | core/test_mmap.c | -sALLOW_MEMORY_GROWTH=1 | | out | dlmalloc emmalloc
+core/test_mmap.c | -sALLOW_MEMORY_GROWTH=1 | | out | dlmalloc emmalloc
 # a 32 MB file mmap: a large memalign'd block with growth
-core | other/test_mmap_memorygrowth.cpp | -sALLOW_MEMORY_GROWTH=1 | | out | dlmalloc emmalloc
+other/test_mmap_memorygrowth.cpp | -sALLOW_MEMORY_GROWTH=1 | | out | dlmalloc emmalloc
 # strndup's block sizes, one byte to the whole string
-core | core/test_strndup.c | | | out | dlmalloc emmalloc
+core/test_strndup.c | | | out | dlmalloc emmalloc
 # a 3 GB block between two 1 MB ones, above 2 GB with -sMAXIMUM_MEMORY=4GB (test_browser.py's test_emmalloc_3GB)
-core | alloc_3gb.cpp | -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=4GB | | has:OK | dlmalloc emmalloc
+alloc_3gb.cpp | -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=4GB | | has:OK | dlmalloc emmalloc
 # 6M random malloc/calloc/realloc/free of 16..64 bytes over 32768 bins, reading sbrk(0)
-sbrk | malloc_bench.c | -sALLOW_MEMORY_GROWTH=1 | | same:bench | dlmalloc emmalloc
+malloc_bench.c | -sALLOW_MEMORY_GROWTH=1 | | same:bench | dlmalloc emmalloc
 # mallinfo().fordblks and sbrk(0) around a 1 MB block in a fixed 16 MB memory
-sbrk | mallinfo.cpp | | | has:OK. | dlmalloc emmalloc
-# a program's own allocator on sbrk(), next to malloc's (test_core.py's test_sbrk)
-sbrk | sbrk_brk.cpp | | | has:OK. | dlmalloc emmalloc
+mallinfo.cpp | | | has:OK. | dlmalloc emmalloc
+# a program's own allocator on sbrk(), next to malloc's (test_core.py's test_sbrk; with growth:
+# the heap owns a fixed memory whole, so there sbrk(n) aborts, as emscripten's own does when it cannot grow)
+sbrk_brk.cpp | -sALLOW_MEMORY_GROWTH=1 | | has:OK. | dlmalloc emmalloc
 # the same on brk() (test_core.py's test_brk)
-sbrk | sbrk_brk.cpp | -DTEST_BRK=1 | | has:OK. | dlmalloc emmalloc
+sbrk_brk.cpp | -sALLOW_MEMORY_GROWTH=1 -DTEST_BRK=1 | | has:OK. | dlmalloc emmalloc
 # 1 MB blocks until NULL in a fixed memory, sbrk(0) unchanged by the failure (-sABORTING_MALLOC=0)
-sbrk | core/test_memorygrowth_3.c | -sABORTING_MALLOC=0 -sSAFE_HEAP=1 | | out | dlmalloc emmalloc
+core/test_memorygrowth_3.c | -sABORTING_MALLOC=0 -sSAFE_HEAP=1 | | out | dlmalloc emmalloc
 # mallocs of 256 MB, 2 GB, 3.75 GB under a 128 MB maximum: each NULL, sbrk(0) unchanged
-sbrk | dlmalloc_test_large.c | -sABORTING_MALLOC=0 -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=128MB | | has:0 0 0 1 | dlmalloc emmalloc
-# a program's own malloc and free over emscripten_builtin_malloc/free: alloc_cat's malloc is not weak (duplicate symbol)
-open | wrap_malloc.cpp | | | has:OK. | dlmalloc emmalloc
-# a program's own malloc alone (exits 1 on purpose): duplicate symbol malloc, as above
-open | core/test_dlmalloc_partial_2.c | | | fail:out | dlmalloc emmalloc
-# malloc past a fixed memory must abort with OOM (-sABORTING_MALLOC's default without growth); alloc_cat returns NULL
-open | core/test_memorygrowth.c | | | fail:has:OOM | dlmalloc emmalloc
-# -sTEST_MEMORY_GROWTH_FAILS makes emscripten_resize_heap fail; alloc_cat grows with memory.grow and never asks it
-open | core/test_memorygrowth_3.c | -sALLOW_MEMORY_GROWTH=1 -sTEST_MEMORY_GROWTH_FAILS=1 | | out | dlmalloc emmalloc
+dlmalloc_test_large.c | -sABORTING_MALLOC=0 -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=128MB | | has:0 0 0 1 | dlmalloc emmalloc
+# a program's own malloc and free over emscripten_builtin_malloc/free: the standard names are weak
+wrap_malloc.cpp | | | has:OK. | dlmalloc emmalloc
+# a program's own malloc alone (exits 1 on purpose), as above
+core/test_dlmalloc_partial_2.c | | | fail:out | dlmalloc emmalloc
+# malloc past a fixed memory must abort with OOM (-sABORTING_MALLOC's default without growth)
+core/test_memorygrowth.c | | | fail:has:OOM | dlmalloc emmalloc
+# -sTEST_MEMORY_GROWTH_FAILS makes emscripten_resize_heap fail: malloc NULL, sbrk(0) unchanged
+core/test_memorygrowth_3.c | -sALLOW_MEMORY_GROWTH=1 -sTEST_MEMORY_GROWTH_FAILS=1 | | out | dlmalloc emmalloc
 EOF
 )
 
@@ -214,31 +205,9 @@ else
     echo "--- dist/alloc_cat.c compiled by emcc $W: FAILED"
 fi
 
-case $EMSUITE_SBRK in
-    auto) syms=$(emnm $B/alloc_cat.o 2>/dev/null)
-          if printf '%s\n' "$syms" | grep -Eq ' [TW] sbrk$' &&
-             printf '%s\n' "$syms" | grep -Eq ' [TW] mallinfo$'; then
-              sbrk_on=1
-          else
-              sbrk_on=0
-              echo "--- group sbrk skipped: alloc_cat.o defines no sbrk and mallinfo (EMSUITE_SBRK=1 runs it)"
-          fi ;;
-    1) sbrk_on=1 ;;
-    *) sbrk_on=0; echo "--- group sbrk skipped (EMSUITE_SBRK=$EMSUITE_SBRK)" ;;
-esac
-if [ "$EMSUITE_OPEN" != 1 ]; then
-    echo "--- group open skipped: programs alloc_cat fails today (EMSUITE_OPEN=1 runs them)"
-fi
-
 built=" "
 printf '%s\n' "$PROGRAMS" | sed -e '/^#/d' -e '/^ *$/d' -e 's/ *| */|/g' >$B/programs.list
-while IFS='|' read -r group prog flags args jdg peers <&3; do
-    case $group in
-        core) ;;
-        sbrk) [ "$sbrk_on" = 1 ] || continue ;;
-        open) [ "$EMSUITE_OPEN" = 1 ] || continue ;;
-        *) echo "unknown group $group"; failed=$((failed + 1)); continue ;;
-    esac
+while IFS='|' read -r prog flags args jdg peers <&3; do
     if [ -n "$EMSUITE_ONLY" ]; then
         case $prog in *"$EMSUITE_ONLY"*) ;; *) continue ;; esac
     fi
