@@ -2,6 +2,8 @@
 #
 #   make bench        every installed peer, tables printed and bench/RESULTS.md rewritten
 #   make bench-onebuild  the experiment bench/onebuild.c beside alloc_cat and dlmalloc
+#   make bench-emscripten  whole programs (emscripten's own tests) with alloc_cat,
+#                     dlmalloc and emmalloc under emcc: time and pages
 #   make bench-smoke  seconds: alloc_cat, dlmalloc and the bump floor in check mode,
 #                     the native harness under ASan+UBSan, and the code-size budget
 #                     (run by `make test`)
@@ -226,6 +228,12 @@ bench: $(call bench_files,$(BENCH_PEERS)) $(BENCH_DIR)/native/bench_glibc | benc
 		--skipped "$(strip $(BENCH_SKIPPED))" \
 		--flags "$(BENCH_CFLAGS) $(BENCH_OPT) (size: $(BENCH_SIZE_OPT), wasm-opt -Oz)" \
 		--command "make bench$(if $(filter-out 21,$(BENCH_ROUNDS)), BENCH_ROUNDS=$(BENCH_ROUNDS))$(if $(filter-out 100,$(BENCH_SCALE)), BENCH_SCALE=$(BENCH_SCALE))"
+
+# Whole programs (emscripten's own tests, built by emcc with alloc_cat,
+# dlmalloc and emmalloc), timed side by side: printed, nothing rewritten.
+.PHONY: bench-emscripten
+bench-emscripten:
+	@MAKE=$(MAKE) NODE=$(NODE) bench/emscripten_programs.sh
 
 # The experiment of bench/onebuild.c, timed with the two builds of alloc_cat
 # and dlmalloc (7 rounds; printed, bench/RESULTS.md left alone).
