@@ -61,6 +61,19 @@ _Static_assert(EINVAL == AC_EINVAL && ENOMEM == AC_ENOMEM, "errno values");
 #define SET_ERRNO(e) (errno = (e))
 #endif
 
+/* The default misuse hook writes its report on stderr where there is one:
+ * natively, and with emscripten, whose C library prints fd 2 on the
+ * console's error stream. Elsewhere on wasm32 it keeps the report for
+ * ac_last_error() only. */
+#if (!defined(__wasm32__) || defined(__EMSCRIPTEN__)) && !AC_FREESTANDING
+#define HAS_STDERR 1
+#ifdef __EMSCRIPTEN__
+#include <unistd.h>
+#endif
+#else
+#define HAS_STDERR 0
+#endif
+
 #if !defined(__wasm32__) && !AC_FREESTANDING && AC_THREAD_SAFE
 #include <pthread.h>
 #define HAS_LOCK 1
@@ -249,7 +262,7 @@ static void report(int kind, const void *ptr, const misuse_report *r) {
         r->hook((ac_error_kind)kind, ptr, r->message, r->ctx);
         return;
     }
-#if !defined(__wasm32__) && !AC_FREESTANDING
+#if HAS_STDERR
     size_t n = 0;
     while (r->message[n]) n++;
     ssize_t ignored = write(2, r->message, n);

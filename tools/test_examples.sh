@@ -120,6 +120,20 @@ if command -v emcc >/dev/null 2>&1; then
         dist/alloc_cat.c -o $em_names
     run "emscripten -sMALLOC=none: sbrk, brk, mallinfo (run)" timeout 60 $NODE --no-experimental-fetch \
         $em_names
+    # a checked build: the default hook's line on stderr, then the trap
+    em_chk=$EX/emscripten/em_checked.js
+    run "emscripten -sMALLOC=none -DAC_CHECKED=1 (build)" env NODE_PATH=/usr/share/nodejs emcc \
+        -std=c11 -Wall -Wextra -Wpedantic -Wconversion -Wshadow -Wmissing-prototypes -Werror -O2 \
+        -sMALLOC=none -DAC_CHECKED=1 -Idist examples/emscripten/em_checked.c dist/alloc_cat.c \
+        -o $em_chk
+    em_checked_run() {
+        out=$(timeout 60 $NODE --no-experimental-fetch $em_chk 2>&1) && return 1 # it must trap
+        printf '%s\n' "$out" | grep -q '^freed once$' &&
+            printf '%s\n' "$out" | grep -Eq '^alloc_cat: double free of 0x[0-9a-f]+ in free$' &&
+            printf '%s\n' "$out" | grep -q 'RuntimeError: unreachable' &&
+            ! printf '%s\n' "$out" | grep -q 'not reached'
+    }
+    run "emscripten -DAC_CHECKED=1: a double free named on stderr, then the trap" em_checked_run
     # with threads: the spin lock, and the runtime's emscripten_builtin_* calls
     em_thr=$EX/emscripten/em_threads.js
     run "emscripten -pthread -sMALLOC=none (build)" env NODE_PATH=/usr/share/nodejs emcc -std=c11 -Wall \
