@@ -77,7 +77,8 @@ static size_t memory_grow(size_t pages) {
  * end then; the memory after it is sbrk's, not the heap's, should the heap
  * take the memory already there only later (or again, after a reset).
  * brk_word: the break as emscripten_get_sbrk_ptr() shows it, kept up to
- * date as sbrk and the heap grow the memory. */
+ * date, under the lock, as sbrk and the heap grow the memory (0 until the
+ * first of them or of emscripten_get_sbrk_ptr()). */
 static char *brk_now, *brk_end, *brk_floor, *brk_first;
 static uintptr_t brk_word;
 #define HEAP_START_END(pages) (brk_first ? brk_first : end_of(pages))
@@ -86,7 +87,7 @@ static char *break_now(void) {
     char *end = end_of(__builtin_wasm_memory_size(0));
     return brk_end == end ? brk_now : end;
 }
-#define NOTE_BREAK() (brk_word = (uintptr_t)break_now())
+#define NOTE_BREAK() __atomic_store_n(&brk_word, (uintptr_t)break_now(), __ATOMIC_RELAXED)
 #else
 #define HEAP_START_END(pages) end_of(pages)
 #define NOTE_BREAK() ((void)0)
@@ -170,11 +171,19 @@ AC__STD_NAME int brk(void *addr) {
 
 /* The address of the break (a word that sbrk and the heap's growth keep
  * up to date; growth by other code shows at the next of either): emscripten
- * asks for it with -sSAFE_HEAP, which traps on any access above sbrk(0). */
+ * asks for it with -sSAFE_HEAP, which traps on any access above sbrk(0).
+ * SAFE_HEAP calls it before every load and store of every other function,
+ * the heap's under its lock and this one's callees among them, so it takes
+ * no lock (with -pthread the lock was taken again by its holder: a hang),
+ * calls nothing (at -O0 and -Os a call to end_of() recursed until the stack
+ * overflowed) and has no local variable (at -O0 one lives on the stack,
+ * below the stack pointer, where the leaf function whose access is being
+ * checked keeps its own: it was overwritten). Before the first break it
+ * sets the memory's end, unless sbrk or the heap sets the break first. */
 AC__STD_NAME uintptr_t *emscripten_get_sbrk_ptr(void) {
-    ac__lock();
-    NOTE_BREAK();
-    ac__unlock();
+    __sync_val_compare_and_swap(&brk_word, (uintptr_t)0,
+                                (__builtin_wasm_memory_size(0) -
+                                 (__builtin_wasm_memory_size(0) >> 16)) * AC_PAGE_BYTES);
     return &brk_word;
 }
 #endif

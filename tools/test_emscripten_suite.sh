@@ -49,7 +49,8 @@ em() { NODE_PATH=/usr/share/nodejs emcc "$@"; }
 
 # The programs, one a line: program (under $TESTS) | emcc flags |
 # arguments | judge | peers (the allocators built beside alloc_cat), each
-# entry after a comment saying why it is here. Every build is -O2.
+# entry after a comment saying why it is here. Every build is -O2
+# unless its flags give another -O (alloc_cat compiled with it too).
 #
 # Judges, on stdout and stderr together, as emscripten's own runner reads
 # them (tests/common.py: the expected text is contained in the output):
@@ -125,6 +126,12 @@ sbrk_brk.cpp | -sALLOW_MEMORY_GROWTH=1 | | has:OK. | dlmalloc emmalloc
 sbrk_brk.cpp | -sALLOW_MEMORY_GROWTH=1 -DTEST_BRK=1 | | has:OK. | dlmalloc emmalloc
 # 1 MB blocks until NULL in a fixed memory, sbrk(0) unchanged by the failure (-sABORTING_MALLOC=0)
 core/test_memorygrowth_3.c | -sABORTING_MALLOC=0 -sSAFE_HEAP=1 | | out | dlmalloc emmalloc
+# the same at -O0 (SAFE_HEAP's usual company; the last -O wins), whose
+# checks call emscripten_get_sbrk_ptr from leaf functions that keep their
+# locals below the stack pointer, and with -pthread (those checks run under
+# the heap's lock too)
+core/test_memorygrowth_3.c | -O0 -sABORTING_MALLOC=0 -sSAFE_HEAP=1 | | out | dlmalloc emmalloc
+core/test_memorygrowth_3.c | -pthread -sABORTING_MALLOC=0 -sSAFE_HEAP=1 | | out | dlmalloc
 # mallocs of 256 MB, 2 GB, 3.75 GB under a 128 MB maximum: each NULL, sbrk(0) unchanged
 dlmalloc_test_large.c | -sABORTING_MALLOC=0 -sALLOW_MEMORY_GROWTH=1 -sMAXIMUM_MEMORY=128MB | | has:0 0 0 1 | dlmalloc emmalloc
 # a program's own malloc and free over emscripten_builtin_malloc/free: the standard names are weak
@@ -187,7 +194,7 @@ judge() {
 }
 
 mkdir -p $B
-rm -f $B/*.js $B/*.wasm $B/*.txt* $B/*.log $B/*.ok $B/alloc_cat.o
+rm -f $B/*.js $B/*.wasm $B/*.txt* $B/*.log $B/*.ok $B/alloc_cat*.o
 
 # alloc_cat: dist/alloc_cat.c compiled once, as C11 with the project's
 # warnings, and linked into every program (C and C++ alike)
@@ -216,11 +223,22 @@ while IFS='|' read -r prog flags args jdg peers <&3; do
     base=$B/${base%.*}-$id
     allocs="alloc_cat $peers"
     # build: the three links at once, unless an entry before built them
+    # alloc_cat as the entry builds the program: at its -O level (the last
+    # -O of its flags, else -O2) and with its -pthread (atomics); each such
+    # object compiled once, when first needed (a failure shows at the link)
+    ac_flags=-O2
+    for f in $flags; do case $f in -O*) ac_flags=$f ;; esac; done
+    case " $flags " in *" -pthread "*) ac_flags="$ac_flags -pthread" ;; esac
+    obj=$B/alloc_cat.o
+    if [ "$ac_flags" != -O2 ]; then
+        obj=$B/alloc_cat$(printf '%s' "$ac_flags" | tr -c 'A-Za-z0-9' '_').o
+        [ -f $obj ] || em $W $ac_flags -c dist/alloc_cat.c -o $obj >$obj.log 2>&1
+    fi
     case $built in
         *" $id "*) ;;
         *) for a in $allocs; do
                case $a in
-                   alloc_cat) m="-sMALLOC=none $B/alloc_cat.o" ;;
+                   alloc_cat) m="-sMALLOC=none $obj" ;;
                    *) m="-sMALLOC=$a" ;;
                esac
                ( em -O2 $flags $m "$TESTS/$prog" -o "$base-$a.js" >"$base-$a.log" 2>&1 ) </dev/null &
