@@ -128,6 +128,9 @@ ac__backend *ac__default_backend(void) {
  * memory's end (the memory stays). Under the heap's lock; weak, as
  * emscripten's own allocators' names are. */
 static void *move_break(intptr_t increment) {
+    /* as emscripten's sbrk, by a multiple of 4 bytes (rounded up, -1 to 0):
+     * the break, which starts at a page, stays aligned to 4 */
+    increment = (intptr_t)(((uintptr_t)increment + 3u) & ~(uintptr_t)3u);
     char *end = end_of(__builtin_wasm_memory_size(0));
     if (brk_end != end) brk_floor = brk_now = brk_end = end;
     if (!brk_first) brk_first = end;
