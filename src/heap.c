@@ -981,6 +981,26 @@ static void heap_free(void *payload) {
     block_release(b, h, used_size(h));
 }
 
+#ifdef __EMSCRIPTEN__
+/* Whether a free block of `size` bytes is there for malloc without the
+ * top: the spare, the best fit of the size's own bin or any block of a bin
+ * above, where block_take() looks. With emscripten a growth of the memory
+ * that emscripten refuses aborts the program (-sABORTING_MALLOC, on by
+ * default in a memory that may not grow): a block at the top grows in
+ * place past the top only when no free block could take it instead, as
+ * dlmalloc's realloc extends into its top only as far as the top goes. */
+static bool free_block_holds(size_t size) {
+    char *s = H.spare;
+    if (s && free_size(*word(s)) >= size) return true;
+    unsigned i = bin_of(size);
+    if (best_fit(i, size)) return true;
+    /* any block of a non-empty bin above fits (a set bit may be stale) */
+    for (uint64_t above = H.bitmap & (~(uint64_t)1 << i); above; above &= above - 1)
+        if (best_fit((unsigned)__builtin_ctzll(above), size)) return true;
+    return false;
+}
+#endif
+
 /* Resizes in place only; returns false (block unchanged) when it cannot,
  * which is only for growth: a shrink (bytes at most the block's request)
  * always succeeds, and resize() in malloc.c counts on that.
@@ -997,6 +1017,11 @@ static bool heap_resize_in_place(void *payload, size_t bytes) {
     char *n = b + size;
     if (want > size) {
         if (n == H.top) {
+#ifdef __EMSCRIPTEN__
+            /* past the top: moved, when a free block holds it (above) */
+            if (want - size + HDR_BYTES > bytes_between(n, H.end) && free_block_holds(want))
+                return false;
+#endif
             /* size stays: free_tail() below moves the top up to b + want */
             if (top_room(want - size) != n) return false; /* NULL, or a new span began */
             TOP_TAKEN(n, b + want);

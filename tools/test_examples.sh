@@ -120,6 +120,13 @@ if command -v emcc >/dev/null 2>&1; then
         dist/alloc_cat.c -o $em_names
     run "emscripten -sMALLOC=none: sbrk, brk, mallinfo (run)" timeout 60 $NODE --no-experimental-fetch \
         $em_names
+    # a memory that may not grow (-sABORTING_MALLOC on): realloc of the top
+    # block moves into a free block rather than grow the memory (and abort)
+    em_fix=$EX/emscripten/em_fixed_memory.js
+    run "emscripten, a memory that may not grow (build)" env NODE_PATH=/usr/share/nodejs emcc \
+        -std=c11 -Wall -Wextra -Wpedantic -Wconversion -Wshadow -Wmissing-prototypes -Werror -O2 \
+        -sMALLOC=none -Idist examples/emscripten/em_fixed_memory.c dist/alloc_cat.c -o $em_fix
+    run "emscripten, a memory that may not grow (run)" timeout 60 $NODE --no-experimental-fetch $em_fix
     # a checked build: the default hook's line on stderr, then the trap
     em_chk=$EX/emscripten/em_checked.js
     run "emscripten -sMALLOC=none -DAC_CHECKED=1 (build)" env NODE_PATH=/usr/share/nodejs emcc \
