@@ -56,12 +56,27 @@ ac__backend *ac__default_backend(void) {
 __attribute__((import_module("env"), import_name("emscripten_resize_heap"))) int
 emscripten_resize_heap(size_t bytes);
 
+#ifdef __wasm_atomics__
+/* (internal.h) emscripten's library.js renews its views of the memory
+ * after a growth with this: the call brings the thread up to date. */
+__attribute__((import_module("env"), import_name("emscripten_notify_memory_growth"))) void
+emscripten_notify_memory_growth(size_t memory_index);
+size_t ac__memory_pages;
+void ac__memory_renew(void) { emscripten_notify_memory_growth(0); }
+#define NOTE_GROWTH() (ac__memory_pages = __builtin_wasm_memory_size(0))
+#else
+#define NOTE_GROWTH() ((void)0)
+#endif
+
 /* Grows the memory by at least `pages` pages; the old size in pages, or
  * (size_t)-1 when emscripten refuses. The last page stays out (end_of()). */
 static size_t memory_grow(size_t pages) {
     for (size_t old_pages = __builtin_wasm_memory_size(0);;) {
         if (old_pages + pages > 65535u) return (size_t)-1;
-        if (emscripten_resize_heap((old_pages + pages) * AC_PAGE_BYTES)) return old_pages;
+        if (emscripten_resize_heap((old_pages + pages) * AC_PAGE_BYTES)) {
+            NOTE_GROWTH();
+            return old_pages;
+        }
         /* with threads, emscripten refuses a size that another thread has
          * reached meanwhile: then from the new end */
         size_t now = __builtin_wasm_memory_size(0);

@@ -204,6 +204,19 @@ extern ac__audit_tables ac__audit;
 void ac__lock(void);
 void ac__unlock(void);
 
+#if defined(__EMSCRIPTEN__) && defined(__wasm_atomics__)
+/* With emscripten and threads (backend_wasm.c): the memory's size in
+ * pages after the heap's or sbrk's last growth. emscripten grows the
+ * memory from JavaScript (Memory.grow), and under node 20 another thread
+ * then went on for a while with the old size for its loads and stores
+ * (memory.size too): it trapped ("memory access out of bounds") on memory
+ * the heap had grown. A thread that takes the heap's lock with a smaller
+ * memory.size renews its view with ac__memory_renew() first (a call into
+ * emscripten's JavaScript, which brings it up to date). */
+extern size_t ac__memory_pages;
+void ac__memory_renew(void);
+#endif
+
 /* The heap walk without the lock. */
 size_t ac__heap_walk(ac_walk_fn fn, void *ctx);
 

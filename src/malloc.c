@@ -134,9 +134,21 @@ __attribute__((constructor)) static void register_fork_handlers(void) {
 #elif defined(__wasm_atomics__) && AC_THREAD_SAFE
 #define HAS_LOCK 1
 static int heap_lock;
+#ifdef __EMSCRIPTEN__
+/* (internal.h: ac__memory_pages) */
+#define RENEW_MEMORY()                                                                             \
+    do {                                                                                           \
+        if (__builtin_wasm_memory_size(0) < ac__memory_pages) ac__memory_renew();                  \
+    } while (0)
+#else
+#define RENEW_MEMORY() ((void)0)
+#endif
 #define LOCK()                                                                                     \
-    while (__atomic_exchange_n(&heap_lock, 1, __ATOMIC_ACQUIRE)) {                                 \
-    }
+    do {                                                                                           \
+        while (__atomic_exchange_n(&heap_lock, 1, __ATOMIC_ACQUIRE)) {                             \
+        }                                                                                          \
+        RENEW_MEMORY();                                                                            \
+    } while (0)
 #define UNLOCK() __atomic_store_n(&heap_lock, 0, __ATOMIC_RELEASE)
 /* With threads, a wasi-libc errno is thread-local: not reached from here. */
 #else

@@ -148,6 +148,13 @@ if command -v emcc >/dev/null 2>&1; then
         -sPTHREAD_POOL_SIZE=3 -sEXIT_RUNTIME=1 -sMALLOC=none -sINITIAL_MEMORY=64MB -Idist \
         examples/emscripten/em_threads.c dist/alloc_cat.c -o $em_thr
     run "emscripten -pthread -sMALLOC=none (run)" timeout 120 $NODE --no-experimental-fetch $em_thr
+    # threads that grow the memory: each must see the memory another grew
+    em_thg=$EX/emscripten/em_threads_grow.js
+    run "emscripten -pthread -sALLOW_MEMORY_GROWTH=1 (build)" env NODE_PATH=/usr/share/nodejs emcc \
+        -std=c11 -Wall -Wextra -Wpedantic -Wconversion -Wshadow -Wmissing-prototypes -Werror -O2 -pthread \
+        -sPTHREAD_POOL_SIZE=3 -sEXIT_RUNTIME=1 -sMALLOC=none -sALLOW_MEMORY_GROWTH=1 \
+        -Wno-pthreads-mem-growth -Idist examples/emscripten/em_threads_grow.c dist/alloc_cat.c -o $em_thg
+    run "emscripten -pthread -sALLOW_MEMORY_GROWTH=1 (run)" timeout 120 $NODE --no-experimental-fetch $em_thg
     # the same program as a factory, its heap read by js/alloc_cat.mjs from
     # the wasm exports (Module.asm)
     em_stats=$EX/emscripten/em_stats.js
