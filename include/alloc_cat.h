@@ -204,7 +204,9 @@ size_t ac_region_format(const ac_region *r, char *buf, size_t len);
 /* ------------------------------------------------------------------------ */
 /*
  * One heap per program, over a backend: wasm memory on wasm32 (from
- * __heap_base, growing with memory.grow), an mmap reservation natively (its
+ * __heap_base, growing with memory.grow; with emscripten through its
+ * emscripten_resize_heap(), which applies the program's settings), an
+ * mmap reservation natively (its
  * size from ALLOC_CAT_MMAP_HEAP_SIZE, build macro or environment variable,
  * default 1 GiB), or a caller's buffer (ac_heap_init_static). Freestanding
  * native builds (AC_FREESTANDING: bare metal, no operating system) have no
@@ -215,7 +217,10 @@ size_t ac_region_format(const ac_region *r, char *buf, size_t len);
  *    wasm32 and x86_64) or to the alignment asked for, if larger. Any power
  *    of two is honoured as long as size + alignment stays within
  *    AC_MAX_REQUEST_BYTES; a request that cannot be aligned returns NULL.
- *  - NULL on failure, the heap unchanged and still usable; errno is then
+ *  - NULL on failure, the heap unchanged and still usable (with
+ *    emscripten's -sABORTING_MALLOC, its default where the memory may not
+ *    grow, a growth emscripten refuses aborts the program instead, as its
+ *    own allocators do); errno is then
  *    ENOMEM natively (EINVAL for an alignment that is not a power of two; a
  *    power of two too large to honour is ENOMEM) and, on wasm32, when the
  *    program has wasi-libc's errno (not in builds with atomics); freestanding
@@ -285,7 +290,9 @@ void *ac_calloc(size_t count, size_t size);
  * min(old, size) bytes, where old is ac_malloc_usable_size(ptr) (bytes
  * written past the request are kept too). Shrinks always in place; grows in place when the
  * following block is free (and large enough) or is the top of the heap,
- * else moves the block. ptr NULL acts as ac_malloc(size). size 0 keeps a
+ * else moves the block (with emscripten a block at the top that needs
+ * more than the top holds moves when a free block holds it, rather than
+ * grow the memory). ptr NULL acts as ac_malloc(size). size 0 keeps a
  * 0-byte block (not freed) and returns it.
  * On failure returns NULL and the old block is intact and still owned by
  * the caller.
