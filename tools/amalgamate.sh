@@ -8,7 +8,9 @@
 # is written in place of its #include, as the compiler sees it, and not
 # listed on its own. Each listed file's own macros (with those of what it
 # includes) are #undef'd after it, so that two files may use the same
-# macro name; static functions and variables share one
+# macro name, but for the build options it gives a default (#ifndef NAME),
+# which the files after it must see as the build set them; static
+# functions and variables share one
 # translation unit, so their names must differ between files (a clash is a
 # compile error, which `make test` would show: tools/test_dist.sh compiles
 # the result with gcc and clang, natively and for wasm32).
@@ -67,6 +69,14 @@ HEAD
             function emit(line, name) {
                 if (line ~ /^#include "internal.h"$/ || line ~ /^#define _DEFAULT_SOURCE/) return
                 print line
+                # a build option the file gives a default (#ifndef NAME):
+                # the build may have set it (-DAC_AUDIT_SIZES=1), and the
+                # files after this one must see it too, so it is not undone
+                if (match(line, /^[ \t]*#[ \t]*ifndef[ \t]+[A-Za-z_][A-Za-z0-9_]*/)) {
+                    name = substr(line, RSTART, RLENGTH)
+                    sub(/^[ \t]*#[ \t]*ifndef[ \t]+/, "", name)
+                    option[name] = 1
+                }
                 if (match(line, /^[ \t]*#[ \t]*define[ \t]+[A-Za-z_][A-Za-z0-9_]*/)) {
                     name = substr(line, RSTART, RLENGTH)
                     sub(/^[ \t]*#[ \t]*define[ \t]+/, "", name)
@@ -90,7 +100,7 @@ HEAD
             { emit($0) }
             END {
                 if (n) print "/* this file'"'"'s macros end here */"
-                for (i = 1; i <= n; i++) print "#undef " order[i]
+                for (i = 1; i <= n; i++) if (!(order[i] in option)) print "#undef " order[i]
             }' "$f"
     done
 } >"$dir/alloc_cat.c.tmp"

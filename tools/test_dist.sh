@@ -38,6 +38,25 @@ check "gcc, standard names: compiles" gcc $W -O2 -DAC_EXPORT_STD_NAMES=1 -c "$tm
 check "gcc, checked build (AC_CHECKED): compiles" gcc $W -O2 -DAC_CHECKED=1 -c "$tmp/alloc_cat.c" -o "$tmp/checked.o"
 check "native static link example, checked and audit build (clang)" sh -c "clang $W -O2 $D -DAC_CHECKED=1 -DAC_AUDIT_SIZES=1 examples/native/static_link.c $tmp/alloc_cat.c -lpthread -o $tmp/slk && $tmp/slk | grep -qE '^[0-9]+ passed, 0 failed$'"
 check "freestanding wasm32 example, checked and audit build" sh -c "clang $WASM $W -O2 $D -DAC_CHECKED=1 -DAC_AUDIT_SIZES=1 -Wl,--no-entry examples/freestanding/strings.c $tmp/alloc_cat.c -o $tmp/sk.wasm && $NODE examples/freestanding/strings.mjs $tmp/sk.wasm | grep -qE '^[0-9]+ passed, 0 failed$'"
+# a build option set on the command line reaches every part of the one
+# file (the audit tables: kept by the engine, read by the stats)
+cat >"$tmp/audit.c" <<'EOF'
+#include <stdio.h>
+#include <string.h>
+#include "alloc_cat.h"
+int main(void) {
+    static ac_audit_t a;
+    static char report[65536];
+    void *p = ac_malloc(24);
+    int ok = p && ac_audit_get(&a) && a.by_size[24].live == 1 && a.by_size[24].peak == 1;
+    ac_stats_format(report, sizeof report);
+    ok = ok && strstr(report, "audit by size") != NULL;
+    ac_free(p);
+    puts(ok ? "1 passed, 0 failed" : "0 passed, 1 failed");
+    return !ok;
+}
+EOF
+check "audit build (AC_AUDIT_SIZES=1 on the command line): the stats read the engine's tables" sh -c "gcc $W -O2 $D -DAC_AUDIT_SIZES=1 $tmp/audit.c $tmp/alloc_cat.c -lpthread -o $tmp/au && $tmp/au"
 check "native static link example (gcc)" sh -c "gcc $W -O2 $D examples/native/static_link.c $tmp/alloc_cat.c -lpthread -o $tmp/sl && $tmp/sl | grep -qE '^[0-9]+ passed, 0 failed$'"
 check "native static link example (clang)" sh -c "clang $W -O2 $D examples/native/static_link.c $tmp/alloc_cat.c -lpthread -o $tmp/slc && $tmp/slc | grep -qE '^[0-9]+ passed, 0 failed$'"
 check "static buffer example, native" sh -c "gcc $W -O2 $D examples/embedded/static_buffer.c $tmp/alloc_cat.c -lpthread -o $tmp/sb && $tmp/sb | grep -qE '^[0-9]+ passed, 0 failed$'"
