@@ -231,7 +231,8 @@ TEST_BINS := build/test/gcc-O2/tests build/test/gcc-O0/tests build/test/clang-O2
 # package emscripten), as the script skips without it anyway.
 EMCC_FOUND := $(shell command -v emcc 2>/dev/null)
 ifneq ($(EMCC_FOUND),)
-EMSUITE_RUNS := "emscripten's own test programs=MAKE=$(MAKE) NODE=$(NODE) tools/test_emscripten_suite.sh"
+EMSUITE_RUNS := "emscripten's own test programs=MAKE=$(MAKE) NODE=$(NODE) tools/test_emscripten_suite.sh" \
+                "emscripten's own test programs, alloc_cat checked=EMSUITE_CHECKED=1 MAKE=$(MAKE) NODE=$(NODE) tools/test_emscripten_suite.sh"
 else
 EMSUITE_RUNS :=
 endif
