@@ -30,7 +30,6 @@
 #define _POSIX_C_SOURCE 200809L /* F_DUPFD_CLOEXEC */
 #include "internal.h"
 
-#include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -91,12 +90,6 @@ void ac__exit_report_write(const char *text, size_t bytes) {
     if (!R.on || !R.had_stderr) return;
     int fd = names_stderr(R.fd) ? R.fd : names_stderr(2) ? 2 : -1;
     if (fd < 0) return;
-    while (bytes) {
-        ssize_t k = write(fd, text, bytes);
-        if (k < 0 && errno == EINTR) continue;
-        if (k <= 0) return;
-        text += k;
-        bytes -= (size_t)k;
-    }
+    ac__write_all(fd, text, bytes);
 }
 #endif

@@ -43,3 +43,18 @@ size_t ac__w_finish(ac__writer *w) {
     if (w->len) w->buf[w->pos < w->len ? w->pos : w->len - 1] = '\0';
     return w->pos;
 }
+
+#if AC__HAS_STDERR
+#include <errno.h>
+#include <unistd.h>
+
+void ac__write_all(int fd, const char *text, size_t bytes) {
+    while (bytes) {
+        ssize_t k = write(fd, text, bytes);
+        if (k < 0 && errno == EINTR) continue;
+        if (k <= 0) return;
+        text += k;
+        bytes -= (size_t)k;
+    }
+}
+#endif

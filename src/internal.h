@@ -41,6 +41,15 @@
 #define AC_EXPORT_STD_NAMES 0
 #endif
 #endif
+/* AC__HAS_STDERR 1: there is a stderr to write diagnostics to - natively
+ * (not on bare metal) and with emscripten, whose C library prints fd 2 on
+ * the console's error stream; not elsewhere on wasm32. */
+#if (!defined(__wasm32__) || defined(__EMSCRIPTEN__)) && !AC_FREESTANDING
+#define AC__HAS_STDERR 1
+#else
+#define AC__HAS_STDERR 0
+#endif
+
 /* With emscripten those names are weak, as its own allocators' are: a
  * program may define some itself (malloc and free over
  * emscripten_builtin_malloc, say), and its own then win. */
@@ -73,6 +82,11 @@ void ac__w_udec(ac__writer *w, uint64_t v);
 void ac__w_hex(ac__writer *w, uint64_t v); /* "0x" followed by lowercase hex */
 /* NUL-terminates (truncating if needed) and returns the full length. */
 size_t ac__w_finish(ac__writer *w);
+#if AC__HAS_STDERR
+/* Writes the `bytes` at text to fd with write(2), going on after a partial
+ * write or EINTR, and stops at an error: no stdio, no allocation. */
+void ac__write_all(int fd, const char *text, size_t bytes);
+#endif
 
 /* ---- the report (report.c) ------------------------------------------------- */
 /* What ac_stats_format prints, from numbers the caller gathered: shared by

@@ -56,22 +56,8 @@
 
 #if !defined(__wasm32__) && !AC_FREESTANDING
 #include <errno.h>
-#include <unistd.h>
 _Static_assert(EINVAL == AC_EINVAL && ENOMEM == AC_ENOMEM, "errno values");
 #define SET_ERRNO(e) (errno = (e))
-#endif
-
-/* The default misuse hook writes its report on stderr where there is one:
- * natively, and with emscripten, whose C library prints fd 2 on the
- * console's error stream. Elsewhere on wasm32 it keeps the report for
- * ac_last_error() only. */
-#if (!defined(__wasm32__) || defined(__EMSCRIPTEN__)) && !AC_FREESTANDING
-#define HAS_STDERR 1
-#ifdef __EMSCRIPTEN__
-#include <unistd.h>
-#endif
-#else
-#define HAS_STDERR 0
 #endif
 
 #if !defined(__wasm32__) && !AC_FREESTANDING && AC_THREAD_SAFE
@@ -274,12 +260,11 @@ static void report(int kind, const void *ptr, const misuse_report *r) {
         r->hook((ac_error_kind)kind, ptr, r->message, r->ctx);
         return;
     }
-#if HAS_STDERR
+#if AC__HAS_STDERR /* (internal.h; elsewhere the report stays for ac_last_error() only) */
     size_t n = 0;
     while (r->message[n]) n++;
-    ssize_t ignored = write(2, r->message, n);
-    ignored = write(2, "\n", 1);
-    (void)ignored;
+    ac__write_all(2, r->message, n);
+    ac__write_all(2, "\n", 1);
 #endif
     __builtin_trap();
 }

@@ -206,16 +206,14 @@ const ac_audit_t *ac_audit_for_host(void) {
  * natively; emscripten's mallinfo, malloc_stats, mallopt and malloc_trim.
  * Without them a preloaded program would read glibc's own, unused arena,
  * and an emscripten program built with -sMALLOC=none would not link. */
-#if AC_EXPORT_STD_NAMES && !AC_FREESTANDING && (defined(__EMSCRIPTEN__) || !defined(__wasm32__))
+#if AC_EXPORT_STD_NAMES && AC__HAS_STDERR /* natively, and with emscripten */
 #if defined(__has_include)
 #if __has_include(<malloc.h>)
 #include <malloc.h>
 #endif
 #endif
 #if defined(__GLIBC__) || defined(__EMSCRIPTEN__)
-#include <errno.h>
 #include <limits.h>
-#include <unistd.h>
 
 /* mallinfo's numbers in dlmalloc's sense: the top counts as one free
  * chunk, and every byte obtained that is not free is in use (headers, span
@@ -288,13 +286,7 @@ AC__STD_NAME void malloc_stats(void) {
         }
         if (bytes >= room || !big) bytes = (big ? room : sizeof buf) - 1; /* truncated */
     }
-    for (const char *p = text; bytes;) {
-        ssize_t k = write(2, p, bytes);
-        if (k < 0 && errno == EINTR) continue;
-        if (k <= 0) break;
-        p += k;
-        bytes -= (size_t)k;
-    }
+    ac__write_all(2, text, bytes);
     if (text != buf) ac_free(text);
 }
 
