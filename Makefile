@@ -115,6 +115,23 @@ build/test/clang-asan/tests: $(TEST_INPUTS) | deps
 	@mkdir -p $(@D)
 	$(CC_CLANG) $(TEST_CFLAGS) -O1 $(SAN_FLAGS) $(LIB_SRCS) $(NATIVE_TEST_SRCS) -lpthread -o $@
 
+# 8-byte grains (AC_MALLOC_ALIGN_BYTES=8, emscripten's default): the same
+# suites, natively under ASan+UBSan and as wasm32 under node (CI has no
+# emcc: this is how it tests the engine emscripten builds get).
+GRAIN8 := -DAC_MALLOC_ALIGN_BYTES=8
+build/test/grain8-asan/tests: $(TEST_INPUTS) | deps
+	@mkdir -p $(@D)
+	$(CC_CLANG) $(TEST_CFLAGS) $(GRAIN8) -O1 $(SAN_FLAGS) $(LIB_SRCS) $(NATIVE_TEST_SRCS) -lpthread -o $@
+
+build/test/checked-grain8/tests: $(TEST_INPUTS) | deps
+	@mkdir -p $(@D)
+	$(CC_CLANG) $(TEST_CFLAGS) $(GRAIN8) -O1 -DAC_CHECKED=1 $(SAN_FLAGS) $(LIB_SRCS) $(NATIVE_TEST_SRCS) -lpthread -o $@
+
+build/test/wasm32-grain8/tests.wasm: $(TEST_INPUTS) | deps
+	@mkdir -p $(@D)
+	$(CC_CLANG) $(WASM) $(TEST_CFLAGS) $(GRAIN8) -O2 -Wl,--no-entry -Wl,--export=ac_test_main \
+		$(LIB_SRCS) $(TEST_SRCS) -o $@
+
 # 32-bit native (i386, gcc-multilib): pointers and size_t of 32 bits, as on
 # wasm32 and small embedded targets, through the native code. The default
 # heap reserves 256 MiB here, so that the bigmem suite still finds more than
@@ -213,6 +230,8 @@ build/wasi/words-dlmalloc.wasm: build/wasi/words.o
 
 TEST_BINS := build/test/gcc-O2/tests build/test/gcc-O0/tests build/test/clang-O2/tests \
              build/test/clang-asan/tests build/test/wasm32/tests.wasm \
+             build/test/grain8-asan/tests build/test/wasm32-grain8/tests.wasm \
+             build/test/checked-grain8/tests \
              build/test/checked/tests build/test/audit/tests build/test/wasm32-checked/tests.wasm \
              build/test/clang-tsan/tests build/test/checked-tsan/tests \
              build/test/gcc-m32/tests build/test/clang-m32-asan/tests build/test/heap_env-m32/heap_env \
@@ -250,6 +269,9 @@ test: all $(TEST_BINS) examples dist deps-pkgconfig
 		"clang -O2=build/test/clang-O2/tests" \
 		"clang ASan+UBSan=build/test/clang-asan/tests" \
 		"wasm32 under node=$(NODE) tools/run_wasm.mjs build/test/wasm32/tests.wasm" \
+		"8-byte grains (AC_MALLOC_ALIGN_BYTES=8, clang ASan+UBSan)=build/test/grain8-asan/tests" \
+		"8-byte grains as wasm32 under node=$(NODE) tools/run_wasm.mjs build/test/wasm32-grain8/tests.wasm" \
+		"8-byte grains, checked (AC_CHECKED, ASan+UBSan)=build/test/checked-grain8/tests" \
 		"checked (AC_CHECKED, ASan+UBSan)=build/test/checked/tests" \
 		"audit (AC_AUDIT_SIZES)=build/test/audit/tests" \
 		"clang TSan, threads suite=$(TSAN_RUN) build/test/clang-tsan/tests threads" \
@@ -695,6 +717,14 @@ build/test/soak-asan/soak_model: $(RELIAB_INPUTS) tests/soak_model.c | deps
 	@mkdir -p $(@D)
 	$(CC_CLANG) $(TEST_CFLAGS) -O1 $(SAN_FLAGS) $(LIB_SRCS) tests/soak_model.c -lpthread -o $@
 
+build/test/soak-grain8/soak_model: $(RELIAB_INPUTS) tests/soak_model.c | deps
+	@mkdir -p $(@D)
+	$(CC_CLANG) $(TEST_CFLAGS) $(GRAIN8) -O1 $(SAN_FLAGS) $(LIB_SRCS) tests/soak_model.c -lpthread -o $@
+
+build/test/fuzz-replay-grain8/replay: $(RELIAB_INPUTS) $(FUZZ_SRCS) tests/fuzz/replay.c | deps
+	@mkdir -p $(@D)
+	$(CC_CLANG) $(TEST_CFLAGS) $(GRAIN8) -O1 $(SAN_FLAGS) $(LIB_SRCS) $(FUZZ_SRCS) tests/fuzz/replay.c -lpthread -o $@
+
 # The checked build (AC_CHECKED) of the target also provokes misuse and expects
 # each report.
 FUZZ_CHECKED_SECONDS ?= 20
@@ -758,6 +788,7 @@ build/test/tools/tool_uaf: $(RELIAB_INPUTS) tests/tool_uaf.c | deps deps-valgrin
 RELIAB_BINS := build/fuzz/fuzz_heap build/fuzz-checked/fuzz_heap \
                build/test/fuzz-replay/replay build/test/fuzz-replay-checked/replay \
                build/test/soak/soak_model build/test/soak-asan/soak_model \
+               build/test/soak-grain8/soak_model build/test/fuzz-replay-grain8/replay \
                build/test/soak-checked/soak_model build/test/checked-gcc/tests \
                build/test/misuse/misuse_default build/test/tools/tool_uaf-asan \
                build/test/tools/tool_uaf $(VALGRIND_BINS)
@@ -774,6 +805,8 @@ RELIAB_RUNS := \
 	"fuzz seed corpus replay (checked, gcc -O2)=build/test/fuzz-replay-checked/replay tests/fuzz/corpus" \
 	"soak model, 24 seeds (gcc -O2)=build/test/soak/soak_model 24 1 6000" \
 	"soak model, 6 seeds (clang ASan+UBSan)=build/test/soak-asan/soak_model 6 5001 6000" \
+	"soak model, 6 seeds (8-byte grains, clang ASan+UBSan)=build/test/soak-grain8/soak_model 6 7001 6000" \
+	"fuzz seed corpus replay (8-byte grains, clang ASan+UBSan)=build/test/fuzz-replay-grain8/replay tests/fuzz/corpus" \
 	"soak model, 8 seeds (checked, gcc -O2)=build/test/soak-checked/soak_model 8 9001 6000" \
 	$(VALGRIND_RUNS) \
 	"libFuzzer $(FUZZ_SECONDS) s (clang ASan+UBSan)=tools/run_fuzz.sh build/fuzz/fuzz_heap $(FUZZ_SECONDS) tests/fuzz/corpus build/fuzz" \

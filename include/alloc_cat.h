@@ -213,8 +213,9 @@ size_t ac_region_format(const ac_region *r, char *buf, size_t len);
  * default backend: their heap has no memory until ac_heap_init_static().
  *
  * Guarantees of every allocating function below:
- *  - Payloads are aligned to AC_MALLOC_ALIGN (16 = alignof(max_align_t) on
- *    wasm32 and x86_64) or to the alignment asked for, if larger. Any power
+ *  - Payloads are aligned to AC_MALLOC_ALIGN (alignof(max_align_t): 16 on
+ *    wasm32 and x86_64, 8 with emscripten) or to the alignment asked for,
+ *    if larger. Any power
  *    of two is honoured as long as size + alignment stays within
  *    AC_MAX_REQUEST_BYTES; a request that cannot be aligned returns NULL.
  *  - NULL on failure, the heap unchanged and still usable (with
@@ -255,8 +256,29 @@ size_t ac_region_format(const ac_region *r, char *buf, size_t len);
 #define AC_ENOMEM 12
 #endif
 
-/** Alignment of every payload. */
+/**
+ * Alignment of every payload, and the grain blocks come in (unchecked
+ * builds): alignof(max_align_t), as the C library's own malloc aligns - 8
+ * with emscripten, 16 elsewhere (wasm32 with clang or wasi-libc, x86_64) -
+ * unless the build sets AC_MALLOC_ALIGN_BYTES to 8 or 16 (then for the
+ * library and every file that includes this header alike). 8 saves memory
+ * where small blocks abound and nothing needs more (32-bit Arm's
+ * max_align_t is 8, too): blocks then come in 8-byte grains, 16 bytes at
+ * least.
+ */
+#if defined(AC_MALLOC_ALIGN_BYTES)
+#if AC_MALLOC_ALIGN_BYTES == 8
+#define AC_MALLOC_ALIGN 8u
+#elif AC_MALLOC_ALIGN_BYTES == 16
 #define AC_MALLOC_ALIGN 16u
+#else
+#error "AC_MALLOC_ALIGN_BYTES must be 8 or 16"
+#endif
+#elif defined(__EMSCRIPTEN__)
+#define AC_MALLOC_ALIGN 8u
+#else
+#define AC_MALLOC_ALIGN 16u
+#endif
 /**
  * Largest request in bytes: 1 GiB - 33 (requests are kept in 30 header
  * bits); 64 MiB - 33 in builds with AC_AUDIT_SIZES, whose headers also hold
@@ -630,7 +652,11 @@ size_t ac_heap_damage_format(const ac_heap_damage_t *d, char *buf, size_t len);
 
 /** Rows by request size: 0..255 bytes exactly, row 256 = 256 and larger. */
 #define AC_AUDIT_SIZE_ROWS 257
-/** Rows by alignment: 16 (and less), 32, 64, ..., row 15 = 512 KiB and larger. */
+/**
+ * Rows by alignment: AC_MALLOC_ALIGN (and less), twice that, ..., row 15 =
+ * AC_MALLOC_ALIGN << 15 and larger (16, 32, ..., 512 KiB; with 8-byte
+ * grains 8, 16, ..., 256 KiB).
+ */
 #define AC_AUDIT_ALIGN_ROWS 16
 
 typedef struct ac_audit_row_t {

@@ -25,6 +25,13 @@
  * count requested bytes exactly. Free links are 32-bit offsets from `base`
  * (0 on wasm32, the start of the backend's memory natively).
  *
+ * Grains of 8 bytes (AC_MALLOC_ALIGN 8: emscripten's default, or built with
+ * AC_MALLOC_ALIGN_BYTES=8) change 16 for 8 above: blocks start at 4 mod 8,
+ * their sizes are multiples of 8, and 16 bytes at least. A split that
+ * would leave 8 bytes leaves a sliver: a free block that is header and
+ * footer only, with no room for links, so on no list. It merges like any
+ * free block when a neighbour is freed, and is never handed out alone.
+ *
  * Spans. The heap is one or more spans of memory from the backend. The
  * current span ends in the top: [top, end) is never a block, it is the bump
  * tail, and a freed block that reaches it is merged into it. A span whose
@@ -48,8 +55,8 @@
  * pages only as far as needed.
  *
  * Invariants: no two free blocks touch; no free block touches the top; every
- * block's P flag tells the truth; a free block other than the spare is on
- * the bin of its size.
+ * block's P flag tells the truth; a free block other than the spare and
+ * the slivers is on the bin of its size.
  */
 #include "internal.h"
 
@@ -73,10 +80,13 @@
 #define FENCE (~F_PREVFREE)
 #define HDR_BYTES    AC__HDR_BYTES
 #define GRAIN        AC__GRAIN
+#define MIN_BLOCK    AC__MIN_BLOCK_BYTES
+#define SLIVERS      AC__SLIVERS
 #define CANARY_BYTES AC__CANARY_BYTES
 #if AC_CHECKED
 /* A live block's mark is LIVE_MAGIC xor its address xor ALIGN_MIX times
- * the log2 of the alignment it was allocated at (its align_bits, 4 to 31).
+ * the log2 of the alignment it was allocated at (its align_bits, 4 to 31;
+ * 3 to 31 where AC_MALLOC_ALIGN is 8).
  * The product spreads those bits over the whole word: a write over any of
  * the mark's bytes leaves a word that decodes to no valid align_bits (28
  * values in 2^32). A freed block's mark is FREED_MAGIC xor its address. */
@@ -85,6 +95,7 @@
 #define ALIGN_UNMIX     0x0e8b2f51u
 _Static_assert(ALIGN_MIX * ALIGN_UNMIX == 1u, "ALIGN_UNMIX is ALIGN_MIX's inverse");
 #define FREED_MAGIC     0xf7eedb10u
+#define MIN_ALIGN_BITS  (AC_MALLOC_ALIGN == 8u ? 3u : 4u) /* AC_MALLOC_ALIGN's */
 #define CANARY_SEED     0x5ca1ab1eu
 /* The byte free memory is filled with (a freed pointer's old header reads
  * FILL_WORD twice), and the one that replaces it in memory handed out
@@ -109,7 +120,8 @@ _Static_assert(AC_MAX_REQUEST_BYTES == (0xffffffffu >> REQ_SHIFT) - 32u, "public
 _Static_assert(AC__BLOCK_BYTES(MAX_REQUEST) <= 0x40000000u, "block sizes fit 32 bits");
 _Static_assert(GRAIN % 4u == 0, "a free block's header has its flag bits clear");
 
-_Static_assert(GRAIN >= HDR_BYTES + 3u * sizeof(uint32_t), "a free block holds header, 2 links, footer");
+_Static_assert(MIN_BLOCK >= HDR_BYTES + 3u * sizeof(uint32_t), "a free block holds header, 2 links, footer");
+_Static_assert(MIN_BLOCK % GRAIN == 0 && GRAIN >= 8u, "a sliver holds header and footer");
 _Static_assert(AC_MALLOC_ALIGN <= GRAIN, "payloads are grain-aligned");
 
 typedef uint32_t link_t;
@@ -260,6 +272,9 @@ static link_t link_of(char *b) { return (link_t)bytes_between(H.base, b); }
  * used_size()). One shared function when built for size: malloc, free and
  * realloc each need it, and four calls are shorter than four copies. */
 SIZE_NOINLINE static size_t size_for(size_t bytes) {
+#if SLIVERS
+    if (bytes < MIN_BLOCK - HDR_BYTES) return MIN_BLOCK;
+#endif
     return (bytes + HDR_BYTES + CANARY_BYTES + GRAIN - 1) & ~(size_t)(GRAIN - 1);
 }
 static bool is_free(uint32_t h) { return !(h & F_USED); }
@@ -368,9 +383,11 @@ static void mark_live(char *b, size_t align) {
     *word(b + 4) = LIVE_MAGIC ^ (uint32_t)(uintptr_t)b ^ align_bits * ALIGN_MIX;
 }
 
-/* The align_bits a live mark holds: 4 to 31 for a live block, any other
- * value for a word that is no live mark. */
+/* The align_bits a live mark holds: MIN_ALIGN_BITS to 31 for a live
+ * block (is_align_bits()), any other value for a word that is no live
+ * mark. */
 static uint32_t live_align_bits(char *b) { return (mark_of(b) ^ LIVE_MAGIC) * ALIGN_UNMIX; }
+static bool is_align_bits(uint32_t bits) { return bits - MIN_ALIGN_BITS < 32u - MIN_ALIGN_BITS; }
 
 /* Damage found in the block b, taken for a free one: its header, mark or
  * links (its payload is the pointer named). A write after free, unless
@@ -378,7 +395,7 @@ static uint32_t live_align_bits(char *b) { return (mark_of(b) ^ LIVE_MAGIC) * AL
  * live (a write past the end of the block before it, one that missed that
  * block's canary, or a stray pointer), which is named as such. */
 _Noreturn static void heap_damaged(char *b) {
-    bool live = block_at(b) && live_align_bits(b) - 4u < 28u;
+    bool live = block_at(b) && is_align_bits(live_align_bits(b));
     write_after_free(b + HDR_BYTES, live ? LIVE_HEADER_HIT : FREE_WORDS_HIT);
 }
 
@@ -521,20 +538,24 @@ static unsigned bin_of(size_t size) {
     /* Four bins per power of two from 512 on: bin 32 + (p - 9) * 4 + the
      * two bits after the leading one, for that one at place p. With s =
      * p - 2, size >> s is 4..7 (the leading one and those bits), and the
-     * bin is 4 * s + size >> s. (A free block's size fits 32 bits.) */
+     * bin is 4 * s + size >> s. (A free block's size fits 32 bits.) With
+     * 8-byte grains they start at 256, four bins earlier. */
     unsigned s = 29u - (unsigned)__builtin_clz((unsigned)size);
-    unsigned b = ((unsigned)size >> s) + 4u * s;
+    unsigned b = ((unsigned)size >> s) + 4u * s + (GRAIN == 8u ? 4u : 0u);
     return b < NBINS ? b : NBINS - 1u;
 }
 
 /* Makes [b, b + size) a free block: writes its header and footer (and, in
  * checked builds, its freed mark), then makes it the spare (on no list) if
- * `spare` is set, else the first of its bin. One shared function when built
+ * `spare` is set, else the first of its bin (a sliver: on none). One shared function when built
  * for size (the callers pass `spare` as a constant), inlined for speed. */
 SIZE_NOINLINE SPEED_INLINE static void make_free(char *b, size_t size, bool spare) {
     mem_defined(b, HDR_BYTES + 8);
     mem_defined(b + size - 4, 4);
-    mem_noaccess(b + HDR_BYTES + 8, size - HDR_BYTES - 12);
+#if SLIVERS
+    if (size >= MIN_BLOCK)
+#endif
+        mem_noaccess(b + HDR_BYTES + 8, size - HDR_BYTES - 12);
 #if AC_CHECKED
     mark_freed(b);
 #endif
@@ -547,6 +568,9 @@ SIZE_NOINLINE SPEED_INLINE static void make_free(char *b, size_t size, bool spar
         H.spare = b;
         return;
     }
+#if SLIVERS
+    if (size < MIN_BLOCK) return; /* a sliver: no room for links, on no list */
+#endif
     unsigned i = bin_of(size);
     /* bins[i] through the mark (opaque: else clang folds the mark back
      * into an address of its own, on wasm32 one more 3-byte constant) */
@@ -567,6 +591,9 @@ SPEED_INLINE static bool bin_remove(char *b) {
         H.spare = NULL;
         return true;
     }
+#if SLIVERS
+    if (free_size(*word(b)) < MIN_BLOCK) return false; /* a sliver: on no list */
+#endif
     CHECK_LISTED(b);
     link_t n = *next_of(b), p = *prev_of(b);
     if (n) *prev_of(at(n)) = p;
@@ -820,7 +847,12 @@ take:;
 #endif
     /* Both limits start a bin, so the request's bin i tells which side
      * of them size is (a 1-byte wasm constant where the size needs 2). */
+#if SLIVERS
+    /* a sliver left over is no spare: it fits no request */
+    if (rest >= MIN_BLOCK && i < bin_of(SPARE_LIMIT)) {
+#else
     if (rest && i < bin_of(SPARE_LIMIT)) {
+#endif
         /* (what follows the rest is in use and already knows that the
          * block before it is free) */
         if (H.spare) make_free(H.spare, free_size(*word(H.spare)), false);
@@ -916,7 +948,7 @@ int ac__heap_block_error(const void *payload) {
     /* a block freed: still a free block of its own, or its header and
      * mark filled over inside a larger one or the top */
     if (marked_freed(b) || (h == FILL_WORD && *word(b + 4) == FILL_WORD)) return AC_ERROR_DOUBLE_FREE;
-    if (live_align_bits(b) - 4u >= 28u || is_free(h) ||
+    if (!is_align_bits(live_align_bits(b)) || is_free(h) ||
         used_size(h) > bytes_between(b, H.backend->end))
         return AC_ERROR_FOREIGN_POINTER;
     /* a header that says the block before is free must be right: freeing
@@ -1090,10 +1122,16 @@ static bool heap_resize_in_place(void *payload, size_t bytes) {
  * refuses to grow. */
 static void *heap_alloc_aligned(size_t bytes, size_t align) {
     if (align <= GRAIN) return alloc_counted(bytes, align, false); /* every payload has it */
-    /* Payloads are 16-aligned, so an aligned one is at most align - 16
-     * bytes in, and that lead is a whole block to give back. */
+    /* Payloads are GRAIN-aligned, so an aligned one is at most align -
+     * GRAIN bytes in, and that lead is a whole block to give back. */
     if (align > MAX_REQUEST || bytes > MAX_REQUEST - align) return NULL;
+#if SLIVERS
+    /* (the block for a request under MIN_BLOCK bytes is MIN_BLOCK bytes:
+     * ask for as much, so that the aligned block after the lead has it) */
+    char *b = block_alloc(size_for(bytes) - HDR_BYTES + align - GRAIN);
+#else
     char *b = block_alloc(bytes + align - GRAIN);
+#endif
     if (!b) return NULL;
     size_t size = used_size(*word(b));
     uintptr_t misalign = (uintptr_t)(b + HDR_BYTES) & (align - 1);
@@ -1212,6 +1250,7 @@ static bool damaged(ac_heap_damage_t *d, ac_damage_kind kind, char *w, char *b) 
  * reads only what check_readable() allows. */
 typedef struct walk_totals {
     size_t free_blocks, free_bytes, live, in_use;
+    size_t slivers; /* free blocks on no list for want of room (not the spare) */
 } walk_totals;
 
 static bool span_check(char *b, char *stop, char *link, walk_totals *t, ac_heap_damage_t *d) {
@@ -1236,6 +1275,7 @@ static bool span_check(char *b, char *stop, char *link, walk_totals *t, ac_heap_
                 return damaged(d, AC_DAMAGE_FOOTER, b + size - 4, b);
             t->free_blocks++;
             t->free_bytes += size;
+            if (size < MIN_BLOCK && b != H.spare) t->slivers++;
         } else {
             t->live++;
             t->in_use += requested(h);
@@ -1271,7 +1311,9 @@ static void find_unlisted(ac_heap_damage_t *d) {
     for (char *s = H.last_span; s; s = span_before(s)) {
         char *stop = s == H.last_span ? H.top : NULL;
         for (char *b = s; b != stop && !is_fence(*word(b)); b += block_size(*word(b)))
-            if (is_free(*word(b)) && b != H.spare && !listed_right(b, d)) return;
+            if (is_free(*word(b)) && b != H.spare && block_size(*word(b)) >= MIN_BLOCK &&
+                !listed_right(b, d))
+                return;
     }
 }
 
@@ -1280,7 +1322,7 @@ bool ac__heap_check_where(ac_heap_damage_t *d) {
     *d = (ac_heap_damage_t){AC_DAMAGE_NONE, 0, 0, 0, false};
     if (H.top > H.end || (H.last_span && bytes_between(H.top, H.end) < HDR_BYTES))
         return damaged(d, AC_DAMAGE_STATE, NULL, NULL);
-    walk_totals t = {0, 0, 0, 0};
+    walk_totals t = {0, 0, 0, 0, 0};
     size_t spans = 0;
     for (char *s = H.last_span, *link = NULL; s; spans++) {
         if (spans > 1u << 20) return damaged(d, AC_DAMAGE_SPAN_LINK, link, NULL); /* a loop */
@@ -1304,7 +1346,7 @@ bool ac__heap_check_where(ac_heap_damage_t *d) {
             if (!block_at(b) || b == H.spare || ++listed > t.free_blocks)
                 return damaged(d, AC_DAMAGE_FREE_LIST, on, from);
             uint32_t h = *word(b);
-            if (!is_free(h) || bin_of(free_size(h)) != i)
+            if (!is_free(h) || free_size(h) < MIN_BLOCK || bin_of(free_size(h)) != i)
                 return damaged(d, AC_DAMAGE_FREE_LIST, on, from);
             if (*prev_of(b) != back) return damaged(d, AC_DAMAGE_FREE_LIST, (char *)prev_of(b), b);
         }
@@ -1313,7 +1355,7 @@ bool ac__heap_check_where(ac_heap_damage_t *d) {
         return damaged(d, AC_DAMAGE_STATE, NULL, NULL);
     if (H.spare && !is_free(*word(H.spare)))
         return damaged(d, AC_DAMAGE_HEADER, H.spare, H.spare);
-    if (listed + (H.spare != NULL) != t.free_blocks) {
+    if (listed + (H.spare != NULL) + t.slivers != t.free_blocks) {
         find_unlisted(d);
         return d->kind ? false : damaged(d, AC_DAMAGE_FREE_LIST, NULL, NULL);
     }

@@ -153,7 +153,8 @@ void ac__static_backend_init(ac__backend *b, void *buf, size_t bytes);
 /* Block layout. Checked builds add a magic word after the header (telling
  * live blocks from freed ones and from anything else) and a canary after
  * the requested bytes; their blocks come in 32-byte grains. A block for n
- * requested bytes is n + HDR + CANARY rounded up to GRAIN bytes. */
+ * requested bytes is n + HDR + CANARY rounded up to GRAIN bytes, and at
+ * least AC__MIN_BLOCK_BYTES. */
 #ifndef AC_CHECKED
 #define AC_CHECKED 0
 #endif
@@ -161,13 +162,22 @@ void ac__static_backend_init(ac__backend *b, void *buf, size_t bytes);
 #define AC__HDR_BYTES    8u
 #define AC__GRAIN        32u
 #define AC__CANARY_BYTES 4u
+#define AC__MIN_BLOCK_BYTES 32u
 #else
 #define AC__HDR_BYTES    4u
-#define AC__GRAIN        16u
+#define AC__GRAIN        AC_MALLOC_ALIGN /* 16, or 8 (alloc_cat.h) */
 #define AC__CANARY_BYTES 0u
+/* a free block's header, two links and footer */
+#define AC__MIN_BLOCK_BYTES 16u
 #endif
-#define AC__BLOCK_BYTES(n)                                                                         \
+/* With 8-byte grains a block is 16 bytes at least (AC__MIN_BLOCK_BYTES),
+ * and a free block of 8 bytes - a sliver, header and footer, room for no
+ * links - is on no list. */
+#define AC__SLIVERS (AC__GRAIN < AC__MIN_BLOCK_BYTES)
+#define AC__GRAINS_OF(n)                                                                           \
     (((size_t)(n) + AC__HDR_BYTES + AC__CANARY_BYTES + AC__GRAIN - 1) & ~(size_t)(AC__GRAIN - 1))
+#define AC__BLOCK_BYTES(n)                                                                         \
+    (AC__GRAINS_OF(n) < AC__MIN_BLOCK_BYTES ? (size_t)AC__MIN_BLOCK_BYTES : AC__GRAINS_OF(n))
 /* The least memory the heap takes from a backend (a span's link, its
  * alignment and the smallest blocks); less is counted but left unused, and
  * ac_heap_init_static() refuses a smaller buffer. 64 bytes, 128 checked. */

@@ -119,7 +119,7 @@ static void w_audit(ac__writer *w, const ac_audit_row_t *by_size,
     w_audit_head(w, "audit by alignment");
     for (unsigned i = 0; i < AC_AUDIT_ALIGN_ROWS; i++) {
         if (!by_align[i].peak) continue;
-        w_audit_label(w, (uint64_t)16 << i, i == 0 ? "<= " : "",
+        w_audit_label(w, (uint64_t)AC_MALLOC_ALIGN << i, i == 0 ? "<= " : "",
                       i + 1 < AC_AUDIT_ALIGN_ROWS ? " bytes" : "+ bytes");
         w_audit_row(w, &by_align[i]);
     }

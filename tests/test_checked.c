@@ -215,6 +215,13 @@ static void foreign_pointer(void) {
     T_EQ(stats().in_use_bytes, 0);
 }
 
+/* AC_MALLOC_ALIGN as reports write it: a malloc block's alignment */
+#if AC_MALLOC_ALIGN == 8
+#define MALLOC_ALIGN_TEXT "8"
+#else
+#define MALLOC_ALIGN_TEXT "16"
+#endif
+
 static void size_mismatch(void) {
     fresh();
     t_str msg;
@@ -234,7 +241,7 @@ static void size_mismatch(void) {
     T_REPORT(2, AC_ERROR_SIZE_MISMATCH, p, &msg, before);
     ac_free_sized(q, 19);
     expected(&msg, "size mismatch for ", q, "free_sized",
-             ": given 19 bytes; the block has 20 bytes, align 16");
+             ": given 19 bytes; the block has 20 bytes, align " MALLOC_ALIGN_TEXT);
     T_REPORT(3, AC_ERROR_SIZE_MISMATCH, q, &msg, before);
     ac_free_aligned_sized(r, bad_align, 20);
     t_str tail = {{0}, 0};
@@ -255,7 +262,8 @@ static void size_mismatch(void) {
 }
 
 /* A block keeps the alignment it was allocated at: another passed back is
- * reported, even one the address has anyway; alignments up to 16 are one. */
+ * reported, even one the address has anyway; alignments up to
+ * AC_MALLOC_ALIGN are one. */
 static void align_mismatch(void) {
     fresh();
     t_str msg;
@@ -279,18 +287,18 @@ static void align_mismatch(void) {
     T_REPORT(2, AC_ERROR_SIZE_MISMATCH, r, &msg, before);
     ac_free_aligned_sized(q, 128, 20);
     expected(&msg, "size mismatch for ", q, "free_aligned_sized",
-             ": given 20 bytes, align 128; the block has 20 bytes, align 16");
+             ": given 20 bytes, align 128; the block has 20 bytes, align " MALLOC_ALIGN_TEXT);
     T_REPORT(3, AC_ERROR_SIZE_MISMATCH, q, &msg, before);
     T_PTR(ac_resize(p, 40, 32, 10), NULL);
     expected(&msg, "size mismatch for ", p, "ac_resize",
-             ": given 40 bytes, align 32; the block has 40 bytes, align 16");
+             ": given 40 bytes, align 32; the block has 40 bytes, align " MALLOC_ALIGN_TEXT);
     T_REPORT(4, AC_ERROR_SIZE_MISMATCH, p, &msg, before);
     /* no size is "any size": the largest is checked like the others */
     ac_free_sized(q, SIZE_MAX);
     t_str tail = {{0}, 0};
     t_str_add(&tail, ": given ");
     t_str_dec(&tail, SIZE_MAX);
-    t_str_add(&tail, " bytes; the block has 20 bytes, align 16");
+    t_str_add(&tail, " bytes; the block has 20 bytes, align " MALLOC_ALIGN_TEXT);
     expected(&msg, "size mismatch for ", q, "free_sized", tail.buf);
     T_REPORT(5, AC_ERROR_SIZE_MISMATCH, q, &msg, before);
     ac_dealloc(r, SIZE_MAX, 64);
@@ -302,11 +310,11 @@ static void align_mismatch(void) {
     expected(&msg, "size mismatch for ", r, "ac_dealloc", tail.buf);
     T_REPORT(6, AC_ERROR_SIZE_MISMATCH, r, &msg, before);
 
-    /* alignments up to 16 are 16 */
+    /* alignments up to AC_MALLOC_ALIGN are AC_MALLOC_ALIGN */
     p = ac_resize(p, 40, 1, 24);
     T_ASSERT(p != NULL);
-    ac_dealloc(p, 24, 16);
-    ac_free_aligned_sized(q, 16, 20);
+    ac_dealloc(p, 24, AC_MALLOC_ALIGN);
+    ac_free_aligned_sized(q, AC_MALLOC_ALIGN, 20);
     /* resized in place, by realloc or ac_resize, a block keeps its
      * alignment; free_sized checks only the size (realloc's result) */
     T_PTR(ac_realloc(r, 10), r);

@@ -90,16 +90,22 @@ static void malloc_basics(void) {
     use_test_backend(100, 1, 8);
     char *a = ac_malloc(1), *b = ac_malloc(0), *c = ac_malloc(100);
     T_ASSERT(a && b && c);
-    T_EQ((uintptr_t)a % 16, 0);
-    T_EQ((uintptr_t)b % 16, 0);
-    T_EQ((uintptr_t)c % 16, 0);
+    T_EQ((uintptr_t)a % AC_MALLOC_ALIGN, 0);
+    T_EQ((uintptr_t)b % AC_MALLOC_ALIGN, 0);
+    T_EQ((uintptr_t)c % AC_MALLOC_ALIGN, 0);
     /* blocks follow each other: 1 and 0 bytes take 16 (4-byte header,
      * 16-byte grain), 100 bytes take 112 */
     T_PTR(b, a + BLK(1));
     T_PTR(c, b + BLK(0));
-#if !AC_CHECKED
+#if !AC_CHECKED && AC__GRAIN == 16
     T_EQ(BLK(1), 16);
     T_EQ(BLK(100), 112);
+#elif !AC_CHECKED
+    /* 8-byte grains (AC_MALLOC_ALIGN_BYTES=8): 16 bytes at least */
+    T_EQ(BLK(1), 16);
+    T_EQ(BLK(12), 16);
+    T_EQ(BLK(13), 24);
+    T_EQ(BLK(100), 104);
 #endif
     T_EQ(ac_malloc_usable_size(a), USABLE(1));
     T_EQ(ac_malloc_usable_size(b), USABLE(0));
@@ -362,7 +368,7 @@ static void no_initial_memory(void) {
     char *a = ac_malloc(10);
     T_ASSERT(a);
     T_EQ(tb.grows, 1);
-    T_EQ((uintptr_t)a % 16, 0);
+    T_EQ((uintptr_t)a % AC_MALLOC_ALIGN, 0);
     ac_free(a);
     T_ASSERT(ac__heap_check());
 }
@@ -624,12 +630,18 @@ static void static_buffer(void) {
         T_ASSERT((unsigned char *)p[n] >= buf && (unsigned char *)p[n] + 500 <= buf + sizeof buf);
         n++;
     }
+#if AC__GRAIN == 8
+    T_EQ(BLK(500), 504);
+#else
     T_EQ(BLK(500), 512);
-    T_EQ(n, 19); /* 19 blocks of 512 bytes fit 9997 bytes less the start */
+#endif
+    T_EQ(n, 19); /* 19 blocks of 512 (504) bytes fit 9997 bytes less the start */
     T_ASSERT(ac__heap_check());
     while (n) ac_free(p[--n]);
     T_ASSERT(ac__heap_check());
-    T_PTR(ac_malloc(9900), buf + AC__GRAIN); /* all of it is one top again */
+    /* all of it is one top again: the first payload after buf + 3 and the
+     * span's link word */
+    T_PTR(ac_malloc(9900), buf + (AC__GRAIN < 16 ? 16 : AC__GRAIN));
 }
 
 /* ---- randomized against a shadow model ------------------------------------------------------ */
@@ -665,7 +677,7 @@ static void random_against_model(void) {
             live[i] = live[--n];
         } else if (n && k < 55) {
             size_t i = (size_t)t_rand_below(&rng, n), size = random_size(&rng);
-            char *q = live[i].align > 16 ? ac_resize(live[i].p, live[i].size, live[i].align, size)
+            char *q = live[i].align > AC_MALLOC_ALIGN ? ac_resize(live[i].p, live[i].size, live[i].align, size)
                                          : ac_realloc(live[i].p, size);
             if (!q) {
                 T_ASSERT(filled(live[i].p, live[i].size, live[i].tag));
@@ -680,12 +692,12 @@ static void random_against_model(void) {
             live[i].size = size;
             fill(q, size, live[i].tag);
         } else {
-            size_t size = random_size(&rng), align = 16;
+            size_t size = random_size(&rng), align = AC_MALLOC_ALIGN;
             char *p;
             if (k < 65) {
                 align = (size_t)1 << t_rand_below(&rng, 13);
                 p = ac_aligned_alloc(align, size);
-                if (align < 16) align = 16;
+                if (align < AC_MALLOC_ALIGN) align = AC_MALLOC_ALIGN;
             } else if (k < 70) {
                 p = ac_calloc(1, size);
                 for (size_t j = 0; p && j < size; j++) T_EQ(p[j], 0);
@@ -744,6 +756,88 @@ static bool stop_at_three(const ac_walk_entry *e, void *ctx) {
         T_EQ((entry).bytes, b);                                                                    \
         T_EQ((entry).requested, r);                                                                \
     } while (0)
+
+#if AC__SLIVERS
+/* The walk entry just before the one at `addr` (a payload or a free
+ * block's start) in a heap of at most 16 entries. */
+static ac_walk_entry entry_before(const void *addr) {
+    walk_log log = {{{0, 0, 0, 0}}, 0};
+    ac_heap_walk(log_entry, &log);
+    for (size_t i = 1; i < log.n && i < 16; i++)
+        if (log.e[i].addr == (uintptr_t)addr) return log.e[i - 1];
+    return (ac_walk_entry){AC_WALK_SPAN, 0, 0, 0};
+}
+
+/* With 8-byte grains (AC_MALLOC_ALIGN_BYTES=8) a split can leave 8 bytes:
+ * a sliver, a free block of header and footer with no room for links, on
+ * no list. It must merge like any free block, both ways, and never be
+ * handed out or listed. */
+static void slivers(void) {
+    use_test_backend(0, 1, 16);
+    char *a = ac_malloc(20), *g = ac_malloc(1); /* 24 bytes, and a guard */
+    T_EQ(BLK(20), 24);
+    ac_free(a); /* a free block of 24 on its list */
+    char *b = ac_malloc(12); /* 16 bytes of it: 8 left */
+    T_PTR(b, a);
+    ac_walk_entry e = entry_before(g);
+    T_ENTRY(e, AC_WALK_FREE, b - HDR + 16, 8, 0);
+    T_ASSERT(ac_heap_check());
+    ac_heap_info_t info;
+    ac_heap_info(&info);
+    T_EQ(info.free_blocks, 1);
+    T_EQ(info.free_bytes, 8);
+    char *x = ac_malloc(1); /* the sliver holds none: from the top */
+    T_PTR(x, g + 16);
+    ac_free(b); /* merges forward with the sliver: 24 on its list again */
+    e = entry_before(g);
+    T_ENTRY(e, AC_WALK_FREE, a - HDR, 24, 0);
+    T_ASSERT(ac_heap_check());
+    T_PTR(ac_malloc(20), a);
+
+    /* backward: the block after a sliver is freed into it */
+    ac_free(a);
+    b = ac_malloc(12);
+    T_PTR(b, a);
+    ac_free(g);
+    e = entry_before(x);
+    T_ENTRY(e, AC_WALK_FREE, b - HDR + 16, 8 + 16, 0);
+    T_ASSERT(ac_heap_check());
+
+    /* a shrink in place leaves a sliver; growth takes it back */
+    char *y = ac_malloc(20); /* the 24 bytes freed just above, x after it */
+    T_PTR(y, b + 16);
+    T_PTR(ac_realloc(y, 12), y);
+    e = entry_before(x);
+    T_ENTRY(e, AC_WALK_FREE, y - HDR + 16, 8, 0);
+    T_ASSERT(ac_heap_check());
+    T_PTR(ac_realloc(y, 20), y);
+    e = entry_before(x);
+    T_ENTRY(e, AC_WALK_USED, y, 24, 20);
+    T_ASSERT(ac_heap_check());
+
+    /* an aligned block whose lead is 8 bytes: a sliver before it */
+    char *probe = ac_malloc(1);
+    ac_free(probe); /* where the top's next payload is */
+    if ((uintptr_t)probe % 16 == 0) T_ASSERT(ac_malloc(13)); /* 24 bytes: 8 mod 16 then */
+    char *al = ac_aligned_alloc(16, 16);
+    T_EQ((uintptr_t)al % 16, 0);
+    e = entry_before(al);
+    T_ENTRY(e, AC_WALK_FREE, al - HDR - 8, 8, 0);
+    T_EQ(ac_malloc_usable_size(al), 20); /* 24 bytes: the 16 asked for and the rest of the grain */
+    T_ASSERT(ac_heap_check());
+    ac_free(al); /* merges with its lead and goes back to the top */
+    T_ASSERT(ac_heap_check());
+    /* the same for a block of less than 16 bytes: 16 after the lead */
+    al = ac_aligned_alloc(16, 1);
+    T_EQ((uintptr_t)al % 16, 0);
+    e = entry_before(al);
+    T_ENTRY(e, AC_WALK_FREE, al - HDR - 8, 8, 0);
+    T_EQ(ac_malloc_usable_size(al), 12);
+    T_ASSERT(ac_heap_check());
+    ac_free(al);
+    T_ASSERT(ac_heap_check());
+}
+#endif
 
 static void walk_in_address_order(void) {
     use_test_backend(0, 1, 16);
@@ -1041,6 +1135,9 @@ void suite_heap(void) {
         T_CASE(static_buffer),
         T_CASE(random_against_model),
         T_CASE(walk_in_address_order),
+#if AC__SLIVERS
+        T_CASE(slivers),
+#endif
         T_CASE(check_finds_damage),
         T_CASE(check_names_written_free_block),
         T_CASE(reset_after_damage),

@@ -483,7 +483,7 @@ static bool same_text(const char *got, const char *want) {
 
 /* The lines that depend on the block layout (tests/test_heap.c derives
  * the same layout facts): standard 4-byte headers and 16-byte grains, or
- * the checked build's 8 and 32. */
+ * 8-byte ones (AC_MALLOC_ALIGN_BYTES=8), or the checked build's 8 and 32. */
 #if AC_CHECKED
 #define WANT_SPANS1 "  spans         1 span, 65512 bytes (64.0 KiB)\n"
 #define WANT_USED1  "  used blocks   2 blocks, 288 bytes\n"
@@ -491,6 +491,13 @@ static bool same_text(const char *got, const char *want) {
 #define WANT_TOP1   "  top           65160 bytes (63.6 KiB)\n"
 #define WANT_SPANS2 "  spans         1 span, 262120 bytes (256.0 KiB)\n"
 #define WANT_TOP2   "  top           262120 bytes (256.0 KiB)\n"
+#elif AC__GRAIN == 8
+#define WANT_SPANS1 "  spans         1 span, 65532 bytes (64.0 KiB)\n"
+#define WANT_USED1  "  used blocks   2 blocks, 264 bytes\n"
+#define WANT_FREE1  "  free blocks   1 block, 48 bytes, largest 48 bytes\n"
+#define WANT_TOP1   "  top           65220 bytes (63.7 KiB)\n"
+#define WANT_SPANS2 "  spans         1 span, 262140 bytes (256.0 KiB)\n"
+#define WANT_TOP2   "  top           262140 bytes (256.0 KiB)\n"
 #else
 #define WANT_SPANS1 "  spans         1 span, 65524 bytes (64.0 KiB)\n"
 #define WANT_USED1  "  used blocks   2 blocks, 272 bytes\n"

@@ -44,7 +44,9 @@ compile() {
 
 for opts in "" "-DAC_THREAD_SAFE=0" "-DAC_CHECKED=1" "-DAC_AUDIT_SIZES=1" \
     "-DAC_CHECKED=1 -DAC_AUDIT_SIZES=1" "-DAC_THREAD_SAFE=0 -DAC_CHECKED=1" \
-    "-DAC_EXPORT_STD_NAMES=1" "-DAC_EXPORT_STD_NAMES=0" "-DAC_THREAD_SAFE=1 -DAC_CHECKED=1"; do
+    "-DAC_EXPORT_STD_NAMES=1" "-DAC_EXPORT_STD_NAMES=0" "-DAC_THREAD_SAFE=1 -DAC_CHECKED=1" \
+    "-DAC_MALLOC_ALIGN_BYTES=8" "-DAC_MALLOC_ALIGN_BYTES=8 -DAC_CHECKED=1 -DAC_AUDIT_SIZES=1" \
+    "-DAC_MALLOC_ALIGN_BYTES=16"; do
     label=${opts:-"(defaults)"}
     # shellcheck disable=SC2086
     compile "gcc -Og $label" $CC_GCC $W -Og $opts
@@ -58,6 +60,19 @@ for opts in "" "-DAC_THREAD_SAFE=0" "-DAC_CHECKED=1" "-DAC_AUDIT_SIZES=1" \
     # shellcheck disable=SC2086
     compile "gcc -Og freestanding $label" $CC_GCC $W $FREE -Og $opts
 done
+
+# an alignment the heap does not offer is refused by name
+if msg=$($CC_GCC $W -DAC_MALLOC_ALIGN_BYTES=4 -c src/malloc.c -o "$tmp/o.o" 2>&1); then
+    failed=$((failed + 1))
+    echo "AC_MALLOC_ALIGN_BYTES=4 refused ... FAILED: it compiled"
+elif echo "$msg" | grep -q 'AC_MALLOC_ALIGN_BYTES must be 8 or 16'; then
+    passed=$((passed + 1))
+    echo "AC_MALLOC_ALIGN_BYTES=4 refused ... ok"
+else
+    failed=$((failed + 1))
+    echo "AC_MALLOC_ALIGN_BYTES=4 refused ... FAILED: another error"
+    printf '%s\n' "$msg" | head -n 8 | sed 's/^/    /'
+fi
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
