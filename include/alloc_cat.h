@@ -214,8 +214,8 @@ size_t ac_region_format(const ac_region *r, char *buf, size_t len);
  *
  * Guarantees of every allocating function below:
  *  - Payloads are aligned to AC_MALLOC_ALIGN (alignof(max_align_t): 16 on
- *    wasm32 and x86_64, 8 with emscripten) or to the alignment asked for,
- *    if larger. Any power
+ *    wasm32 and x86_64, 8 with emscripten and on 32-bit Arm) or to the
+ *    alignment asked for, if larger. Any power
  *    of two is honoured as long as size + alignment stays within
  *    AC_MAX_REQUEST_BYTES; a request that cannot be aligned returns NULL.
  *  - NULL on failure, the heap unchanged and still usable (with
@@ -259,12 +259,11 @@ size_t ac_region_format(const ac_region *r, char *buf, size_t len);
 /**
  * Alignment of every payload, and the grain blocks come in (unchecked
  * builds): alignof(max_align_t), as the C library's own malloc aligns - 8
- * with emscripten, 16 elsewhere (wasm32 with clang or wasi-libc, x86_64) -
- * unless the build sets AC_MALLOC_ALIGN_BYTES to 8 or 16 (then for the
- * library and every file that includes this header alike). 8 saves memory
- * where small blocks abound and nothing needs more (32-bit Arm's
- * max_align_t is 8, too): blocks then come in 8-byte grains, 16 bytes at
- * least.
+ * with emscripten and on 32-bit Arm, 16 elsewhere (wasm32 with clang or
+ * wasi-libc, x86_64, i386) - unless the build sets AC_MALLOC_ALIGN_BYTES to
+ * 8 or 16 (then for the library and every file that includes this header
+ * alike). With 8, blocks come in 8-byte grains, 16 bytes at least, which
+ * saves memory where small blocks abound.
  */
 #if defined(AC_MALLOC_ALIGN_BYTES)
 #if AC_MALLOC_ALIGN_BYTES == 8
@@ -274,7 +273,7 @@ size_t ac_region_format(const ac_region *r, char *buf, size_t len);
 #else
 #error "AC_MALLOC_ALIGN_BYTES must be 8 or 16"
 #endif
-#elif defined(__EMSCRIPTEN__)
+#elif defined(__EMSCRIPTEN__) || (defined(__arm__) && !defined(__aarch64__))
 #define AC_MALLOC_ALIGN 8u
 #else
 #define AC_MALLOC_ALIGN 16u

@@ -181,7 +181,7 @@ void ac__static_backend_init(ac__backend *b, void *buf, size_t bytes);
 /* The least memory the heap takes from a backend (a span's link, its
  * alignment and the smallest blocks); less is counted but left unused, and
  * ac_heap_init_static() refuses a smaller buffer. 64 bytes, 128 checked. */
-#define AC__HEAP_MIN_BYTES (4 * AC__GRAIN)
+#define AC__HEAP_MIN_BYTES (4 * AC__MIN_BLOCK_BYTES)
 
 /* The heap engine (heap.c, compiled inside malloc.c: its allocation and
  * freeing are static there). Not thread-safe: malloc.c serializes. */

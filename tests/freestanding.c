@@ -219,10 +219,10 @@ static void basic(void) {
     check(s0.heap_bytes == HEAP_BYTES && s0.heap_pages == 1, "stats: the heap is the 64 KiB buffer");
 
     unsigned char *a = ac_malloc(100);
-    check(a && inside(a, 100) && aligned(a, AC_MALLOC_ALIGN), "malloc(100): 16-aligned, in the buffer");
+    check(a && inside(a, 100) && aligned(a, AC_MALLOC_ALIGN), "malloc(100): AC_MALLOC_ALIGN-aligned, in the buffer");
     size_t usable = ac_malloc_usable_size(a);
     check(AC_CHECKED ? usable == 100 : usable >= 100 && usable < 116,
-          "malloc_usable_size: the request (checked), or it rounded up to 16 with the header");
+          "malloc_usable_size: the request (checked), or it rounded up to the grain with the header");
     for (unsigned i = 0; i < 100; i++) a[i] = (unsigned char)(i * 7 + 1);
     void *guard = ac_malloc(16); /* after a: its realloc below must move */
     unsigned char *b = ac_realloc(a, 3000);
@@ -289,11 +289,12 @@ static void out_of_memory(void) {
     check(ac_malloc(AC_MAX_REQUEST_BYTES + 1) == NULL, "malloc above AC_MAX_REQUEST_BYTES: NULL");
     size_t n = 0;
     while (n < sizeof blocks / sizeof *blocks && (blocks[n] = ac_malloc(FILL_BYTES)) != NULL) n++;
-    /* A block of 1000 bytes takes 1008 (4-byte header, 16-byte grains), 1024
-     * checked (8-byte header, 4-byte canary, 32-byte grains). The heap's
-     * first block starts 12 bytes into the 16-aligned buffer (its link word
-     * before it), and the top keeps one header's room: 65,520 bytes hold 65
-     * blocks of 1008 exactly; 65,512 hold 63 of 1024 (64 would need 65,536). */
+    /* A block of 1000 bytes takes 1008 (4-byte header, 16-byte grains, or
+     * 8-byte ones on 32-bit Arm), 1024 checked (8-byte header, 4-byte
+     * canary, 32-byte grains). The heap's first block starts 12 bytes (4
+     * with 8-byte grains) into the 16-aligned buffer (its link word before
+     * it), and the top keeps one header's room: 65,520 bytes hold 65 blocks
+     * of 1008 exactly; 65,512 hold 63 of 1024 (64 would need 65,536). */
     size_t expected = AC_CHECKED ? 63 : 65;
     say("  64 KiB static heap: ");
     say_num(n);

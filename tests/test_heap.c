@@ -616,12 +616,13 @@ static void static_buffer(void) {
     T_ASSERT(!ac_heap_init_static(buf, sizeof buf)); /* blocks are live */
     ac_free(live);
     T_ASSERT(!ac_heap_init_static(NULL, 100));
-    T_ASSERT(!ac_heap_init_static(buf, 4 * AC__GRAIN - 1)); /* 63 (127 checked) */
+    T_EQ(AC__HEAP_MIN_BYTES, AC_CHECKED ? 128 : 64);
+    T_ASSERT(!ac_heap_init_static(buf, AC__HEAP_MIN_BYTES - 1));
     /* the smallest buffer accepted serves a block (a checked build once
      * accepted 64 bytes and never used them) */
-    T_ASSERT(ac_heap_init_static(buf, 4 * AC__GRAIN));
+    T_ASSERT(ac_heap_init_static(buf, AC__HEAP_MIN_BYTES));
     void *least = ac_malloc(1);
-    T_ASSERT((unsigned char *)least > buf && (unsigned char *)least < buf + 4 * AC__GRAIN);
+    T_ASSERT((unsigned char *)least > buf && (unsigned char *)least < buf + AC__HEAP_MIN_BYTES);
     ac_free(least);
     T_ASSERT(ac_heap_init_static(buf + 3, sizeof buf - 3));
     void *p[100];
