@@ -240,7 +240,7 @@ TEST_BINS := build/test/gcc-O2/tests build/test/gcc-O0/tests build/test/clang-O2
              build/wasi/words-alloc_cat.wasm build/wasi/words-dlmalloc.wasm \
              build/native/liballoc_cat_metrics.so build/test/metrics/metrics_prog \
              build/test/exit_report/exit_report_prog \
-             build/examples/js_stats.wasm build/test/js/js_stats-audit.wasm \
+             build/examples/js_stats.wasm build/test/js/js_stats-audit.wasm build/test/js/js_stats-audit8.wasm \
              build/test/js/js_stats-checked.wasm build/test/js/js_stats-shared.wasm \
              build/examples/heapmap build/examples/heapmap.wasm \
              build/test/wasm32-misuse/misuse.wasm
@@ -291,7 +291,7 @@ test: all $(TEST_BINS) examples dist deps-pkgconfig
 		"misuse named by the checked LD_PRELOAD library=env LD_PRELOAD=build/native/liballoc_cat_preload_checked.so build/test/real/misuse_std_names" \
 		"bench smoke=$(BENCH_SMOKE_CMD)" \
 		"bench onebuild experiment's options=$(ONEBUILD_TEST_CMD)" \
-		"JS stats reader under node=$(NODE) tests/test_js.mjs build/examples/js_stats.wasm build/test/js/js_stats-audit.wasm build/test/js/js_stats-checked.wasm build/test/js/js_stats-shared.wasm" \
+		"JS stats reader under node=$(NODE) tests/test_js.mjs build/examples/js_stats.wasm build/test/js/js_stats-audit.wasm build/test/js/js_stats-checked.wasm build/test/js/js_stats-shared.wasm build/test/js/js_stats-audit8.wasm" \
 		"metrics-only LD_PRELOAD=tools/test_metrics.sh build/native/liballoc_cat_metrics.so build/test/metrics/metrics_prog" \
 		"exit report of the LD_PRELOAD libraries=tools/test_exit_report.sh build/test/exit_report/exit_report_prog build/native/liballoc_cat_preload.so build/native/liballoc_cat_preload_checked.so build/native/liballoc_cat_metrics.so" \
 		"examples=NODE=$(NODE) tools/test_examples.sh" \
@@ -629,6 +629,12 @@ build/examples/js_stats.wasm: examples/js_stats.c build/wasm32/liballoc_cat.a
 build/test/js/js_stats-audit.wasm: examples/js_stats.c build/wasm32-audit/liballoc_cat.a
 	@mkdir -p $(@D)
 	$(CC_CLANG) $(WASM) $(STD) $(WARN) $(INC) $(AUDIT) -Oz -Wl,--no-entry $(JS_EXPORTS) $^ -o $@
+
+# and with 8-byte grains (alignment rows from 8), the library compiled in
+build/test/js/js_stats-audit8.wasm: examples/js_stats.c $(LIB_SRCS) $(LIB_HDRS)
+	@mkdir -p $(@D)
+	$(CC_CLANG) $(WASM) $(STD) $(WARN) $(INC) $(AUDIT) $(GRAIN8) -Oz -Wl,--no-entry $(JS_EXPORTS) \
+		-Wl,--export=aligned_alloc examples/js_stats.c $(LIB_SRCS) -o $@
 
 JS_CHECK_EXPORTS := -Wl,--export=ac_last_error -Wl,--export=ac_heap_check_freed
 build/test/js/js_stats-checked.wasm: examples/js_stats.c build/wasm32-checked/liballoc_cat.a

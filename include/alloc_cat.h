@@ -667,6 +667,7 @@ typedef struct ac_audit_row_t {
 typedef struct ac_audit_t {
     ac_audit_row_t by_size[AC_AUDIT_SIZE_ROWS];
     ac_audit_row_t by_align[AC_AUDIT_ALIGN_ROWS];
+    size_t first_align_bytes; /* by_align[i] is first_align_bytes << i: AC_MALLOC_ALIGN */
 } ac_audit_t;
 
 /**
@@ -685,7 +686,7 @@ bool ac_audit_get(ac_audit_t *out);
  * see ac_heap_walk). On wasm32
  * the layouts are fixed: ac_stats_t is 40 bytes (allocs and frees are
  * 64-bit at offsets 16 and 24), ac_heap_info_t ten 32-bit words, ac_audit_t
- * 273 rows of three 32-bit words.
+ * 273 rows of three 32-bit words and first_align_bytes.
  */
 const ac_stats_t *ac_stats_for_host(void);
 /** NULL when ac_heap_check() finds the heap damaged (it is not walked; before

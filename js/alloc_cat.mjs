@@ -62,7 +62,7 @@ const HEAP_FIELDS = [
 ];
 
 const AUDIT_SIZE_ROWS = 257; // 0..255 bytes exactly, row 256 = 256 and more
-const AUDIT_ALIGN_ROWS = 16; // 16 (and less), 32, ..., row 15 = 512 KiB and more
+const AUDIT_ALIGN_ROWS = 16; // AC_MALLOC_ALIGN (and less), twice that, ..., row 15 = << 15 and more
 const AUDIT_ROW_BYTES = 12;  // live, peak, trip_peak: three 32-bit words
 
 // A WebAssembly.Memory, known by its shape rather than by instanceof: a
@@ -126,8 +126,9 @@ function auditRows(view, base, count, key, value) {
  * and `audit` when the module exports them.
  * audit.by_size lists the rows that were ever used as
  * { bytes, live, peak, trip_peak } (bytes 256 stands for 256 and more);
- * audit.by_align as { align, ... } (16 stands for 16 and less, 524288 for
- * 512 KiB and more).
+ * audit.by_align as { align, ... } (the first row, AC_MALLOC_ALIGN - 16, or 8
+ * with 8-byte grains - stands for it and less, the last, 2^15 times that, for
+ * it and more).
  */
 export function readStats(source) {
   const x = exportsWith(source, 'ac_stats_for_host');
@@ -152,10 +153,11 @@ export function readStats(source) {
     HEAP_FIELDS.forEach((name, i) => { out.heap[name] = view.getUint32(heapAt + 4 * i, true); });
   }
   if (auditAt) {
+    const alignRowsAt = auditAt + AUDIT_SIZE_ROWS * AUDIT_ROW_BYTES;
+    const firstAlign = view.getUint32(alignRowsAt + AUDIT_ALIGN_ROWS * AUDIT_ROW_BYTES, true);
     out.audit = {
       by_size: auditRows(view, auditAt, AUDIT_SIZE_ROWS, 'bytes', (i) => i),
-      by_align: auditRows(view, auditAt + AUDIT_SIZE_ROWS * AUDIT_ROW_BYTES, AUDIT_ALIGN_ROWS,
-        'align', (i) => 16 * 2 ** i),
+      by_align: auditRows(view, alignRowsAt, AUDIT_ALIGN_ROWS, 'align', (i) => firstAlign * 2 ** i),
     };
   }
   return out;

@@ -122,6 +122,7 @@ bool ac_audit_get(ac_audit_t *out) {
     ac__lock();
     for (size_t i = 0; i < AC_AUDIT_SIZE_ROWS; i++) out->by_size[i] = ac__audit.by_size[i];
     for (size_t i = 0; i < AC_AUDIT_ALIGN_ROWS; i++) out->by_align[i] = ac__audit.by_align[i];
+    out->first_align_bytes = AC_MALLOC_ALIGN;
     ac__unlock();
     return true;
 #else
@@ -162,8 +163,8 @@ _Static_assert(sizeof(ac_stats_t) == 40 && offsetof(ac_stats_t, allocs) == 16 &&
                    offsetof(ac_stats_t, frees) == 24 && offsetof(ac_stats_t, heap_bytes) == 32,
                "ac_stats_t layout read by js/alloc_cat.mjs");
 _Static_assert(sizeof(ac_heap_info_t) == 40, "ac_heap_info_t: ten 32-bit words");
-_Static_assert(sizeof(ac_audit_t) == (AC_AUDIT_SIZE_ROWS + AC_AUDIT_ALIGN_ROWS) * 12,
-               "ac_audit_t: rows of three 32-bit words");
+_Static_assert(sizeof(ac_audit_t) == (AC_AUDIT_SIZE_ROWS + AC_AUDIT_ALIGN_ROWS) * 12 + 4,
+               "ac_audit_t: rows of three 32-bit words, then first_align_bytes");
 #endif
 
 const ac_stats_t *ac_stats_for_host(void) {

@@ -1,11 +1,12 @@
 // test_js.mjs - js/alloc_cat.mjs against wasm32 modules built with
 // alloc_cat (examples/js_stats.c, plain, with AC_AUDIT_SIZES and with
-// AC_CHECKED, and checked over a shared memory that the host makes and the
-// module imports): exact counters through a scripted sequence driven from
-// JavaScript, and the checked build's reports as a host reads them, from
-// this realm and from another one.
+// AC_CHECKED, checked over a shared memory that the host makes and the
+// module imports, and with AC_AUDIT_SIZES in 8-byte grains): exact counters
+// through a scripted sequence driven from JavaScript, and the checked
+// build's reports as a host reads them, from this realm and from another
+// one.
 //
-//   node tests/test_js.mjs plain.wasm audit.wasm checked.wasm shared.wasm
+//   node tests/test_js.mjs plain.wasm audit.wasm checked.wasm shared.wasm audit8.wasm
 //
 // Ends with "N passed, N failed" like the C tests.
 import { readFileSync } from 'node:fs';
@@ -13,9 +14,9 @@ import vm from 'node:vm';
 import assert from 'node:assert/strict';
 import { readStats, resetTrip, lastError, checkFreed, heapDamage } from '../js/alloc_cat.mjs';
 
-const [plainPath, auditPath, checkedPath, sharedPath] = process.argv.slice(2);
-if (!plainPath || !auditPath || !checkedPath || !sharedPath) {
-  console.error('usage: node tests/test_js.mjs plain.wasm audit.wasm checked.wasm shared.wasm');
+const [plainPath, auditPath, checkedPath, sharedPath, audit8Path] = process.argv.slice(2);
+if (!plainPath || !auditPath || !checkedPath || !sharedPath || !audit8Path) {
+  console.error('usage: node tests/test_js.mjs plain.wasm audit.wasm checked.wasm shared.wasm audit8.wasm');
   process.exit(2);
 }
 const plainBytes = readFileSync(plainPath);
@@ -160,6 +161,24 @@ await test('audit_rows', async () => {
   assert.deepEqual([s.in_use_bytes, s.live_blocks], [3, 2]);
   x.free(z2);
   x.free(three);
+});
+
+// with 8-byte grains (-DAC_MALLOC_ALIGN_BYTES=8, emscripten's and 32-bit
+// Arm's default) the alignment rows count from 8: row 3 is 64
+await test('audit_rows_8_byte_grains', async () => {
+  const inst = await load(readFileSync(audit8Path));
+  const x = inst.exports;
+  const one = x.malloc(1);
+  const a64 = x.aligned_alloc(64, 1);
+  assert.equal(a64 % 64, 0);
+  const s = readStats(inst);
+  assert.deepEqual(s.audit.by_align, [
+    { align: 8, live: 1, peak: 1, trip_peak: 1 },
+    { align: 64, live: 1, peak: 1, trip_peak: 1 },
+  ]);
+  assert.equal(s.heap.used_bytes, 16 + 16); // 1 byte takes the least block, 16 bytes, either way
+  x.free(one);
+  x.free(a64);
 });
 
 const hex = (n) => `0x${n.toString(16)}`;

@@ -385,6 +385,7 @@ static void audit_rows(void) {
     T_ALIGN_ROW(au.by_align[8], 1, 1, 1); /* 4096 */
     T_ALIGN_ROW(au.by_align[15], 1, 1, 1); /* 512 KiB and more */
     T_ALIGN(nonzero_rows(au.by_align, AC_AUDIT_ALIGN_ROWS), 4);
+    T_EQ(au.first_align_bytes, AC_MALLOC_ALIGN); /* what row 0 stands for */
 
     /* frees lower live; peaks stay; a reset sets trip peaks to live */
     for (int k = 0; k < 3; k++) ac_free(m1[k]);
@@ -443,7 +444,9 @@ static void audit_off(void) {
     ac_audit_t au;
     au.by_size[7].live = 5;
     au.by_align[3].peak = 9;
+    au.first_align_bytes = 7;
     T_ASSERT(!ac_audit_get(&au));
+    T_EQ(au.first_align_bytes, 0);
     T_EQ(au.by_size[7].live, 0);
     T_EQ(au.by_align[3].peak, 0);
     T_EQ(AC_MAX_REQUEST_BYTES, 0x3fffffdfu);
