@@ -25,8 +25,8 @@
  * count requested bytes exactly. Free links are 32-bit offsets from `base`
  * (0 on wasm32, the start of the backend's memory natively).
  *
- * Grains of 8 bytes (AC_MALLOC_ALIGN 8: emscripten's default, or built with
- * AC_MALLOC_ALIGN_BYTES=8) change 16 for 8 above: blocks start at 4 mod 8,
+ * Grains of 8 bytes (AC_MALLOC_ALIGN 8: the default with emscripten and on
+ * 32-bit Arm, or built with AC_MALLOC_ALIGN_BYTES=8) change 16 for 8 above: blocks start at 4 mod 8,
  * their sizes are multiples of 8, and 16 bytes at least. A split that
  * would leave 8 bytes leaves a sliver: a free block that is header and
  * footer only, with no room for links, so on no list. It merges like any
@@ -44,7 +44,8 @@
  *
  * Bins. Free blocks sit on 64 doubly linked lists: sizes 16..496 each have
  * their own (exact fit), larger ones four bins per power of two, the last
- * bin holds everything from 112 KiB. A 64-bit map has the bit of every
+ * bin holds everything from 112 KiB (with 8-byte grains: 16..248, and from
+ * 56 KiB). A 64-bit map has the bit of every
  * non-empty bin set; a bin that empties keeps its bit until a search for
  * a bin above finds it empty and clears it (cheaper than telling, at each
  * removal, whether that was a bin's last block). malloc takes the best fit
@@ -322,8 +323,8 @@ static link_t *prev_of(char *b) { return word(b + HDR_BYTES + 4); }
  * block as for the others. On wasm32 it is the address 4 bytes before
  * bins[i], where a block there would keep its next link. Natively a link
  * cannot reach H, and the mark is i * 4 + 1, odd, which a link to a block
- * never is (blocks start at 12 mod 16, or 24 mod 32 in checked builds, and
- * natively `base` is GRAIN-aligned). */
+ * never is (blocks start at 12 mod 16, 4 mod 8 with 8-byte grains, or 24
+ * mod 32 in checked builds, and natively `base` is GRAIN-aligned). */
 #ifdef __wasm32__
 _Static_assert(offsetof(struct heap_state, bins) >= HDR_BYTES, "a mark points inside H");
 static link_t bin_mark(unsigned i) { return link_of((char *)&H.bins[i] - HDR_BYTES); }

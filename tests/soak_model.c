@@ -236,7 +236,7 @@ static bool do_realloc(uint64_t *rng, const profile *pr, size_t i) {
     if (!q) {
         S_CHECK(intact(b, old));
         /* it may have tried to move: the same reasons as a failed malloc */
-        return failure_justified(size, b->layout && b->align > 16 ? b->align : 0, refusals);
+        return failure_justified(size, b->layout && b->align > AC_MALLOC_ALIGN ? b->align : 0, refusals);
     }
     block moved = *b;
     moved.p = q;

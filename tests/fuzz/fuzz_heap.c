@@ -926,7 +926,7 @@ static void op_misuse(input *in) {
         } else if (how == 1) {
             CHECK(ac_resize(b->p, wrong, b->align, b->size + 8) == NULL);
         } else {
-            /* an alignment other than the block's (any up to 16 is 16):
+            /* an alignment other than the block's (any up to AC_MALLOC_ALIGN is that):
              * one its address lacks, or one it has anyway, smaller or
              * larger than the block's own */
             size_t own = b->align > AC_MALLOC_ALIGN ? b->align : AC_MALLOC_ALIGN;
