@@ -269,7 +269,7 @@ test: all $(TEST_BINS) examples dist deps-pkgconfig
 		"clang -O2=build/test/clang-O2/tests" \
 		"clang ASan+UBSan=build/test/clang-asan/tests" \
 		"wasm32 under node=$(NODE) tools/run_wasm.mjs build/test/wasm32/tests.wasm" \
-		"8-byte grains (AC_MALLOC_ALIGN_BYTES=8, clang ASan+UBSan)=build/test/grain8-asan/tests" \
+		"8-byte grains (AC_MALLOC_ALIGN_BYTES 8, clang ASan+UBSan)=build/test/grain8-asan/tests" \
 		"8-byte grains as wasm32 under node=$(NODE) tools/run_wasm.mjs build/test/wasm32-grain8/tests.wasm" \
 		"8-byte grains, checked (AC_CHECKED, ASan+UBSan)=build/test/checked-grain8/tests" \
 		"checked (AC_CHECKED, ASan+UBSan)=build/test/checked/tests" \
