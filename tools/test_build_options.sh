@@ -21,6 +21,19 @@ trap 'rm -rf "$tmp"' EXIT
 passed=0
 failed=0
 
+# result NAME PROBLEMS: one check, passed when PROBLEMS is empty, else
+# failed with their first lines
+result() {
+    if [ -z "$2" ]; then
+        passed=$((passed + 1))
+        echo "$1 ... ok"
+    else
+        failed=$((failed + 1))
+        echo "$1 ... FAILED"
+        printf '%s\n' "$2" | head -n 8 | sed 's/^/    /'
+    fi
+}
+
 # compile NAME COMPILER_AND_FLAGS...: every source to an object
 compile() {
     name=$1
@@ -32,14 +45,7 @@ compile() {
 "
         fi
     done
-    if [ -z "$out" ]; then
-        passed=$((passed + 1))
-        echo "$name ... ok"
-    else
-        failed=$((failed + 1))
-        echo "$name ... FAILED"
-        printf '%s' "$out" | head -n 8 | sed 's/^/    /'
-    fi
+    result "$name" "$out"
 }
 
 for opts in "" "-DAC_THREAD_SAFE=0" "-DAC_CHECKED=1" "-DAC_AUDIT_SIZES=1" \
@@ -63,16 +69,13 @@ done
 
 # an alignment the heap does not offer is refused by name
 if msg=$($CC_GCC $W -DAC_MALLOC_ALIGN_BYTES=4 -c src/malloc.c -o "$tmp/o.o" 2>&1); then
-    failed=$((failed + 1))
-    echo "AC_MALLOC_ALIGN_BYTES=4 refused ... FAILED: it compiled"
+    problem="it compiled"
 elif echo "$msg" | grep -q 'AC_MALLOC_ALIGN_BYTES must be 8 or 16'; then
-    passed=$((passed + 1))
-    echo "AC_MALLOC_ALIGN_BYTES=4 refused ... ok"
+    problem=""
 else
-    failed=$((failed + 1))
-    echo "AC_MALLOC_ALIGN_BYTES=4 refused ... FAILED: another error"
-    printf '%s\n' "$msg" | head -n 8 | sed 's/^/    /'
+    problem="another error: $msg"
 fi
+result "AC_MALLOC_ALIGN_BYTES=4 refused" "$problem"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
