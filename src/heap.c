@@ -312,6 +312,9 @@ static inline __attribute__((always_inline)) size_t used_size(uint32_t h) {
     return size_for(requested(h));
 }
 static size_t free_size(uint32_t h) { return h; }
+/* Whether a free block of `size` bytes is a sliver (8-byte grains only:
+ * else none is, and the checker's tests for one fold away). */
+static bool is_sliver(size_t size) { return SLIVERS && size < MIN_BLOCK; }
 static size_t block_size(uint32_t h) { return is_free(h) ? free_size(h) : used_size(h); }
 /* The last word of a closed span, with or without P. */
 static bool is_fence(uint32_t h) { return (h | F_PREVFREE) == (FENCE | F_PREVFREE); }
@@ -553,10 +556,7 @@ static unsigned bin_of(size_t size) {
 SIZE_NOINLINE SPEED_INLINE static void make_free(char *b, size_t size, bool spare) {
     mem_defined(b, HDR_BYTES + 8);
     mem_defined(b + size - 4, 4);
-#if SLIVERS
-    if (size >= MIN_BLOCK)
-#endif
-        mem_noaccess(b + HDR_BYTES + 8, size - HDR_BYTES - 12);
+    if (!is_sliver(size)) mem_noaccess(b + HDR_BYTES + 8, size - HDR_BYTES - 12);
 #if AC_CHECKED
     mark_freed(b);
 #endif
@@ -569,9 +569,7 @@ SIZE_NOINLINE SPEED_INLINE static void make_free(char *b, size_t size, bool spar
         H.spare = b;
         return;
     }
-#if SLIVERS
-    if (size < MIN_BLOCK) return; /* a sliver: no room for links, on no list */
-#endif
+    if (is_sliver(size)) return; /* no room for links: on no list */
     unsigned i = bin_of(size);
     /* bins[i] through the mark (opaque: else clang folds the mark back
      * into an address of its own, on wasm32 one more 3-byte constant) */
@@ -592,9 +590,7 @@ SPEED_INLINE static bool bin_remove(char *b) {
         H.spare = NULL;
         return true;
     }
-#if SLIVERS
-    if (free_size(*word(b)) < MIN_BLOCK) return false; /* a sliver: on no list */
-#endif
+    if (is_sliver(free_size(*word(b)))) return false; /* on no list */
     CHECK_LISTED(b);
     link_t n = *next_of(b), p = *prev_of(b);
     if (n) *prev_of(at(n)) = p;
@@ -848,12 +844,8 @@ take:;
 #endif
     /* Both limits start a bin, so the request's bin i tells which side
      * of them size is (a 1-byte wasm constant where the size needs 2). */
-#if SLIVERS
-    /* a sliver left over is no spare: it fits no request */
-    if (rest >= MIN_BLOCK && i < bin_of(SPARE_LIMIT)) {
-#else
-    if (rest && i < bin_of(SPARE_LIMIT)) {
-#endif
+    /* (a sliver left over is no spare: it fits no request) */
+    if (rest && !is_sliver(rest) && i < bin_of(SPARE_LIMIT)) {
         /* (what follows the rest is in use and already knows that the
          * block before it is free) */
         if (H.spare) make_free(H.spare, free_size(*word(H.spare)), false);
@@ -1276,7 +1268,7 @@ static bool span_check(char *b, char *stop, char *link, walk_totals *t, ac_heap_
                 return damaged(d, AC_DAMAGE_FOOTER, b + size - 4, b);
             t->free_blocks++;
             t->free_bytes += size;
-            if (size < MIN_BLOCK && b != H.spare) t->slivers++;
+            if (is_sliver(size) && b != H.spare) t->slivers++;
         } else {
             t->live++;
             t->in_use += requested(h);
@@ -1312,7 +1304,7 @@ static void find_unlisted(ac_heap_damage_t *d) {
     for (char *s = H.last_span; s; s = span_before(s)) {
         char *stop = s == H.last_span ? H.top : NULL;
         for (char *b = s; b != stop && !is_fence(*word(b)); b += block_size(*word(b)))
-            if (is_free(*word(b)) && b != H.spare && block_size(*word(b)) >= MIN_BLOCK &&
+            if (is_free(*word(b)) && b != H.spare && !is_sliver(block_size(*word(b))) &&
                 !listed_right(b, d))
                 return;
     }
@@ -1347,7 +1339,7 @@ bool ac__heap_check_where(ac_heap_damage_t *d) {
             if (!block_at(b) || b == H.spare || ++listed > t.free_blocks)
                 return damaged(d, AC_DAMAGE_FREE_LIST, on, from);
             uint32_t h = *word(b);
-            if (!is_free(h) || free_size(h) < MIN_BLOCK || bin_of(free_size(h)) != i)
+            if (!is_free(h) || is_sliver(free_size(h)) || bin_of(free_size(h)) != i)
                 return damaged(d, AC_DAMAGE_FREE_LIST, on, from);
             if (*prev_of(b) != back) return damaged(d, AC_DAMAGE_FREE_LIST, (char *)prev_of(b), b);
         }
