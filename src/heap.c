@@ -26,11 +26,12 @@
  * (0 on wasm32, the start of the backend's memory natively).
  *
  * Grains of 8 bytes (AC_MALLOC_ALIGN 8: the default with emscripten and on
- * 32-bit Arm, or built with AC_MALLOC_ALIGN_BYTES=8) change 16 for 8 above: blocks start at 4 mod 8,
- * their sizes are multiples of 8, and 16 bytes at least. A split that
- * would leave 8 bytes leaves a sliver: a free block that is header and
- * footer only, with no room for links, so on no list. It merges like any
- * free block when a neighbour is freed, and is never handed out alone.
+ * 32-bit Arm, or built with AC_MALLOC_ALIGN_BYTES=8) change 16 for 8
+ * above: blocks start at 4 mod 8, their sizes are multiples of 8, and 16
+ * bytes at least. A split that would leave 8 bytes leaves a sliver: a free
+ * block that is header and footer only, with no room for links, so on no
+ * list. It merges like any free block when a neighbour is freed, and is
+ * never handed out alone.
  *
  * Spans. The heap is one or more spans of memory from the backend. The
  * current span ends in the top: [top, end) is never a block, it is the bump
@@ -551,8 +552,9 @@ static unsigned bin_of(size_t size) {
 
 /* Makes [b, b + size) a free block: writes its header and footer (and, in
  * checked builds, its freed mark), then makes it the spare (on no list) if
- * `spare` is set, else the first of its bin (a sliver: on none). One shared function when built
- * for size (the callers pass `spare` as a constant), inlined for speed. */
+ * `spare` is set, else the first of its bin (a sliver: on none). One
+ * shared function when built for size (the callers pass `spare` as a
+ * constant), inlined for speed. */
 SIZE_NOINLINE SPEED_INLINE static void make_free(char *b, size_t size, bool spare) {
     mem_defined(b, HDR_BYTES + 8);
     mem_defined(b + size - 4, 4);
