@@ -10,8 +10,10 @@
 # dlmalloc's median over alloc_cat's, and the memory's size in 64 KiB pages
 # at exit (bench/pages_at_exit.c; a wasm memory never shrinks, so this is
 # its peak). Timings drift on a shared machine: compare within one run.
+# Then the code each allocator adds to a small program (bench/em_size.c,
+# emcc -Oz).
 #
-#   make bench-emscripten [ROUNDS=5]      (needs emcc: apt-get install emscripten)
+#   make bench-emscripten [ROUNDS=5]      (needs emcc and wasm-objdump: apt-get install emscripten wabt)
 set -u
 cd "$(dirname "$0")/.." || exit 1
 NODE=${NODE:-node}
@@ -20,6 +22,7 @@ ROUNDS=${ROUNDS:-5}
 TESTS=${EMSCRIPTEN_TESTS:-/usr/share/emscripten/tests}
 B=build/bench/emscripten
 command -v emcc >/dev/null 2>&1 || { echo "bench-emscripten: needs emcc (apt-get install emscripten)" >&2; exit 2; }
+command -v wasm-objdump >/dev/null 2>&1 || { echo "bench-emscripten: needs wasm-objdump (apt-get install wabt)" >&2; exit 2; }
 [ -d "$TESTS" ] || { echo "bench-emscripten: no $TESTS (Debian's emscripten package installs it)" >&2; exit 2; }
 em() { NODE_PATH=/usr/share/nodejs emcc "$@"; } # Debian's emcc runs node with acorn from there
 
@@ -38,6 +41,25 @@ mkdir -p $B
 $MAKE --no-print-directory -s dist >/dev/null || exit 1
 em -O2 -c dist/alloc_cat.c -o $B/alloc_cat.o || exit 1
 em -O2 -c bench/pages_at_exit.c -o $B/pages_at_exit.o || exit 1
+
+# code: bench/em_size.c (malloc, realloc, calloc, free) with each allocator
+# at -Oz, net of the same program calling none (emscripten's own runtime,
+# memcpy and memset are in both)
+em -Oz -c dist/alloc_cat.c -o $B/alloc_cat-oz.o || exit 1
+code_bytes() { # module.wasm -> bytes of its code section
+    wasm-objdump -h "$1" | sed -n 's/^ *Code .*(size=\(0x[0-9a-f]*\)).*/\1/p' | xargs printf '%d'
+}
+em -Oz -DNO_ALLOC -sMALLOC=none bench/em_size.c -o $B/size-none.js || exit 1
+base=$(code_bytes $B/size-none.wasm)
+sizes=""
+for a in $ALLOCATORS; do
+    case $a in
+        alloc_cat) m="-sMALLOC=none $B/alloc_cat-oz.o" ;;
+        *) m="-sMALLOC=$a" ;;
+    esac
+    em -Oz $m bench/em_size.c -o $B/size-$a.js || { echo "bench-emscripten: em_size.c with $a did not build" >&2; exit 1; }
+    sizes="$sizes $a $(($(code_bytes $B/size-$a.wasm) - base))"
+done
 
 # build: every program with every allocator
 printf '%s\n' "$PROGRAMS" | sed 's/ *| */|/g' >$B/programs.list
@@ -91,3 +113,11 @@ while IFS='|' read -r name prog flags args; do
                    p["alloc_cat"], p["dlmalloc"], p["emmalloc"]
         }' $B/times
 done <$B/programs.list
+
+echo
+echo "Code: bench/em_size.c (malloc, realloc, calloc, free) built with emcc -Oz, bytes of"
+echo "code section net of the same program calling none ($base bytes)"
+echo
+echo "| allocator | net code bytes |"
+echo "| :--- | ---: |"
+printf '%s\n' $sizes | paste - - | while read -r a bytes; do echo "| $a | $bytes |"; done
