@@ -260,14 +260,14 @@ static struct heap_state {
 
 /* ---- words of a block ------------------------------------------------------ */
 
-static uint32_t *word(char *p) { return (uint32_t *)(void *)p; }
+AC__ALWAYS_INLINE uint32_t *word(char *p) { return (uint32_t *)(void *)p; }
 #ifdef __wasm32__
 /* wasm32 addresses are 32-bit: a link is the address itself */
-static char *at(link_t l) { return (char *)(uintptr_t)l; }
-static link_t link_of(char *b) { return (link_t)(uintptr_t)b; }
+AC__ALWAYS_INLINE char *at(link_t l) { return (char *)(uintptr_t)l; }
+AC__ALWAYS_INLINE link_t link_of(char *b) { return (link_t)(uintptr_t)b; }
 #else
-static char *at(link_t l) { return H.base + l; }
-static link_t link_of(char *b) { return (link_t)bytes_between(H.base, b); }
+AC__ALWAYS_INLINE char *at(link_t l) { return H.base + l; }
+AC__ALWAYS_INLINE link_t link_of(char *b) { return (link_t)bytes_between(H.base, b); }
 #endif
 
 /* The block size for a request (and for an in-use header's request, in
@@ -279,8 +279,8 @@ SIZE_NOINLINE static size_t size_for(size_t bytes) {
 #endif
     return (bytes + HDR_BYTES + CANARY_BYTES + GRAIN - 1) & ~(size_t)(GRAIN - 1);
 }
-static bool is_free(uint32_t h) { return !(h & F_USED); }
-static size_t requested(uint32_t h) { return h >> REQ_SHIFT; }
+AC__ALWAYS_INLINE bool is_free(uint32_t h) { return !(h & F_USED); }
+AC__ALWAYS_INLINE size_t requested(uint32_t h) { return h >> REQ_SHIFT; }
 /* A value the compiler cannot see through, where its folding makes larger
  * wasm (each use tells how). */
 static size_t opaque(size_t x) {
@@ -312,16 +312,16 @@ static void reread(void) {
 static inline __attribute__((always_inline)) size_t used_size(uint32_t h) {
     return size_for(requested(h));
 }
-static size_t free_size(uint32_t h) { return h; }
+AC__ALWAYS_INLINE size_t free_size(uint32_t h) { return h; }
 /* Whether a free block of `size` bytes is a sliver (8-byte grains only:
  * else none is, and the checker's tests for one fold away). */
-static bool is_sliver(size_t size) { return SLIVERS && size < MIN_BLOCK; }
+AC__ALWAYS_INLINE bool is_sliver(size_t size) { return SLIVERS && size < MIN_BLOCK; }
 static size_t block_size(uint32_t h) { return is_free(h) ? free_size(h) : used_size(h); }
 /* The last word of a closed span, with or without P. */
 static bool is_fence(uint32_t h) { return (h | F_PREVFREE) == (FENCE | F_PREVFREE); }
 
-static link_t *next_of(char *b) { return word(b + HDR_BYTES); }
-static link_t *prev_of(char *b) { return word(b + HDR_BYTES + 4); }
+AC__ALWAYS_INLINE link_t *next_of(char *b) { return word(b + HDR_BYTES); }
+AC__ALWAYS_INLINE link_t *prev_of(char *b) { return word(b + HDR_BYTES + 4); }
 /* The prev link of bin i's first block, its mark; next_link() of a mark
  * is bins[i], so that taking a block off a list is the same for the first
  * block as for the others. On wasm32 it is the address 4 bytes before
@@ -331,11 +331,11 @@ static link_t *prev_of(char *b) { return word(b + HDR_BYTES + 4); }
  * mod 32 in checked builds, and natively `base` is GRAIN-aligned). */
 #ifdef __wasm32__
 _Static_assert(offsetof(struct heap_state, bins) >= HDR_BYTES, "a mark points inside H");
-static link_t bin_mark(unsigned i) { return link_of((char *)&H.bins[i] - HDR_BYTES); }
-static link_t *next_link(link_t l) { return next_of(at(l)); }
+AC__ALWAYS_INLINE link_t bin_mark(unsigned i) { return link_of((char *)&H.bins[i] - HDR_BYTES); }
+AC__ALWAYS_INLINE link_t *next_link(link_t l) { return next_of(at(l)); }
 #else
-static link_t bin_mark(unsigned i) { return (link_t)i * 4 + 1; }
-static link_t *next_link(link_t l) { return l & 1 ? &H.bins[l / 4] : next_of(at(l)); }
+AC__ALWAYS_INLINE link_t bin_mark(unsigned i) { return (link_t)i * 4 + 1; }
+AC__ALWAYS_INLINE link_t *next_link(link_t l) { return l & 1 ? &H.bins[l / 4] : next_of(at(l)); }
 #endif
 
 /* Whether b is where a block may start: 4 bytes before a grain boundary
