@@ -20,6 +20,9 @@ static char *end_of(size_t pages) {
     return (char *)((pages - (pages >> 16)) * AC_PAGE_BYTES); /* 65536 counts as 65535 */
 }
 
+/* The end of the memory as it is now. */
+static char *memory_end(void) { return end_of(__builtin_wasm_memory_size(0)); }
+
 #ifndef __EMSCRIPTEN__
 static char *wasm_grow(ac__backend *self, size_t pages) {
     char *end = self->end;
@@ -38,7 +41,7 @@ static char *wasm_grow(ac__backend *self, size_t pages) {
 ac__backend ac__default_heap = {wasm_grow, &__heap_base, 0};
 
 ac__backend *ac__default_backend(void) {
-    ac__default_heap.end = end_of(__builtin_wasm_memory_size(0));
+    ac__default_heap.end = memory_end();
     return &ac__default_heap;
 }
 
@@ -96,15 +99,15 @@ static size_t memory_grow(size_t pages) {
  * first of them or of emscripten_get_sbrk_ptr()). */
 static char *brk_now, *brk_end, *brk_floor, *brk_first;
 static uintptr_t brk_word;
-#define HEAP_START_END(pages) (brk_first ? brk_first : end_of(pages))
+#define HEAP_START_END() (brk_first ? brk_first : memory_end())
 
 static char *break_now(void) {
-    char *end = end_of(__builtin_wasm_memory_size(0));
+    char *end = memory_end();
     return brk_end == end ? brk_now : end;
 }
 #define NOTE_BREAK() __atomic_store_n(&brk_word, (uintptr_t)break_now(), __ATOMIC_RELAXED)
 #else
-#define HEAP_START_END(pages) end_of(pages)
+#define HEAP_START_END() memory_end()
 #define NOTE_BREAK() ((void)0)
 #endif
 
@@ -113,12 +116,12 @@ static char *break_now(void) {
 static char *wasm_grow(ac__backend *self, size_t pages) {
     char *end = self->end;
     if (!end) {
-        self->end = HEAP_START_END(__builtin_wasm_memory_size(0));
+        self->end = HEAP_START_END();
         return &__heap_base;
     }
     size_t old_pages = memory_grow(pages);
     if (old_pages == (size_t)-1) return NULL;
-    self->end = end_of(__builtin_wasm_memory_size(0));
+    self->end = memory_end();
     NOTE_BREAK();
     return (char *)(old_pages * AC_PAGE_BYTES);
 }
@@ -126,7 +129,7 @@ static char *wasm_grow(ac__backend *self, size_t pages) {
 ac__backend ac__default_heap = {wasm_grow, &__heap_base, 0};
 
 ac__backend *ac__default_backend(void) {
-    ac__default_heap.end = HEAP_START_END(__builtin_wasm_memory_size(0));
+    ac__default_heap.end = HEAP_START_END();
     return &ac__default_heap;
 }
 
@@ -146,7 +149,7 @@ static void *move_break(intptr_t increment) {
     /* as emscripten's sbrk, by a multiple of 4 bytes (rounded up, -1 to 0):
      * the break, which starts at a page, stays aligned to 4 */
     increment = (intptr_t)(((uintptr_t)increment + 3u) & ~(uintptr_t)3u);
-    char *end = end_of(__builtin_wasm_memory_size(0));
+    char *end = memory_end();
     if (brk_end != end) brk_floor = brk_now = brk_end = end;
     if (!brk_first) brk_first = end;
     char *old = brk_now;
@@ -156,7 +159,7 @@ static void *move_break(intptr_t increment) {
     } else if ((size_t)increment > room) {
         size_t pages = ((size_t)increment - room + AC_PAGE_BYTES - 1) / AC_PAGE_BYTES;
         if (memory_grow(pages) == (size_t)-1) return NULL;
-        brk_end = end_of(__builtin_wasm_memory_size(0));
+        brk_end = memory_end();
         if (bytes_between(brk_now, brk_end) < (size_t)increment) return NULL;
     }
     brk_now = old + increment;
