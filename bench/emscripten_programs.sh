@@ -41,6 +41,13 @@ mkdir -p $B
 $MAKE --no-print-directory -s dist >/dev/null || exit 1
 em -O2 -c dist/alloc_cat.c -o $B/alloc_cat.o || exit 1
 em -O2 -c bench/pages_at_exit.c -o $B/pages_at_exit.o || exit 1
+# malloc_flags ALLOCATOR ALLOC_CAT_OBJECT: emcc's flags for the allocator
+malloc_flags() {
+    case $1 in
+        alloc_cat) echo "-sMALLOC=none $2" ;;
+        *) echo "-sMALLOC=$1" ;;
+    esac
+}
 
 # code: bench/em_size.c (malloc, realloc, calloc, free) with each allocator
 # at -Oz, net of the same program calling none (emscripten's own runtime,
@@ -53,11 +60,7 @@ em -Oz -DNO_ALLOC -sMALLOC=none bench/em_size.c -o $B/size-none.js || exit 1
 base=$(code_bytes $B/size-none.wasm)
 sizes=""
 for a in $ALLOCATORS; do
-    case $a in
-        alloc_cat) m="-sMALLOC=none $B/alloc_cat-oz.o" ;;
-        *) m="-sMALLOC=$a" ;;
-    esac
-    em -Oz $m bench/em_size.c -o $B/size-$a.js || { echo "bench-emscripten: em_size.c with $a did not build" >&2; exit 1; }
+    em -Oz $(malloc_flags $a $B/alloc_cat-oz.o) bench/em_size.c -o $B/size-$a.js || { echo "bench-emscripten: em_size.c with $a did not build" >&2; exit 1; }
     sizes="$sizes $a $(($(code_bytes $B/size-$a.wasm) - base))"
 done
 
@@ -65,12 +68,8 @@ done
 printf '%s\n' "$PROGRAMS" | sed 's/ *| */|/g' >$B/programs.list
 while IFS='|' read -r name prog flags args; do
     for a in $ALLOCATORS; do
-        case $a in
-            alloc_cat) m="-sMALLOC=none $B/alloc_cat.o" ;;
-            *) m="-sMALLOC=$a" ;;
-        esac
         # C flags for a .c program (-std=c++11 is only for havlak.cpp)
-        em -O2 -sEXIT_RUNTIME=1 $flags $m "$TESTS/$prog" $B/pages_at_exit.o -o $B/$name-$a.js ||
+        em -O2 -sEXIT_RUNTIME=1 $flags $(malloc_flags $a $B/alloc_cat.o) "$TESTS/$prog" $B/pages_at_exit.o -o $B/$name-$a.js ||
             { echo "bench-emscripten: $name with $a did not build" >&2; exit 1; }
     done
 done <$B/programs.list
