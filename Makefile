@@ -116,8 +116,8 @@ build/test/clang-asan/tests: $(TEST_INPUTS) | deps
 	$(CC_CLANG) $(TEST_CFLAGS) -O1 $(SAN_FLAGS) $(LIB_SRCS) $(NATIVE_TEST_SRCS) -lpthread -o $@
 
 # 8-byte grains (AC_MALLOC_ALIGN_BYTES=8, emscripten's default): the same
-# suites, natively under ASan+UBSan and as wasm32 under node (CI has no
-# emcc: this is how it tests the engine emscripten builds get).
+# suites, natively under ASan+UBSan and as wasm32 under node (beside the
+# emscripten tests, which need emcc: these run anywhere).
 GRAIN8 := -DAC_MALLOC_ALIGN_BYTES=8
 build/test/grain8-asan/tests: $(TEST_INPUTS) | deps
 	@mkdir -p $(@D)
