@@ -434,8 +434,10 @@ dist/alloc_cat.c: $(LIB_SRCS) $(LIB_HDRS) tools/amalgamate.sh
 dist/alloc_cat.h: dist/alloc_cat.c
 
 # ---- install: make install [PREFIX=/usr/local] [DESTDIR=] ---------------------------
-# The header, the static and shared native libraries, the LD_PRELOAD library,
-# the wasm32 library (in lib/wasm32) and a pkg-config file (alloc_cat.pc).
+# The header, the static and shared native libraries, the LD_PRELOAD library
+# and its checked twin, the wasm32 library and its checked and audit twins
+# (in lib/wasm32, lib/wasm32-checked, lib/wasm32-audit) and a pkg-config
+# file (alloc_cat.pc).
 
 PREFIX  ?= /usr/local
 VERSION := $(shell sed -n 's/^\#define AC_VERSION_STRING "\(.*\)"$$/\1/p' include/alloc_cat.h)

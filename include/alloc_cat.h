@@ -109,7 +109,7 @@ ac_region *ac_region_init(void *begin, void *end);
  * align_bits is at least the pointer width, or no region has room; the
  * regions are then unchanged. Blocks are always word-aligned.
  * O(fragments) per region visited, times the padding fragments made (at
- * most 64 in a 2 MiB span).
+ * most 65 in a 2 MiB span).
  */
 void *ac_region_alloc(ac_region *r, size_t words, unsigned align_bits);
 

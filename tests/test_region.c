@@ -16,8 +16,9 @@
 #define HEAD_TO_BEGIN ((uint32_t)((sizeof(ac_region) - offsetof(ac_region, head)) / 4))
 
 static _Alignas(64) uint32_t mem[MEM_WORDS];
-/* 2 MiB plus slack, for the limits; 64 KiB aligned so layouts are fixed. */
-static _Alignas(65536) uint32_t big[(AC_REGION_MAX_SPAN_BYTES + 64) / 4];
+/* 2 MiB plus slack, for the limits; 2 MiB aligned so layouts are fixed
+ * and a 2 MiB boundary lies in its slack. */
+static _Alignas(AC_REGION_MAX_SPAN_BYTES) uint32_t big[(AC_REGION_MAX_SPAN_BYTES + 64) / 4];
 
 static uint32_t *word_at(void *base, size_t words) { return (uint32_t *)base + words; }
 
@@ -305,6 +306,25 @@ static void limits(void) {
     T_ASSERT(ac_region_check(r));
 }
 
+/* The most padding one allocation makes: a 2 MiB span whose one 2 MiB
+ * boundary is its last word but one, asked for a word there. The words
+ * skipped become fragments of at most 8191 words: 65 of them, the bound
+ * the header gives; freeing the block hands every one back to the bump
+ * pointer. */
+static void padding_fragments_bound(void) {
+    char *b = (char *)big;
+    T_EQ((uintptr_t)b % AC_REGION_MAX_SPAN_BYTES, 0);
+    ac_region *r = ac_region_init(b + 8, b + 8 + AC_REGION_MAX_SPAN_BYTES);
+    T_PTR(r, b + 8);
+    size_t pad_words = (AC_REGION_MAX_SPAN_BYTES - 8 - sizeof(ac_region)) / 4;
+    T_EQ(pad_words / 8191, 64); /* 64 full fragments and one of the rest */
+    T_PTR(ac_region_alloc(r, 1, 21), b + AC_REGION_MAX_SPAN_BYTES);
+    T_STATS(r, pad_words + 1, pad_words, 65);
+    T_ASSERT(ac_region_free(r, b + AC_REGION_MAX_SPAN_BYTES, 1));
+    T_STATS(r, 0, 0, 0);
+    T_PTR(ac_region_bump(r), ac_region_begin(r));
+}
+
 /* A full 2 MiB region: the farthest fragment is still reachable from the
  * head through the 19-bit offset. */
 static void full_span_offsets_fit(void) {
@@ -567,6 +587,7 @@ void suite_region(void) {
         T_CASE(aligned_alloc_never_passes_end),
         T_CASE(limits),
         T_CASE(full_span_offsets_fit),
+        T_CASE(padding_fragments_bound),
         T_CASE(bad_frees_change_nothing),
         T_CASE(chain),
         T_CASE(check_catches_corruption),
