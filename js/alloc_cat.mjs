@@ -225,15 +225,21 @@ export function heapDamage(source) {
  */
 export function checkFreed(source) {
   const x = exportsWith(source, 'ac_heap_check_freed');
-  const before = lastError(x);
+  // The report's buffer is emptied for the call (its first byte, put back
+  // after a call that reports nothing), so that a report is told from an
+  // earlier one with the same text: the same byte written after free again.
+  const at = exportsWith(x, 'ac_last_error').ac_last_error() >>> 0;
+  const first = new Uint8Array(x.memory.buffer)[at];
+  new Uint8Array(x.memory.buffer)[at] = 0;
   try {
     return x.ac_heap_check_freed() !== 0;
   } catch (trap) {
     const report = lastError(x);
-    if (isTrap(trap) && report && report !== before) {
-      throw new Error(report, { cause: trap });
-    }
+    if (isTrap(trap) && report) throw new Error(report, { cause: trap });
     throw trap;
+  } finally {
+    const bytes = new Uint8Array(x.memory.buffer);
+    if (bytes[at] === 0) bytes[at] = first;
   }
 }
 
