@@ -223,9 +223,10 @@ size_t ac_region_format(const ac_region *r, char *buf, size_t len);
  *    grow, a growth emscripten refuses aborts the program instead, as its
  *    own allocators do); errno is then
  *    ENOMEM natively (EINVAL for an alignment that is not a power of two; a
- *    power of two too large to honour is ENOMEM) and, on wasm32, when the
- *    program has wasi-libc's errno (not in builds with atomics); freestanding
- *    native builds leave errno alone. Requests above
+ *    power of two too large to honour is ENOMEM) and, on wasm32, with
+ *    emscripten (its errno, per thread with -pthread) and when a program
+ *    built without atomics has wasi-libc's errno; freestanding native
+ *    builds leave errno alone. Requests above
  *    AC_MAX_REQUEST_BYTES fail at once without growing the heap.
  *  - Cost: O(1) apart from growing the backend and copying in realloc
  *    (a bounded look into at most two size classes, found with a 64-bit map

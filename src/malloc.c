@@ -29,9 +29,10 @@
  *                        stats.c's, emscripten's sbrk and brk
  *                        backend_wasm.c's.
  *
- * errno: natively the C library's. On wasm32 the library is freestanding,
- * but a program linked with wasi-libc has a global `errno`: a weak reference
- * finds it (and stays NULL without a libc), so failures set errno there too.
+ * errno: natively the C library's, and emscripten's. On wasm32 the library
+ * is freestanding, but a program linked with wasi-libc has a global `errno`:
+ * a weak reference finds it (and stays NULL without a libc), so failures set
+ * errno there too.
  * Error numbers are AC_EINVAL and AC_ENOMEM (WASI's on wasm32). Freestanding
  * native builds leave errno alone: there may be no C library, and one there
  * may keep errno where no weak reference finds it (newlib: per thread,
@@ -54,7 +55,9 @@
 #endif
 #endif
 
-#if !defined(__wasm32__) && !AC_FREESTANDING
+#if (!defined(__wasm32__) && !AC_FREESTANDING) || defined(__EMSCRIPTEN__)
+/* emscripten's C library is always linked: its errno (per thread with
+ * -pthread), numbered as WASI's */
 #include <errno.h>
 _Static_assert(EINVAL == AC_EINVAL && ENOMEM == AC_ENOMEM, "errno values");
 #define SET_ERRNO(e) (errno = (e))
@@ -142,7 +145,7 @@ static int heap_lock;
 #define LOCK()   ((void)0)
 #define UNLOCK() ((void)0)
 #endif
-#if defined(__wasm32__) && !defined(__wasm_atomics__)
+#if defined(__wasm32__) && !defined(__wasm_atomics__) && !defined(__EMSCRIPTEN__)
 /* wasi-libc's errno (errno.o, linked when the program uses errno): a weak
  * reference, so that freestanding programs link without one. */
 extern int ac__libc_errno __asm__("errno") __attribute__((weak));

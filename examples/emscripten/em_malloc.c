@@ -11,9 +11,11 @@
  * tries fetch() for the .wasm file under node 18 and later.)
  * Checks that the program's and the C library's allocations land in
  * alloc_cat and that printing still works after the memory has grown past
- * emscripten's initial 16 MiB. Ends with "N passed, N failed".
+ * emscripten's initial 16 MiB, and that failures set errno. Ends with
+ * "N passed, N failed".
  */
 #define _POSIX_C_SOURCE 200809L
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,6 +68,18 @@ int main(void) {
     CHECK(ok, "every block kept its bytes");
     for (int i = 0; i < 48; i++) free(blocks[i]);
     CHECK(stats().live_blocks == s0.live_blocks, "all freed");
+
+    /* failures set errno, as POSIX asks (emscripten's own dlmalloc leaves
+     * it alone); through volatile pointers, as clang assumes that malloc
+     * never writes errno */
+    void *(*volatile alloc)(size_t) = malloc;
+    void *(*volatile alloc_aligned)(size_t, size_t) = aligned_alloc;
+    errno = 0;
+    CHECK(alloc(SIZE_MAX - 100) == NULL && errno == ENOMEM, "errno %d after a request too large",
+          errno);
+    errno = 0;
+    CHECK(alloc_aligned(24, 48) == NULL && errno == EINVAL,
+          "errno %d after an alignment not a power of two", errno);
 
     /* if the memory growth had not renewed emscripten's views of the
      * memory, this line would not be printed */
