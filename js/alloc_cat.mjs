@@ -29,7 +29,7 @@
 // not what it was: the host's call ends, but the module's C stack pointer
 // (__stack_pointer) stays where the trap left it, each caught trap losing
 // the frames it cut short (in README's checked example, 208 bytes for a
-// double free in free(), 240 for a write after free thrown by
+// double free in free(), 256 for a write after free thrown by
 // checkFreed(): after some 300 traps the 64 KiB stack runs into the
 // module's static data, the heap's own state among it); and in a build with
 // atomics, a trap that is not a checked report (an out-of-bounds access in
