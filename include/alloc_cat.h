@@ -24,6 +24,13 @@ extern "C" {
 
 #define AC_VERSION_STRING "0.1.0"
 
+/* (a size_t constant; in C++ without the C cast that -Wold-style-cast names) */
+#ifdef __cplusplus
+#define AC__SIZE(n) (size_t(n))
+#else
+#define AC__SIZE(n) ((size_t)(n))
+#endif
+
 /* ------------------------------------------------------------------------ */
 /* The region allocator                                                     */
 /* ------------------------------------------------------------------------ */
@@ -62,7 +69,7 @@ extern "C" {
 /** Largest block a region hands out, in bytes. */
 #define AC_REGION_MAX_BLOCK_BYTES (AC_REGION_MAX_BLOCK_WORDS * 4u)
 /** Largest span one region manages, header included, in bytes (2 MiB). */
-#define AC_REGION_MAX_SPAN_BYTES ((size_t)1 << 21)
+#define AC_REGION_MAX_SPAN_BYTES (AC__SIZE(1) << 21)
 
 /**
  * The region header. Its layout is part of the contract so that callers can
@@ -285,9 +292,9 @@ size_t ac_region_format(const ac_region *r, char *buf, size_t len);
  * the alignment row.
  */
 #if defined(AC_AUDIT_SIZES) && AC_AUDIT_SIZES
-#define AC_MAX_REQUEST_BYTES ((size_t)0x03ffffdfu)
+#define AC_MAX_REQUEST_BYTES AC__SIZE(0x03ffffdfu)
 #else
-#define AC_MAX_REQUEST_BYTES ((size_t)0x3fffffdfu)
+#define AC_MAX_REQUEST_BYTES AC__SIZE(0x3fffffdfu)
 #endif
 
 /**

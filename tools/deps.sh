@@ -19,6 +19,7 @@ for group in "${@:-core}"; do
     core)
         need_cmd make make
         need_cmd gcc gcc
+        need_cmd g++ g++ # tests/cxx_header.cpp: the header from C++
         need_cmd clang clang
         need_cmd wasm-ld lld
         need_cmd llvm-ar llvm

@@ -2,8 +2,8 @@
 # test_dist.sh - the single-file drop-in builds the examples on its own: the
 # two files of dist/ are copied to an empty directory and each example is
 # compiled against them alone (no -Iinclude, no src/), natively with gcc and
-# clang and for wasm32 (freestanding and WASI), then run.
-# Ends with "N passed, N failed".
+# clang and for wasm32 (freestanding and WASI), then run; and the header
+# from C++ (tests/cxx_header.cpp). Ends with "N passed, N failed".
 #
 #   tools/test_dist.sh        (after make dist and make examples)
 set -u
@@ -64,6 +64,16 @@ check "static buffer example, wasm32" sh -c "clang $WASM $W -O2 $D -Wl,--no-entr
 check "freestanding wasm32 example" sh -c "clang $WASM $W -O2 $D -Wl,--no-entry examples/freestanding/strings.c $tmp/alloc_cat.c -o $tmp/s.wasm && $NODE examples/freestanding/strings.mjs $tmp/s.wasm | grep -qE '^[0-9]+ passed, 0 failed$'"
 check "wasm32-wasi example replacing dlmalloc" sh -c "clang --target=wasm32-wasi --sysroot=/usr $W -O2 $D examples/wasi/replace_malloc.c $tmp/alloc_cat.c -o $tmp/r.wasm && $NODE --no-warnings --experimental-wasi-unstable-preview1 --no-turbo-fast-api-calls tools/run_wasi.mjs $tmp/r.wasm | grep -qE '^[0-9]+ passed, 0 failed$'"
 check "demo program, alloc_cat as malloc: the report glibc's malloc gives" sh -c "gcc $W -O2 $D -DWF_ALLOC_CAT -DAC_EXPORT_STD_NAMES=1 examples/demo/wordfreq.c examples/demo/main_hosted.c examples/demo/ac_report.c $tmp/alloc_cat.c -lpthread -o $tmp/wf && build/examples/wordfreq-glibc examples/demo/input.txt >$tmp/ref.txt && $tmp/wf examples/demo/input.txt 2>/dev/null | cmp - $tmp/ref.txt"
+
+# alloc_cat.h from C++ (tests/cxx_header.cpp): strict C++ warnings, the
+# library compiled as C beside it; g++ at C++11 and C++20, clang's C driver
+# at C++17 (no C++ library linked), and wasm32-wasi under node
+CXXW="-Wall -Wextra -Wpedantic -Wconversion -Wshadow -Wold-style-cast -Wzero-as-null-pointer-constant -Wcast-qual -Werror"
+for std in c++11 c++20; do
+    check "C++: the header from g++ -std=$std, the library beside it" sh -c "g++ -std=$std $CXXW -O2 $D tests/cxx_header.cpp $tmp/gcc.o -lpthread -o $tmp/cxx-$std && $tmp/cxx-$std | grep -qE '^[0-9]+ passed, 0 failed$'"
+done
+check "C++: the header from clang -x c++ -std=c++17, no C++ library" sh -c "clang -x c++ -std=c++17 -fno-exceptions -fno-rtti $CXXW -O2 $D tests/cxx_header.cpp -x none $tmp/clang.o -lpthread -o $tmp/cxx-clang && $tmp/cxx-clang | grep -qE '^[0-9]+ passed, 0 failed$'"
+check "C++: the header as wasm32-wasi C++, run under node" sh -c "clang --target=wasm32-wasi --sysroot=/usr $W -O2 -c $tmp/alloc_cat.c -o $tmp/wasi.o && clang --target=wasm32-wasi --sysroot=/usr -x c++ -std=c++17 -fno-exceptions -fno-rtti $CXXW -O2 $D tests/cxx_header.cpp -x none $tmp/wasi.o -o $tmp/cxx.wasm && $NODE --no-warnings --experimental-wasi-unstable-preview1 --no-turbo-fast-api-calls tools/run_wasi.mjs $tmp/cxx.wasm | grep -qE '^[0-9]+ passed, 0 failed$'"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
