@@ -24,11 +24,12 @@ extern "C" {
 
 #define AC_VERSION_STRING "0.1.0"
 
-/* (a size_t constant; in C++ without the C cast that -Wold-style-cast names) */
+/** A size_t constant, as UINT32_C makes a uint32_t one; in C++ without the
+ * C cast that -Wold-style-cast names. */
 #ifdef __cplusplus
-#define AC__SIZE(n) (size_t(n))
+#define AC_SIZE_C(n) (size_t(n))
 #else
-#define AC__SIZE(n) ((size_t)(n))
+#define AC_SIZE_C(n) ((size_t)(n))
 #endif
 
 /* ------------------------------------------------------------------------ */
@@ -69,7 +70,7 @@ extern "C" {
 /** Largest block a region hands out, in bytes. */
 #define AC_REGION_MAX_BLOCK_BYTES (AC_REGION_MAX_BLOCK_WORDS * 4u)
 /** Largest span one region manages, header included, in bytes (2 MiB). */
-#define AC_REGION_MAX_SPAN_BYTES (AC__SIZE(1) << 21)
+#define AC_REGION_MAX_SPAN_BYTES (AC_SIZE_C(1) << 21)
 
 /**
  * The region header. Its layout is part of the contract so that callers can
@@ -292,9 +293,9 @@ size_t ac_region_format(const ac_region *r, char *buf, size_t len);
  * the alignment row.
  */
 #if defined(AC_AUDIT_SIZES) && AC_AUDIT_SIZES
-#define AC_MAX_REQUEST_BYTES AC__SIZE(0x03ffffdfu)
+#define AC_MAX_REQUEST_BYTES AC_SIZE_C(0x03ffffdfu)
 #else
-#define AC_MAX_REQUEST_BYTES AC__SIZE(0x3fffffdfu)
+#define AC_MAX_REQUEST_BYTES AC_SIZE_C(0x3fffffdfu)
 #endif
 
 /**
@@ -439,7 +440,7 @@ void ac_stats_reset_trip(void);
  * the largest free block, the top, large blocks); the efficiency, in-use
  * bytes over the bytes obtained from the backend; and, in builds with
  * AC_AUDIT_SIZES, every audit row that was ever non-empty (peak > 0), by
- * request size and by alignment. Every line ends with '\n'; sizes are in
+ * request size and by alignment. Every line ends with a newline; sizes are in
  * bytes, with KiB, MiB, GiB or TiB in parentheses from 10 KiB on. Example:
  *
  *   alloc_cat heap

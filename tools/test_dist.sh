@@ -74,6 +74,12 @@ for std in c++11 c++20; do
 done
 check "C++: the header from clang -x c++ -std=c++17, no C++ library" sh -c "clang -x c++ -std=c++17 -fno-exceptions -fno-rtti $CXXW -O2 $D tests/cxx_header.cpp -x none $tmp/clang.o -lpthread -o $tmp/cxx-clang && $tmp/cxx-clang | grep -qE '^[0-9]+ passed, 0 failed$'"
 check "C++: the header as wasm32-wasi C++, run under node" sh -c "clang --target=wasm32-wasi --sysroot=/usr $W -O2 -c $tmp/alloc_cat.c -o $tmp/wasi.o && clang --target=wasm32-wasi --sysroot=/usr -x c++ -std=c++17 -fno-exceptions -fno-rtti $CXXW -O2 $D tests/cxx_header.cpp -x none $tmp/wasi.o -o $tmp/cxx.wasm && $NODE --no-warnings --experimental-wasi-unstable-preview1 --no-turbo-fast-api-calls tools/run_wasi.mjs $tmp/cxx.wasm | grep -qE '^[0-9]+ passed, 0 failed$'"
+# and the header alone adds no warning under clang's -Weverything, as C and
+# as C++ (-Wdocumentation read a '\n' in a comment as a command, and a
+# macro named AC__... is reserved in C++)
+echo '#include "alloc_cat.h"' >"$tmp/header.c"
+check "the header alone under clang -Weverything, C11" clang -std=c11 -Weverything -Werror $D -c "$tmp/header.c" -o "$tmp/header.o"
+check "the header alone under clang -Weverything, C++17" clang -x c++ -std=c++17 -Weverything -Wno-c++98-compat -Werror $D -c "$tmp/header.c" -o "$tmp/header.o"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
