@@ -26,7 +26,7 @@ TEST_SRCS := tests/harness.c tests/test_region.c tests/test_heap.c tests/test_st
              tests/test_bigmem.c
 NATIVE_TEST_SRCS := $(TEST_SRCS) tests/test_threads.c
 TEST_HDRS := tests/harness.h tests/suites.h tests/test_backend.h tests/arena_grant.h tools/heapmap.h \
-             tests/under_tools.h
+             tests/under_tools.h tests/report_example.h
 
 NATIVE_OBJS := $(LIB_SRCS:src/%.c=build/native/%.o)
 

@@ -11,6 +11,7 @@
  * with the C compiler's driver too. Ends with "N passed, N failed".
  */
 #include "alloc_cat.h"
+#include "report_example.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -58,18 +59,7 @@ static void report(void) {
     ac_stats_reset_trip();
     void *c = ac_malloc(50);
     CHECK(c != nullptr);
-    static const char expected[] = "alloc_cat heap\n"
-                                   "  in use        250 bytes in 2 blocks\n"
-                                   "  peak          300 bytes\n"
-                                   "  trip peak     250 bytes\n"
-                                   "  calls         3 allocs, 1 free\n"
-                                   "  backend       65536 bytes (64.0 KiB), 1 page\n"
-                                   "  efficiency    0.4% (in use / backend)\n"
-                                   "  spans         1 span, 65524 bytes (64.0 KiB)\n"
-                                   "  used blocks   2 blocks, 272 bytes\n"
-                                   "  free blocks   1 block, 48 bytes, largest 48 bytes\n"
-                                   "  top           65204 bytes (63.7 KiB)\n"
-                                   "  large blocks  0 used, 0 free (32768 bytes and more)\n";
+    static const char expected[] = REPORT_EXAMPLE;
     char text[1024];
     size_t n = ac_stats_format(text, sizeof text);
     CHECK(n == sizeof expected - 1 && strcmp(text, expected) == 0);
@@ -91,7 +81,8 @@ static void calls(void) {
     ac_stats_get(&s0);
     char *p = static_cast<char *>(ac_calloc(10, 10));
     bool zero = p != nullptr;
-    for (int i = 0; zero && i < 100; i++) zero = p[i] == 0;
+    for (int i = 0; zero && i < 100; i++)
+        zero = p[i] == 0;
     CHECK(zero && ac_malloc_usable_size(p) >= 100);
     p = static_cast<char *>(ac_realloc(p, 300));
     ac_stats_t s1;

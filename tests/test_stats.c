@@ -10,6 +10,7 @@
  */
 #include "harness.h"
 #include "internal.h"
+#include "report_example.h"
 #include "suites.h"
 #include "test_backend.h"
 
@@ -484,31 +485,6 @@ static bool same_text(const char *got, const char *want) {
     return false;
 }
 
-/* The lines that depend on the block layout (tests/test_heap.c derives
- * the same layout facts): standard 4-byte headers and 16-byte grains, or
- * 8-byte ones (AC_MALLOC_ALIGN_BYTES=8), or the checked build's 8 and 32. */
-#if AC_CHECKED
-#define WANT_SPANS1 "  spans         1 span, 65512 bytes (64.0 KiB)\n"
-#define WANT_USED1  "  used blocks   2 blocks, 288 bytes\n"
-#define WANT_FREE1  "  free blocks   1 block, 64 bytes, largest 64 bytes\n"
-#define WANT_TOP1   "  top           65160 bytes (63.6 KiB)\n"
-#define WANT_SPANS2 "  spans         1 span, 262120 bytes (256.0 KiB)\n"
-#define WANT_TOP2   "  top           262120 bytes (256.0 KiB)\n"
-#elif AC__GRAIN == 8
-#define WANT_SPANS1 "  spans         1 span, 65532 bytes (64.0 KiB)\n"
-#define WANT_USED1  "  used blocks   2 blocks, 264 bytes\n"
-#define WANT_FREE1  "  free blocks   1 block, 48 bytes, largest 48 bytes\n"
-#define WANT_TOP1   "  top           65220 bytes (63.7 KiB)\n"
-#define WANT_SPANS2 "  spans         1 span, 262140 bytes (256.0 KiB)\n"
-#define WANT_TOP2   "  top           262140 bytes (256.0 KiB)\n"
-#else
-#define WANT_SPANS1 "  spans         1 span, 65524 bytes (64.0 KiB)\n"
-#define WANT_USED1  "  used blocks   2 blocks, 272 bytes\n"
-#define WANT_FREE1  "  free blocks   1 block, 48 bytes, largest 48 bytes\n"
-#define WANT_TOP1   "  top           65204 bytes (63.7 KiB)\n"
-#define WANT_SPANS2 "  spans         1 span, 262132 bytes (256.0 KiB)\n"
-#define WANT_TOP2   "  top           262132 bytes (256.0 KiB)\n"
-#endif
 
 static void report_lines(void) {
     static char buf[4096];
@@ -518,19 +494,7 @@ static void report_lines(void) {
     ac_stats_reset_trip();
     void *c = ac_malloc(50);
     size_t n = ac_stats_format(buf, sizeof buf);
-    static const char want[] =
-        "alloc_cat heap\n"
-        "  in use        250 bytes in 2 blocks\n"
-        "  peak          300 bytes\n"
-        "  trip peak     250 bytes\n"
-        "  calls         3 allocs, 1 free\n"
-        "  backend       65536 bytes (64.0 KiB), 1 page\n"
-        "  efficiency    0.4% (in use / backend)\n"
-        WANT_SPANS1
-        WANT_USED1
-        WANT_FREE1
-        WANT_TOP1
-        "  large blocks  0 used, 0 free (32768 bytes and more)\n"
+    static const char want[] = REPORT_EXAMPLE
 #if AC_AUDIT_SIZES
         "  audit by size               live      peak      trip\n"
         "    50 bytes                     1         1         1\n"
