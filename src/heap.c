@@ -1387,7 +1387,8 @@ size_t ac__heap_walk(ac_walk_fn fn, void *ctx) {
 
         char *end = span_end(first), *stop = first == H.last_span ? H.top : end - HDR_BYTES;
         ac_walk_entry e = {AC_WALK_SPAN, (uintptr_t)first, bytes_between(first, end), 0};
-        if (n++, !fn(&e, ctx)) return n;
+        n++;
+        if (!fn(&e, ctx)) return n;
         for (char *b = first; b < stop; b += e.bytes) {
             uint32_t h = *word(b);
             e.bytes = block_size(h);
@@ -1400,11 +1401,13 @@ size_t ac__heap_walk(ac_walk_fn fn, void *ctx) {
                 e.addr = (uintptr_t)(b + HDR_BYTES);
                 e.requested = requested(h);
             }
-            if (n++, !fn(&e, ctx)) return n;
+            n++;
+            if (!fn(&e, ctx)) return n;
         }
         if (first == H.last_span) {
             e = (ac_walk_entry){AC_WALK_TOP, (uintptr_t)H.top, bytes_between(H.top, H.end), 0};
-            if (n++, !fn(&e, ctx)) return n;
+            n++;
+            if (!fn(&e, ctx)) return n;
         }
     }
 }

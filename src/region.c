@@ -53,12 +53,19 @@ _Static_assert(sizeof(ac_region) == 16 && offsetof(ac_region, head) == 12,
 
 static size_t link_words(const uint32_t *l) { return *l >> SIZE_SHIFT; }
 
-static uint32_t *link_next(const uint32_t *l) {
-    uint32_t off = *l & OFFSET_MASK;
-    return off ? (uint32_t *)l + off : NULL;
+/* The word at l + words, writable: the links are the region's own words,
+ * read through const pointers by the queries (through uintptr_t, so that
+ * -Wcast-qual has no cast to name). */
+static uint32_t *link_at(const uint32_t *l, size_t words) {
+    return (uint32_t *)(uintptr_t)l + words;
 }
 
-static uint32_t *link_end(const uint32_t *l) { return (uint32_t *)l + link_words(l); }
+static uint32_t *link_next(const uint32_t *l) {
+    uint32_t off = *l & OFFSET_MASK;
+    return off ? link_at(l, off) : NULL;
+}
+
+static uint32_t *link_end(const uint32_t *l) { return link_at(l, link_words(l)); }
 
 /* next must lie after l within the same span (or be NULL). */
 static void link_set(uint32_t *l, size_t words, const uint32_t *next) {

@@ -25,7 +25,7 @@ static size_t text_length(const char *s) {
 
 static unsigned digit_count(uint64_t v) {
     unsigned n = 1;
-    while (v >= 10) v /= 10, n++;
+    for (; v >= 10; v /= 10) n++;
     return n;
 }
 
@@ -67,7 +67,7 @@ void ac__w_bytes(ac__writer *w, uint64_t bytes) {
     static const char *const units[] = {"KiB", "MiB", "GiB", "TiB"};
     unsigned k = 0;
     uint64_t unit = 1024;
-    while (k < 3 && bytes / unit >= 1024) k++, unit <<= 10;
+    for (; k < 3 && bytes / unit >= 1024; unit <<= 10) k++;
     uint64_t tenths = tenths_of(bytes, unit);
     if (tenths >= 10240 && k < 3) { /* rounding reached the next unit */
         k++;

@@ -33,6 +33,8 @@ D="-I$tmp"
 check "gcc: alloc_cat.c compiles alone" gcc $W -O2 -c "$tmp/alloc_cat.c" -o "$tmp/gcc.o"
 check "clang: alloc_cat.c compiles alone" clang $W -O2 -c "$tmp/alloc_cat.c" -o "$tmp/clang.o"
 check "clang wasm32: compiles alone, no libc" clang $WASM $W -O2 -c "$tmp/alloc_cat.c" -o "$tmp/w.o"
+# a project that vendors the file may build it with more warnings than ours
+check "gcc: alloc_cat.c compiles alone under more warnings (-Wcast-qual, -Wsign-conversion...)" gcc $W -Wsign-conversion -Wstrict-prototypes -Wmissing-declarations -Wundef -Wcast-qual -Wcast-align=strict -Wdouble-promotion -Wformat=2 -Wnull-dereference -Wduplicated-cond -Wlogical-op -Wredundant-decls -Wvla -Wswitch-enum -O2 -c "$tmp/alloc_cat.c" -o "$tmp/gccw.o"
 check "gcc, standard names: compiles" gcc $W -O2 -DAC_EXPORT_STD_NAMES=1 -c "$tmp/alloc_cat.c" -o "$tmp/std.o"
 
 check "gcc, checked build (AC_CHECKED): compiles" gcc $W -O2 -DAC_CHECKED=1 -c "$tmp/alloc_cat.c" -o "$tmp/checked.o"
