@@ -229,8 +229,9 @@ export function checkFreed(source) {
   // after a call that reports nothing), so that a report is told from an
   // earlier one with the same text: the same byte written after free again.
   const at = exportsWith(x, 'ac_last_error').ac_last_error() >>> 0;
-  const first = new Uint8Array(x.memory.buffer)[at];
-  new Uint8Array(x.memory.buffer)[at] = 0;
+  const before = new Uint8Array(x.memory.buffer);
+  const first = before[at];
+  before[at] = 0;
   try {
     return x.ac_heap_check_freed() !== 0;
   } catch (trap) {
