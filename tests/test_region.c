@@ -318,7 +318,7 @@ static void padding_fragments_bound(void) {
     ac_region *r = ac_region_init(b + 8, b + 8 + AC_REGION_MAX_SPAN_BYTES);
     T_PTR(r, b + 8);
     size_t pad_words = (AC_REGION_MAX_SPAN_BYTES - 8 - sizeof(ac_region)) / 4;
-    T_EQ(pad_words / 8191, 64); /* 64 full fragments and one of the rest */
+    T_EQ(pad_words / AC_REGION_MAX_BLOCK_WORDS, 64); /* 64 full fragments and one of the rest */
     T_PTR(ac_region_alloc(r, 1, 21), b + AC_REGION_MAX_SPAN_BYTES);
     T_STATS(r, pad_words + 1, pad_words, 65);
     T_ASSERT(ac_region_free(r, b + AC_REGION_MAX_SPAN_BYTES, 1));
