@@ -740,16 +740,16 @@ const char *ac_heap_damage_for_host(void);
  *    free memory is found sooner, when the heap next uses it (in whichever
  *    call takes, merges with or lists that free block or one next to it on
  *    its list): the list links in the first 8 bytes of a freed block's
- *    payload (while it is a free block of its own on a list) or the header
- *    of a free block made since inside freed memory; the pointer named is
- *    then that free block's payload ("the free block there lost its header
- *    or list links"). A write into freed memory that is not handed out
- *    again is seen only by ac_heap_check_freed(). The same search finds a
- *    block in use whose header was overwritten (a write past the end of
- *    the block before it that missed its canary, or a stray pointer) when
- *    the heap takes it for a free neighbour: that is reported under the
- *    same kind, as "heap damage at" its payload: "the header of the block
- *    in use there was overwritten".
+ *    payload (while it is a free block of its own on a list) or the header,
+ *    footer or mark of a free block made since inside freed memory; the
+ *    pointer named is then that free block's payload ("the free block there
+ *    lost its header or list links"). A write into freed memory that is
+ *    not handed out again is seen only by ac_heap_check_freed(). The same
+ *    search finds a block in use whose header was overwritten (a write
+ *    past the end of the block before it that missed its canary, or a
+ *    stray pointer) when the heap takes it for a free neighbour: that is
+ *    reported under the same kind, as "heap damage at" its payload: "the
+ *    header of the block in use there was overwritten".
  * Each report goes to the error hook. The default hook writes one line
  * naming the kind and the address (to stderr natively and with emscripten;
  * on other wasm32 builds and in freestanding native builds it is kept for

@@ -917,15 +917,35 @@ static bool canary_intact(char *b) {
     return c == (CANARY_SEED ^ (uint32_t)(uintptr_t)b);
 }
 
-/* Where the free block that ends at b starts, by its footer (the word
- * before b): whole grains within the heap, and a block may start there,
- * marked freed; else NULL. Reads only what the tools allow. */
-static char *free_block_before(char *b) {
+/* The block that ends at b, by the footer before b: its size in whole
+ * grains within the heap, and a block may start there; else NULL. Reads
+ * only what the tools allow. */
+static char *block_by_footer(char *b) {
     if (bytes_between(H.backend->begin, b) < 4 || mem_state(b - 4, 4) != MEM_OK) return NULL;
     size_t size = *word(b - 4);
     if (size < GRAIN || size % GRAIN || size > bytes_between(H.backend->begin, b)) return NULL;
-    char *f = b - size;
-    return block_at(f) && marked_freed(f) ? f : NULL;
+    return block_at(b - size) ? b - size : NULL;
+}
+
+/* b is live (its mark says so) and its header says the block before is
+ * free, but no whole free block ends at b: f, the block its footer leads
+ * to (NULL: none), is not marked freed. Either b's header was written
+ * (its flag: a write just before the payload, a foreign pointer as other
+ * damage there), or the free block before was written after it was freed,
+ * its footer or its mark (a free block made inside freed memory can lie
+ * under a stale pointer), named as the engine names damage it comes upon:
+ * heap_damaged() traps. The checker finds the first damage (that flag,
+ * that footer, or any before them); it reads no marks, so where it finds
+ * none, f's mark was hit. */
+static int prev_free_error(char *b, char *f) {
+    ac_heap_damage_t d;
+    if (ac__heap_check_where(&d)) {
+        if (f) heap_damaged(f);
+    } else if (d.block) {
+        char *named = (char *)d.block - HDR_BYTES;
+        if (!(d.kind == AC_DAMAGE_PREV_FREE_FLAG && named == b)) heap_damaged(named);
+    }
+    return AC_ERROR_FOREIGN_POINTER;
 }
 
 int ac__heap_block_error(const void *payload) {
@@ -949,8 +969,12 @@ int ac__heap_block_error(const void *payload) {
     /* a header that says the block before is free must be right: freeing
      * merges with that block through the footer before b (a write before
      * the payload that set the flag would have it merge with garbage). The
-     * merge checks that block's header when it takes it off its list. */
-    if ((h & F_PREVFREE) && !free_block_before(b)) return AC_ERROR_FOREIGN_POINTER;
+     * merge checks that block's header when it takes it off its list; its
+     * footer and mark are checked here. */
+    if (h & F_PREVFREE) {
+        char *f = block_by_footer(b);
+        if (!f || !marked_freed(f)) return prev_free_error(b, f);
+    }
     return canary_intact(b) ? 0 : AC_ERROR_OVERFLOW;
 }
 #endif

@@ -167,6 +167,24 @@ static void write_after_free_header_before(void) {
     ac_free(guard);
 }
 
+/* Its mark hit, found by a free of the block after it: that block's
+ * header says the block before is free, whose footer leads to a block not
+ * marked freed (it used to be named a foreign pointer, the live block
+ * freed). */
+static void write_after_free_mark_before(void) {
+    char *x, *guard, *a = split_rest(&x, &guard);
+    __builtin_memset(a + 60, 'A', 4);
+    ac_free(guard);
+}
+
+/* Its footer hit, the word before guard's header (a + 212: the rest is
+ * 160 bytes), found by the same free, which finds no free block by it. */
+static void write_after_free_footer_before(void) {
+    char *x, *guard, *a = split_rest(&x, &guard);
+    __builtin_memset(a + 212, 'A', 4);
+    ac_free(guard);
+}
+
 /* Only the freed mark of that rest hit (its header intact). */
 static void write_after_free_mark(void) {
     char *x, *guard, *a = split_rest(&x, &guard);
@@ -515,6 +533,12 @@ static const kind kinds[] = {
      "alloc_cat: write after free at %s: the free block there lost its header or list links; the "
      "heap cannot go on"},
     {"write_after_free_header_before", write_after_free_header_before,
+     "alloc_cat: write after free at %s: the free block there lost its header or list links; the "
+     "heap cannot go on"},
+    {"write_after_free_mark_before", write_after_free_mark_before,
+     "alloc_cat: write after free at %s: the free block there lost its header or list links; the "
+     "heap cannot go on"},
+    {"write_after_free_footer_before", write_after_free_footer_before,
      "alloc_cat: write after free at %s: the free block there lost its header or list links; the "
      "heap cannot go on"},
     {"write_after_free_mark", write_after_free_mark,
