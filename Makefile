@@ -402,6 +402,10 @@ $(EX)/replace_malloc.wasm: examples/wasi/replace_malloc.c build/wasm32/liballoc_
 	@mkdir -p $(@D)
 	$(WASI_CC) $(EX_CFLAGS) -O2 $^ -o $@
 
+$(EX)/checked_wasi.wasm: examples/wasi/checked.c build/wasm32-checked/liballoc_cat.a | deps-wasi
+	@mkdir -p $(@D)
+	$(WASI_CC) $(EX_CFLAGS) -O2 -DAC_CHECKED=1 $^ -o $@
+
 # the demo program natively: with glibc's malloc, and with alloc_cat's
 # standard names compiled in (they replace glibc's malloc in this program)
 $(EX)/wordfreq-glibc: examples/demo/wordfreq.c examples/demo/main_hosted.c $(DEMO_HDRS)
@@ -416,7 +420,7 @@ $(EX)/wordfreq-alloc_cat: examples/demo/wordfreq.c examples/demo/main_hosted.c e
 
 EXAMPLES := build/native/liballoc_cat_preload.so $(EX)/static_link $(EX)/static_buffer \
             $(EX)/region_demo $(EX)/preload_check $(EX)/strings.wasm $(EX)/static_buffer.wasm \
-            $(EX)/replace_malloc.wasm $(EX)/wordfreq-glibc $(EX)/wordfreq-alloc_cat \
+            $(EX)/replace_malloc.wasm $(EX)/checked_wasi.wasm $(EX)/wordfreq-glibc $(EX)/wordfreq-alloc_cat \
             build/demo/wordfreq-alloc_cat.wasm build/demo/wordfreq-dlmalloc.wasm \
             build/demo/wordfreq-freestanding.wasm build/demo/wordfreq-alloc_cat-report.wasm \
             build/demo/wordfreq-freestanding-report.wasm

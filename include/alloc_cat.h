@@ -751,9 +751,10 @@ const char *ac_heap_damage_for_host(void);
  *    reported under the same kind, as "heap damage at" its payload: "the
  *    header of the block in use there was overwritten".
  * Each report goes to the error hook. The default hook writes one line
- * naming the kind and the address (to stderr natively and with emscripten;
- * on other wasm32 builds and in freestanding native builds it is kept for
- * ac_last_error()) and then traps. If a hook returns, the offending call
+ * naming the kind and the address (to stderr natively, with emscripten,
+ * and in WASI programs, through wasi-libc's fd_write; in wasm32 programs
+ * without wasi-libc and in freestanding native builds it is kept for
+ * ac_last_error() only) and then traps. If a hook returns, the offending call
  * does nothing: a bad free frees nothing, a bad realloc returns NULL; but
  * after a write after free the program traps when the hook returns (the
  * heap cannot go on with a block or list it cannot trust, nor hand out

@@ -58,3 +58,26 @@ void ac__write_all(int fd, const char *text, size_t bytes) {
     }
 }
 #endif
+#if AC__WASI_STDERR
+/* wasi-libc's wrapper of WASI's fd_write, through a weak reference: it
+ * comes with wasi-libc's other system calls (one object file), and a
+ * program without wasi-libc leaves it undefined (NULL), importing
+ * nothing. */
+typedef struct wasi_ciovec {
+    const char *buf;
+    size_t bytes;
+} wasi_ciovec;
+extern uint16_t ac__wasi_fd_write(int fd, const wasi_ciovec *iovs, size_t count, size_t *written)
+    __asm__("__wasi_fd_write") __attribute__((weak));
+
+void ac__write_all(int fd, const char *text, size_t bytes) {
+    if (!ac__wasi_fd_write) return;
+    while (bytes) {
+        wasi_ciovec v = {text, bytes};
+        size_t k = 0;
+        if (ac__wasi_fd_write(fd, &v, 1, &k) || !k) return;
+        text += k;
+        bytes -= k;
+    }
+}
+#endif

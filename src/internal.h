@@ -49,6 +49,15 @@
 #else
 #define AC__HAS_STDERR 0
 #endif
+/* AC__WASI_STDERR 1: the other wasm32 builds write diagnostics to WASI's
+ * stderr where the program links wasi-libc, as any WASI command does
+ * (format.c: a weak reference to its __wasi_fd_write); in a program
+ * without it (freestanding, under a JavaScript host) nothing is written. */
+#if defined(__wasm32__) && !defined(__EMSCRIPTEN__)
+#define AC__WASI_STDERR 1
+#else
+#define AC__WASI_STDERR 0
+#endif
 
 /* With emscripten those names are weak, as its own allocators' are: a
  * program may define some itself (malloc and free over
@@ -82,9 +91,10 @@ void ac__w_udec(ac__writer *w, uint64_t v);
 void ac__w_hex(ac__writer *w, uint64_t v); /* "0x" followed by lowercase hex */
 /* NUL-terminates (truncating if needed) and returns the full length. */
 size_t ac__w_finish(ac__writer *w);
-#if AC__HAS_STDERR
-/* Writes the `bytes` at text to fd with write(2), going on after a partial
- * write or EINTR, and stops at an error: no stdio, no allocation. */
+#if AC__HAS_STDERR || AC__WASI_STDERR
+/* Writes the `bytes` at text to fd with write(2) (WASI: fd_write, if
+ * linked), going on after a partial write or EINTR, and stops at an error:
+ * no stdio, no allocation. */
 void ac__write_all(int fd, const char *text, size_t bytes);
 #endif
 

@@ -263,7 +263,8 @@ static void report(int kind, const void *ptr, const misuse_report *r) {
         r->hook((ac_error_kind)kind, ptr, r->message, r->ctx);
         return;
     }
-#if AC__HAS_STDERR /* (internal.h; elsewhere the report stays for ac_last_error() only) */
+    /* (internal.h; elsewhere the report stays for ac_last_error() only) */
+#if AC__HAS_STDERR || AC__WASI_STDERR
     size_t n = 0;
     while (r->message[n]) n++;
     ac__write_all(2, r->message, n);

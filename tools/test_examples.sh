@@ -42,6 +42,21 @@ wasi() { $NODE --no-warnings --experimental-wasi-unstable-preview1 --no-turbo-fa
 
 run "freestanding wasm32 (strings)" $NODE examples/freestanding/strings.mjs $EX/strings.wasm
 run "wasm32-wasi replacing dlmalloc" wasi $EX/replace_malloc.wasm
+# The checked library under WASI: the report on stderr (through wasi-libc's
+# fd_write), naming the address the program printed, then the trap.
+wasi_checked() {
+    out=$(wasi $EX/checked_wasi.wasm 2>$EX/checked_wasi.stderr)
+    status=$?
+    addr=${out#freeing }
+    addr=${addr% twice}
+    first=$(head -n 1 $EX/checked_wasi.stderr)
+    trapped=$(grep -c '^RuntimeError: unreachable' $EX/checked_wasi.stderr)
+    echo "stdout: $out"
+    echo "stderr: $first"
+    [ "$status" -ne 0 ] && [ "$trapped" -eq 1 ] &&
+        [ "$first" = "alloc_cat: double free of $addr in free" ]
+}
+run "wasm32-wasi checked: the report on stderr, then the trap" wasi_checked
 run "native static link" $EX/static_link
 run "native static link, 8 MiB heap" env ALLOC_CAT_MMAP_HEAP_SIZE=8M $EX/static_link
 run "native LD_PRELOAD" env LD_PRELOAD=build/native/liballoc_cat_preload.so $EX/preload_check
