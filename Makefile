@@ -449,8 +449,9 @@ SO_MAJOR := $(firstword $(subst ., ,$(VERSION)))
 SO_NAME := liballoc_cat.so.$(SO_MAJOR)
 LIBDIR  := $(DESTDIR)$(PREFIX)/lib
 
-build/native/liballoc_cat.so.$(VERSION): $(NATIVE_OBJS)
-	$(CC_GCC) -shared -Wl,-soname,$(SO_NAME) $^ -lpthread -o $@
+build/native/liballoc_cat.so.$(VERSION): $(NATIVE_OBJS) src/shared.map
+	$(CC_GCC) -shared -Wl,-soname,$(SO_NAME) -Wl,--version-script=src/shared.map $(NATIVE_OBJS) \
+		-lpthread -o $@
 
 # the wasm32 libraries installed, each as lib/<variant>/liballoc_cat.a
 WASM_INSTALLED := wasm32 wasm32-checked wasm32-audit

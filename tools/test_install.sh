@@ -37,6 +37,7 @@ libdir=$(pkg-config --variable=libdir alloc_cat)
 
 check "shared: build with pkg-config --libs" sh -c "gcc $W -O2 $cflags examples/native/static_link.c \$(pkg-config --libs alloc_cat) -Wl,-rpath,$libdir -o $tmp/shared"
 check "shared: runs on the installed liballoc_cat.so.0" sh -c "ldd $tmp/shared | grep -q '$libdir/liballoc_cat.so.0' && $tmp/shared | $CLEAN"
+check "shared: exports the ac_ API and no internal ac__ name" sh -c "nm -D --defined-only $libdir/liballoc_cat.so.0 | grep -q ' T ac_malloc\$' && ! nm -D --defined-only $libdir/liballoc_cat.so.0 | grep ' ac__'"
 check "static: build with pkg-config --static --libs" sh -c "gcc $W -O2 $cflags examples/native/static_link.c \$(pkg-config --static --libs alloc_cat | sed 's/-lalloc_cat/-l:liballoc_cat.a/') -o $tmp/static"
 check "static: runs without the shared library" sh -c "! ldd $tmp/static | grep -q liballoc_cat && $tmp/static | $CLEAN"
 check "wasm32: build with wasm32_libdir" sh -c "clang --target=wasm32 -mbulk-memory -nostdlib $W -O2 $cflags -Wl,--no-entry examples/freestanding/strings.c -L\$(pkg-config --variable=wasm32_libdir alloc_cat) -lalloc_cat -o $tmp/strings.wasm"
