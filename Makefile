@@ -439,7 +439,8 @@ dist/alloc_cat.h: dist/alloc_cat.c
 
 # ---- install: make install [PREFIX=/usr/local] [DESTDIR=] ---------------------------
 # The header, the static and shared native libraries, the LD_PRELOAD library
-# and its checked twin, the wasm32 library and its checked and audit twins
+# and its checked twin, the metrics-only LD_PRELOAD library, the wasm32
+# library and its checked and audit twins
 # (in lib/wasm32, lib/wasm32-checked, lib/wasm32-audit) and a pkg-config
 # file (alloc_cat.pc).
 
@@ -459,12 +460,13 @@ WASM_INSTALLED := wasm32 wasm32-checked wasm32-audit
 .PHONY: install uninstall deps-pkgconfig
 install: build/native/liballoc_cat.a build/native/liballoc_cat.so.$(VERSION) \
 		build/native/liballoc_cat_preload.so build/native/liballoc_cat_preload_checked.so \
-		$(WASM_INSTALLED:%=build/%/liballoc_cat.a) tools/alloc_cat.pc.in
+		build/native/liballoc_cat_metrics.so $(WASM_INSTALLED:%=build/%/liballoc_cat.a) \
+		tools/alloc_cat.pc.in
 	install -d $(DESTDIR)$(PREFIX)/include $(LIBDIR)/pkgconfig $(WASM_INSTALLED:%=$(LIBDIR)/%)
 	install -m 644 include/alloc_cat.h $(DESTDIR)$(PREFIX)/include/
 	install -m 644 build/native/liballoc_cat.a $(LIBDIR)/
 	install -m 755 build/native/liballoc_cat.so.$(VERSION) build/native/liballoc_cat_preload.so \
-		build/native/liballoc_cat_preload_checked.so $(LIBDIR)/
+		build/native/liballoc_cat_preload_checked.so build/native/liballoc_cat_metrics.so $(LIBDIR)/
 	ln -sf liballoc_cat.so.$(VERSION) $(LIBDIR)/$(SO_NAME)
 	ln -sf $(SO_NAME) $(LIBDIR)/liballoc_cat.so
 	for v in $(WASM_INSTALLED); do install -m 644 build/$$v/liballoc_cat.a $(LIBDIR)/$$v/; done
@@ -475,7 +477,8 @@ uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/include/alloc_cat.h $(LIBDIR)/liballoc_cat.a \
 		$(LIBDIR)/liballoc_cat.so $(LIBDIR)/$(SO_NAME) $(LIBDIR)/liballoc_cat.so.$(VERSION) \
 		$(LIBDIR)/liballoc_cat_preload.so $(LIBDIR)/liballoc_cat_preload_checked.so \
-		$(WASM_INSTALLED:%=$(LIBDIR)/%/liballoc_cat.a) $(LIBDIR)/pkgconfig/alloc_cat.pc
+		$(LIBDIR)/liballoc_cat_metrics.so $(WASM_INSTALLED:%=$(LIBDIR)/%/liballoc_cat.a) \
+		$(LIBDIR)/pkgconfig/alloc_cat.pc
 	@# and the directories install made, where nothing else is left in them
 	@rmdir $(WASM_INSTALLED:%=$(LIBDIR)/%) $(LIBDIR)/pkgconfig 2>/dev/null || true
 

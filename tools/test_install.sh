@@ -49,6 +49,7 @@ check "wasm32 audit: runs under node" sh -c "$NODE examples/freestanding/strings
 check "LD_PRELOAD: the installed preload library" sh -c "LD_PRELOAD=\$(pkg-config --variable=preload alloc_cat) build/examples/preload_check | $CLEAN"
 check "LD_PRELOAD: the installed checked preload library" sh -c "LD_PRELOAD=\$(pkg-config --variable=preload_checked alloc_cat) build/examples/preload_check | $CLEAN"
 check "LD_PRELOAD: the installed checked preload library names a double free" sh -c "LD_PRELOAD=\$(pkg-config --variable=preload_checked alloc_cat) build/test/real/misuse_std_names double_free 9 2>&1 9>/dev/null | grep -q '^alloc_cat: double free of 0x[0-9a-f]* in free$'"
+check "LD_PRELOAD: the installed metrics library reports at exit" sh -c "ALLOC_CAT_REPORT=1 LD_PRELOAD=\$(pkg-config --variable=metrics alloc_cat) sort </dev/null 2>&1 | grep -q '^alloc_cat metrics-only (system allocator'"
 check "make uninstall removes every file, and lib/wasm32* and lib/pkgconfig" sh -c "$MAKE --no-print-directory -s uninstall PREFIX=$prefix && [ -z \"\$(find $prefix -type f -o -type l)\" ] && [ ! -e $prefix/lib/wasm32 ] && [ ! -e $prefix/lib/wasm32-checked ] && [ ! -e $prefix/lib/wasm32-audit ] && [ ! -e $prefix/lib/pkgconfig ]"
 
 echo "$passed passed, $failed failed"
