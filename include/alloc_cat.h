@@ -22,7 +22,12 @@
 extern "C" {
 #endif
 
+/* The version, as text and as numbers for #if (AC_VERSION_MAJOR is the
+ * shared library's soname, liballoc_cat.so.0). */
 #define AC_VERSION_STRING "0.1.0"
+#define AC_VERSION_MAJOR  0
+#define AC_VERSION_MINOR  1
+#define AC_VERSION_PATCH  0
 
 /** A size_t constant, as UINT32_C makes a uint32_t one; in C++ without the
  * C cast that -Wold-style-cast names. */

@@ -708,8 +708,22 @@ static void report_byte_units(void) {
     }
 }
 
+/* The version's numbers spell its text (make install names the shared
+ * library by the text; programs test the numbers with #if). */
+#define AS_TEXT(n)    #n
+#define NUMBER_TEXT(n) AS_TEXT(n)
+static void version_numbers(void) {
+    const char *numbers = NUMBER_TEXT(AC_VERSION_MAJOR) "." NUMBER_TEXT(AC_VERSION_MINOR) "."
+        NUMBER_TEXT(AC_VERSION_PATCH);
+    T_ASSERT(t_streq(AC_VERSION_STRING, numbers));
+#if !(AC_VERSION_MAJOR >= 0 && AC_VERSION_MINOR >= 0 && AC_VERSION_PATCH >= 0)
+#error "the version's numbers are not numbers for #if"
+#endif
+}
+
 void suite_stats(void) {
     static const t_case cases[] = {
+        T_CASE(version_numbers),
         T_CASE(trip_meter),
         T_CASE(calloc_and_failures),
         T_CASE(realloc_counts),
