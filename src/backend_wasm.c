@@ -72,7 +72,12 @@ void ac__memory_renew(void) { emscripten_notify_memory_growth(0); }
 #endif
 
 /* Grows the memory by at least `pages` pages; the old size in pages, or
- * (size_t)-1 when emscripten refuses. The last page stays out (end_of()). */
+ * (size_t)-1 when emscripten refuses. The last page stays out (end_of()).
+ * With threads, a growth by other code between the read of the size and
+ * the resize (memory.grow, or emscripten_resize_heap() called directly,
+ * which in a thread grows by what its stale length of the memory lacks)
+ * would be taken for the heap's: other code gets memory from sbrk, under
+ * the lock, as emscripten's own allocators require (README). */
 static size_t memory_grow(size_t pages) {
     for (size_t old_pages = __builtin_wasm_memory_size(0);;) {
         if (old_pages + pages > 65535u) return (size_t)-1;
