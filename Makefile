@@ -790,6 +790,12 @@ build/test/misuse/misuse_default: $(RELIAB_INPUTS) tests/misuse_kinds.h tests/mi
 	@mkdir -p $(@D)
 	$(CC_GCC) $(TEST_CFLAGS) -O2 -DAC_CHECKED=1 $(LIB_SRCS) tests/misuse_default.c -lpthread -o $@
 
+# Random writes through stale pointers, one child process per seed: each
+# reported as a write after free (then the trap), or found by the checker.
+build/test/misuse/stale_writes: $(RELIAB_INPUTS) tests/stale_writes.c | deps
+	@mkdir -p $(@D)
+	$(CC_GCC) $(TEST_CFLAGS) -O2 -DAC_CHECKED=1 $(LIB_SRCS) tests/stale_writes.c -lpthread -o $@
+
 # A user's use-after-free with alloc_cat in place: caught by ASan (alloc_cat
 # built with ASan poisons free memory) and by memcheck (client requests).
 build/test/tools/tool_uaf-asan: $(RELIAB_INPUTS) tests/tool_uaf.c | deps
@@ -806,7 +812,8 @@ RELIAB_BINS := build/fuzz/fuzz_heap build/fuzz-checked/fuzz_heap \
                build/test/soak/soak_model build/test/soak-asan/soak_model \
                build/test/soak-grain8/soak_model build/test/fuzz-replay-grain8/replay \
                build/test/soak-checked/soak_model build/test/checked-gcc/tests \
-               build/test/misuse/misuse_default build/test/tools/tool_uaf-asan \
+               build/test/misuse/misuse_default build/test/misuse/stale_writes \
+               build/test/tools/tool_uaf-asan \
                build/test/tools/tool_uaf $(VALGRIND_BINS)
 RELIAB_RUNS := \
 	"checked (AC_CHECKED, gcc -O2)=build/test/checked-gcc/tests" \
@@ -816,6 +823,7 @@ RELIAB_RUNS := \
 	"regress: checked resize in place under valgrind=$(VALGRIND_RUN) build/regress/checked_valgrind_resize" \
 	"regress: usable tail after an in-place shrink, under valgrind=$(VALGRIND_RUN) build/regress/valgrind_usable_after_shrink" \
 	"checked: default hook per kind=build/test/misuse/misuse_default" \
+	"checked: random writes after free, seeds 1-2000=build/test/misuse/stale_writes 2000" \
 	"use-after-free caught by ASan and valgrind=tools/run_tool_tests.sh build/test/tools/tool_uaf-asan build/test/tools/tool_uaf" \
 	"fuzz seed corpus replay (gcc -O2)=build/test/fuzz-replay/replay tests/fuzz/corpus" \
 	"fuzz seed corpus replay (checked, gcc -O2)=build/test/fuzz-replay-checked/replay tests/fuzz/corpus" \
