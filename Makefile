@@ -81,7 +81,7 @@ $(foreach v,wasm32 wasm32-checked wasm32-audit wasm32-atomics,$(eval $(call wasm
 # The version script exports only the standard names and the ac_ API. Its
 # checked twin (AC_CHECKED) names a program's misuse ("Finding misuse in an
 # unchanged program" in README.md).
-PRELOAD_SRCS  := $(LIB_SRCS) src/preload_report.c src/exit_report.c
+PRELOAD_SRCS  := $(LIB_SRCS) src/preload_report.c src/exit_report.c src/preload_fork.c
 PRELOAD_HEAP  := 0xffff0000
 build/native/liballoc_cat_preload.so build/native/liballoc_cat_preload_checked.so: \
 		$(PRELOAD_SRCS) $(LIB_HDRS) src/preload.map | deps
@@ -89,7 +89,7 @@ build/native/liballoc_cat_preload.so build/native/liballoc_cat_preload_checked.s
 	$(CC_GCC) $(STD) $(WARN) $(INC) -O2 -fPIC -shared -fno-semantic-interposition \
 		$(if $(findstring _checked,$@),-DAC_CHECKED=1) \
 		-DAC_EXPORT_STD_NAMES=1 -DALLOC_CAT_MMAP_HEAP_SIZE=$(PRELOAD_HEAP) \
-		-Wl,--version-script=src/preload.map -Wl,-z,now $(PRELOAD_SRCS) -lpthread -o $@
+		-Wl,--version-script=src/preload.map -Wl,-z,now $(PRELOAD_SRCS) -lpthread -ldl -o $@
 
 # ---- tests -------------------------------------------------------------------
 # Each configuration compiles the library sources together with the tests,
@@ -210,6 +210,9 @@ build/test/real/fork_stress: tests/real/fork_stress.c build/test/real/libfork_ha
 	@mkdir -p $(@D)
 	$(CC_GCC) $(STD) $(WARN) -O2 $< -Lbuild/test/real -lfork_handlers -Wl,-rpath,'$$ORIGIN' \
 		-lpthread -o $@
+build/test/real/fork_signal: tests/real/fork_signal.c | deps
+	@mkdir -p $(@D)
+	$(CC_GCC) $(STD) $(WARN) -O2 $< -o $@
 
 # A real wasm32-wasi program linked with Debian's wasi-libc, with alloc_cat's
 # malloc and with wasi-libc's own. -fno-builtin-malloc/calloc: clang 14
@@ -236,6 +239,7 @@ TEST_BINS := build/test/gcc-O2/tests build/test/gcc-O0/tests build/test/clang-O2
              build/test/clang-tsan/tests build/test/checked-tsan/tests \
              build/test/gcc-m32/tests build/test/clang-m32-asan/tests build/test/heap_env-m32/heap_env \
              build/test/heap_env/heap_env build/test/real/std_names build/test/real/fork_stress \
+             build/test/real/fork_signal \
              build/native/liballoc_cat_preload_checked.so build/test/real/misuse_std_names \
              build/wasi/words-alloc_cat.wasm build/wasi/words-dlmalloc.wasm \
              build/native/liballoc_cat_metrics.so build/test/metrics/metrics_prog \

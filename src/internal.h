@@ -245,6 +245,11 @@ extern ac__audit_tables ac__audit;
 /* The heap's lock (malloc.c): no-ops on wasm32 without atomics. */
 void ac__lock(void);
 void ac__unlock(void);
+#if !defined(__wasm32__) && !AC_FREESTANDING
+/* Registers the heap's fork handlers (malloc.c, in thread-safe builds: at
+ * start, or earlier, from the preload library's __register_atfork); once. */
+void ac__fork_handlers_register(void);
+#endif
 
 #if defined(__EMSCRIPTEN__) && defined(__wasm_atomics__)
 /* With emscripten and threads (backend_wasm.c): the memory's size in

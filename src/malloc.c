@@ -96,13 +96,25 @@ static bool is_forking_thread(void) {
 extern void _IO_list_lock(void) __attribute__((weak));
 extern void _IO_list_unlock(void) __attribute__((weak));
 
+/* glibc's flag (since 2.32): true until the process starts a thread. With
+ * one thread no other can be in the heap at a fork, but a signal handler
+ * that forks may have interrupted this one there, holding the lock: taken
+ * again, it would never be had. As glibc's own malloc, a fork in one
+ * thread then takes no lock (a child of such a fork may call only what
+ * is async-signal-safe, malloc not among it). */
+extern char __libc_single_threaded __attribute__((weak));
+static bool fork_unlocked; /* this fork's prepare step took no lock */
+
 static void fork_prepare(void) {
+    fork_unlocked = &__libc_single_threaded && __libc_single_threaded;
+    if (fork_unlocked) return;
     if (_IO_list_lock) _IO_list_lock();
     pthread_mutex_lock(&heap_lock);
     fork_thread = pthread_self();
     __atomic_store_n(&forking, 1, __ATOMIC_RELEASE);
 }
 static void fork_parent(void) {
+    if (fork_unlocked) return;
     __atomic_store_n(&forking, 0, __ATOMIC_RELEASE);
     pthread_mutex_unlock(&heap_lock);
     if (_IO_list_unlock) _IO_list_unlock();
@@ -111,8 +123,22 @@ static void fork_child(void) {
     __atomic_store_n(&forking, 0, __ATOMIC_RELAXED);
     pthread_mutex_init(&heap_lock, NULL);
 }
-__attribute__((constructor)) static void register_fork_handlers(void) {
+
+/* (internal.h) glibc runs the prepare handlers last registered first, so
+ * ours run after those registered later: a library's handler that takes
+ * a lock of its own, which another thread holds while it allocates, would
+ * wait for that thread, and it for the heap's lock, held by then. The
+ * preload library registers ours before any other library registers its
+ * own (preload_fork.c), so that they run last in the prepare step, when
+ * every other handler is done, and first after the fork, as glibc orders
+ * its own malloc's locks. Once. */
+void ac__fork_handlers_register(void) {
+    static int registered;
+    if (__atomic_exchange_n(&registered, 1, __ATOMIC_ACQ_REL)) return;
     pthread_atfork(fork_prepare, fork_parent, fork_child);
+}
+__attribute__((constructor)) static void register_fork_handlers(void) {
+    ac__fork_handlers_register();
 }
 #elif AC_FREESTANDING && AC_THREAD_SAFE
 /* Bare metal: the program's own lock (alloc_cat.h), whatever its threads

@@ -39,9 +39,12 @@
 __attribute__((constructor)) static void report_open(void) { (void)ac__exit_report_wanted(); }
 
 #if AC_CHECKED
-/* The error hook for the check at exit: the report goes where the lines
- * above went (the stderr the process started with, never a file of the
- * program's that took fd 2 since), and the library then traps. */
+/* The error hook from the check at exit on: the report goes where the
+ * lines above went (the stderr the process started with, never a file of
+ * the program's that took fd 2 since), then it traps, as the default hook
+ * does. It stays: the destructors that run after this one (those of the
+ * libraries the program links, set up before this library) are checked
+ * as before. */
 static void report_at_exit(ac_error_kind kind, const void *ptr, const char *message, void *ctx) {
     (void)kind, (void)ptr, (void)ctx;
     char line[512];
@@ -51,6 +54,7 @@ static void report_at_exit(ac_error_kind kind, const void *ptr, const char *mess
     ac__w_str(&w, "\n");
     size_t n = ac__w_finish(&w);
     ac__exit_report_write(line, n < sizeof line ? n : sizeof line - 1);
+    __builtin_trap();
 }
 #endif
 
@@ -90,7 +94,7 @@ __attribute__((destructor)) static void report_write(void) {
      * (a write found is reported by the error hook, which traps) */
     if (d.kind == AC_DAMAGE_NONE) {
         ac_set_error_hook(report_at_exit, NULL);
-        if (!ac_heap_check_freed()) __builtin_trap(); /* an overrun: reported, the hook returned */
+        (void)ac_heap_check_freed(); /* what it finds is reported, and traps */
     }
 #endif
 }

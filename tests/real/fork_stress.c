@@ -4,11 +4,14 @@
  * getline (which allocates while it holds its stream's lock) and another
  * flushes every stream (glibc's stdio list lock, then each stream's), the
  * main thread forks FORKS times; each child allocates, checks and exits.
- * Fork handlers from tests/real/fork_handlers.c allocate too. Prints the
+ * Fork handlers from tests/real/fork_handlers.c allocate too, under a lock
+ * of their library's, which a third thread holds while it allocates and
+ * flushes every stream (fork_handlers_work()). Prints the
  * number of forks and exits 0; an alarm turns a deadlock into exit status
  * 3 ("deadlock") instead of a hang.
  *
- *   fork_stress FILE   (FILE: any text file to read lines from)
+ *   fork_stress FILE [FORKS]   (FILE: any text file to read lines from;
+ *                               FORKS: 1000 unless given)
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -19,9 +22,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define FORKS 1000
+static int forks = 1000; /* FORKS */
 
 void fork_handlers_count(unsigned *prepares, unsigned *children);
+void fork_handlers_work(void);
 
 static FILE *in;
 static volatile int stop;
@@ -43,6 +47,12 @@ static void *flusher(void *arg) {
     return NULL;
 }
 
+static void *worker(void *arg) {
+    (void)arg;
+    while (!stop) fork_handlers_work();
+    return NULL;
+}
+
 static void deadlock(int sig) {
     (void)sig;
     static const char msg[] = "fork_stress: deadlock (no progress for 60 s)\n";
@@ -52,16 +62,19 @@ static void deadlock(int sig) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 2 || !(in = fopen(argv[1], "r"))) {
-        fprintf(stderr, "usage: fork_stress FILE\n");
+    if (argc < 2 || argc > 3 || !(in = fopen(argv[1], "r"))) {
+        fprintf(stderr, "usage: fork_stress FILE [FORKS]\n");
         return 2;
     }
+    if (argc == 3) forks = atoi(argv[2]);
     signal(SIGALRM, deadlock);
     alarm(60);
-    pthread_t r, f;
-    if (pthread_create(&r, NULL, reader, NULL) || pthread_create(&f, NULL, flusher, NULL)) return 2;
+    pthread_t r, f, w;
+    if (pthread_create(&r, NULL, reader, NULL) || pthread_create(&f, NULL, flusher, NULL) ||
+        pthread_create(&w, NULL, worker, NULL))
+        return 2;
     int bad = 0;
-    for (int i = 0; i < FORKS; i++) {
+    for (int i = 0; i < forks; i++) {
         pid_t pid = fork();
         if (pid == 0) {
             char *p = malloc(1000);
@@ -76,8 +89,9 @@ int main(int argc, char **argv) {
     stop = 1;
     pthread_join(r, NULL);
     pthread_join(f, NULL);
+    pthread_join(w, NULL);
     unsigned prepares, children;
     fork_handlers_count(&prepares, &children);
-    printf("%d forks, %d failed, %u prepare handler calls\n", FORKS, bad, prepares);
-    return bad || prepares != FORKS ? 1 : 0;
+    printf("%d forks, %d failed, %u prepare handler calls\n", forks, bad, prepares);
+    return bad || prepares != (unsigned)forks ? 1 : 0;
 }

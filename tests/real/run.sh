@@ -127,6 +127,7 @@ check_pair() {
 # ---- the standard names -----------------------------------------------------------
 label="exports the standard names"
 want="__libc_calloc __libc_free __libc_malloc __libc_memalign __libc_pvalloc __libc_realloc __libc_valloc"
+want="$want __register_atfork"
 want="$want aligned_alloc calloc cfree free mallinfo mallinfo2 malloc malloc_stats malloc_trim malloc_usable_size"
 want="$want memalign posix_memalign pvalloc realloc reallocarray valloc"
 got=$(nm -D --defined-only "$lib" 2>/dev/null | awk '$2 == "T" && $3 !~ /^ac_/ { print $3 }' | sort | tr '\n' ' ' | sed 's/ $//')
@@ -152,11 +153,14 @@ else
 fi
 
 # tests/real/fork_stress.c forks 1000 times while threads use stdio and
-# while fork handlers of its own library allocate; with the library it
-# once deadlocked at once (the heap lock held across fork, taken before
-# those handlers and before glibc's stdio list lock). An alarm makes a
-# deadlock exit status 3 after 60 s.
-label="fork in a threaded program whose fork handlers allocate (fork_stress.c)"
+# while fork handlers of its own library allocate and take the library's
+# lock, which a third thread holds while it allocates and flushes stdio;
+# with the library it once deadlocked at once (the heap lock held across
+# fork, taken before those handlers and before glibc's stdio list lock),
+# and again with the library's lock (the heap's handler ran before the
+# library's: preload_fork.c). An alarm makes a deadlock exit status 3
+# after 60 s.
+label="fork in a threaded program whose fork handlers allocate and take a lock (fork_stress.c)"
 stress=$root/build/test/real/fork_stress
 if [ ! -x "$stress" ]; then
     fail "$label" "$stress is missing (make build/test/real/fork_stress)"
@@ -164,6 +168,40 @@ else
     plain fork "$stress" "$root/README.md"
     preload fork "$stress" "$root/README.md"
     check_pair fork 2000 100
+fi
+
+# The checked library: a double free in the destructor of a library the
+# program links, which runs after the library's exit report, is still
+# reported and trapped (the report's error hook once returned instead,
+# and the process exited 0).
+case $lib in
+*_checked*)
+    label="checked: a double free after the exit report is reported, then traps"
+    if [ -x "$stress" ]; then
+        env AC_TEST_FREE_TWICE_AT_EXIT=1 ALLOC_CAT_REPORT=1 LD_PRELOAD="$lib" "$stress" \
+            "$root/README.md" 0 >"$tmp/twice.out" 2>"$tmp/twice.err"
+        status=$?
+        if [ "$status" -eq 132 ] && grep -q '^alloc_cat: double free of 0x[0-9a-f]* in free$' "$tmp/twice.err"; then
+            pass "$label  [$(grep '^alloc_cat: double' "$tmp/twice.err")]"
+        else
+            fail "$label" "exit status $status (want 132, SIGILL): $(head -c 300 "$tmp/twice.err")"
+        fi
+    fi
+    ;;
+esac
+
+# tests/real/fork_signal.c forks 300 times from a signal handler that
+# interrupts mallocs and frees in a program of one thread; the heap's
+# fork handler once waited for the lock the interrupted call held, for
+# ever. An alarm makes a deadlock exit status 3 after 60 s.
+label="fork from a signal handler that interrupted malloc (fork_signal.c)"
+sigfork=$root/build/test/real/fork_signal
+if [ ! -x "$sigfork" ]; then
+    fail "$label" "$sigfork is missing (make build/test/real/fork_signal)"
+else
+    plain sigfork "$sigfork"
+    preload sigfork "$sigfork"
+    check_pair sigfork 1000 100
 fi
 
 # ---- python3 ----------------------------------------------------------------------
