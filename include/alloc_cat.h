@@ -766,7 +766,9 @@ const char *ac_heap_damage_for_host(void);
  * memory the program still writes to), or at once if the hook's own calls
  * come upon damage again (the fill found changed is restored, and a free
  * block found written is put back on its list, before the hook runs: its
- * calls can take that memory). A wasm32 host may catch that trap and go on
+ * calls can take that memory; a free that finds it has changed nothing
+ * yet). Natively another thread's damage, found meanwhile, is reported to
+ * the hook too; on wasm32 with atomics it traps at once. A wasm32 host may catch that trap and go on
  * with the instance: a later write after free is reported again, with its
  * own address (a hook that leaves by longjmp instead of returning ends
  * that: later ones trap at once, unreported).

@@ -1019,14 +1019,34 @@ SPEED_INLINE static void *alloc_counted(size_t bytes, size_t align, bool hot) {
  * malloc.c calls: each then has one caller there and is inlined into it. */
 static void *heap_alloc(size_t bytes) { return alloc_counted(bytes, AC_MALLOC_ALIGN, true); }
 
+#if AC_CHECKED
+/* Checked builds, before a free of b (header h) changes anything: the free
+ * blocks it will merge with must be whole and listed (the spare: by
+ * CHECK_SPARE()), and a block in use after it marked live. A write after
+ * free found there is reported with the heap as it was, b still live and
+ * counted, for the hook's calls and other threads. */
+static void check_merges(char *b, uint32_t h) {
+    if ((h & F_PREVFREE) && b - *word(b - 4) != H.spare) check_listed(b - *word(b - 4));
+    char *n = b + used_size(h);
+    if (n == H.top) return;
+    uint32_t nh = *word(n);
+    if (!is_free(nh)) check_used(n, nh);
+    else if (n != H.spare) check_listed(n);
+}
+#define CHECK_MERGES(b, h) check_merges(b, h)
+#else
+#define CHECK_MERGES(b, h) ((void)0)
+#endif
+
 /* Frees a live block (checked builds have checked it), counted. */
 static void heap_free(void *payload) {
     CHECK_SPARE();
     char *b = (char *)payload - HDR_BYTES;
+    uint32_t h = *word(b);
+    CHECK_MERGES(b, h);
 #if AC_VALGRIND
     VALGRIND_FREELIKE_BLOCK(payload, 0);
 #endif
-    uint32_t h = *word(b);
     AUDIT(h, false);
     count_in_use(0 - requested(h), &ac__count.frees);
     block_release(b, h, used_size(h));

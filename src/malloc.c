@@ -74,10 +74,13 @@ static pthread_mutex_t heap_lock = PTHREAD_MUTEX_INITIALIZER;
  * (before ours in the parent's prepare step when registered before ours,
  * after in the others), may allocate, as glibc's malloc allows; no other
  * thread can be in the heap then. In the child, the thread is the same. */
-static pthread_t fork_thread;
-static int forking; /* fork_thread holds the lock for a fork */
+static pthread_t fork_thread; /* (atomic: a later fork writes it while others read it) */
+static int forking;           /* fork_thread holds the lock for a fork */
 static bool is_forking_thread(void) {
-    return __atomic_load_n(&forking, __ATOMIC_ACQUIRE) && pthread_equal(fork_thread, pthread_self());
+    if (!__atomic_load_n(&forking, __ATOMIC_ACQUIRE)) return false;
+    pthread_t t;
+    __atomic_load(&fork_thread, &t, __ATOMIC_RELAXED);
+    return pthread_equal(t, pthread_self());
 }
 #define LOCK()                                                                                     \
     do {                                                                                           \
@@ -103,18 +106,21 @@ extern void _IO_list_unlock(void) __attribute__((weak));
  * thread then takes no lock (a child of such a fork may call only what
  * is async-signal-safe, malloc not among it). */
 extern char __libc_single_threaded __attribute__((weak));
-static bool fork_unlocked; /* this fork's prepare step took no lock */
+static bool fork_unlocked; /* this fork's prepare step took no lock (atomic: two threads may be
+                              in the prepare step, glibc lets them) */
 
 static void fork_prepare(void) {
-    fork_unlocked = &__libc_single_threaded && __libc_single_threaded;
-    if (fork_unlocked) return;
+    bool one_thread = &__libc_single_threaded && __libc_single_threaded;
+    __atomic_store_n(&fork_unlocked, one_thread, __ATOMIC_RELAXED);
+    if (one_thread) return;
     if (_IO_list_lock) _IO_list_lock();
     pthread_mutex_lock(&heap_lock);
-    fork_thread = pthread_self();
+    pthread_t self = pthread_self();
+    __atomic_store(&fork_thread, &self, __ATOMIC_RELAXED);
     __atomic_store_n(&forking, 1, __ATOMIC_RELEASE);
 }
 static void fork_parent(void) {
-    if (fork_unlocked) return;
+    if (__atomic_load_n(&fork_unlocked, __ATOMIC_RELAXED)) return;
     __atomic_store_n(&forking, 0, __ATOMIC_RELEASE);
     pthread_mutex_unlock(&heap_lock);
     if (_IO_list_unlock) _IO_list_unlock();
@@ -300,6 +306,15 @@ static void report(int kind, const void *ptr, const misuse_report *r) {
 }
 
 #if AC_CHECKED
+/* write_after_free()'s flag: natively each thread's own; elsewhere one
+ * (with wasm32's atomics, a thread that comes upon damage while another's
+ * hook runs traps at once). */
+#if !defined(__wasm32__) && !AC_FREESTANDING
+#define REPORT_LOCAL _Thread_local
+#else
+#define REPORT_LOCAL
+#endif
+
 /* Called by heap.c under the lock (checked builds): a write after free
  * changed the memory at p. found_byte is the byte p holds where the fill
  * was (the heap has filled it again), or FREE_WORDS_HIT when the write hit
@@ -311,15 +326,17 @@ static void report(int kind, const void *ptr, const misuse_report *r) {
  * a write after free (same kind, same trap). Reports it without the lock,
  * then traps whatever the hook does: the heap cannot go on with a block or
  * list it cannot trust, nor hand out memory the program still writes to.
- * A second damage found meanwhile (by the hook's own calls) traps at once. */
+ * A second damage found meanwhile by the hook's own calls traps at once. */
 _Noreturn static void write_after_free(const void *p, int found_byte) {
-    /* Set while a report is under way: a hook that allocates can come upon
-     * the damage again, and must not be called again for it (it would
-     * recurse). Cleared, under the lock, before the trap that ends the
-     * report: a wasm32 host may catch that trap and go on with the
-     * instance, and a later write after free is then a new report with
-     * its own address, not a bare trap under an old ac_last_error(). */
-    static bool reported;
+    /* Set while this thread's report is under way: a hook that allocates
+     * can come upon the damage again, and must not be called again for it
+     * (it would recurse); another thread's damage is reported as its own,
+     * while this hook runs (REPORT_LOCAL). Cleared, under the lock, before
+     * the trap that ends the report: a wasm32 host may catch that trap and
+     * go on with the instance, and a later write after free is then a new
+     * report with its own address, not a bare trap under an old
+     * ac_last_error(). */
+    static REPORT_LOCAL bool reported;
     if (reported) { /* the hook's own call: this trap ends the report under way too */
         reported = false;
         __builtin_trap();

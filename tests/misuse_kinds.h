@@ -492,6 +492,87 @@ static void freed_data_hook_spare_listed(void) {
     (void)y;
 }
 
+/* The state the hook sees: a's free finds the links of n, the free block
+ * after it, written; the report comes before the free changes anything
+ * (a still counted live, its header whole), so the hook's own check names
+ * n, not a (before, a was counted freed and filled first, and the check
+ * named a's header). */
+static char *state_a, *state_n;
+
+static void state_says(ac_error_kind kind, const void *ptr, const char *message, void *ctx) {
+    (void)ptr, (void)ctx;
+    ac_stats_t s;
+    ac_stats_get(&s);
+    ac_heap_damage_t d;
+    bool sound = ac_heap_check_where(&d);
+    bool as_it_was = s.live_blocks == 2 && !sound && d.block == (uintptr_t)state_n;
+    say(kind, as_it_was ? message : "the heap had changed before the hook ran");
+}
+
+static void write_after_free_state_in_hook(void) {
+    state_a = ac_malloc(100);
+    state_n = ac_malloc(100);
+    char *guard = ac_malloc(24);
+    (void)guard;
+    ac_free(state_n);
+    ac_set_error_hook(state_says, NULL);
+    tell(state_n);
+    __builtin_memset(state_n, 'A', 8); /* its two links */
+    ac_free(state_a);
+}
+
+#ifndef __wasm32__
+#include <pthread.h>
+#include <time.h>
+
+/* Two threads, each with a write after free of its own, the second found
+ * while the first's hook runs: each is reported to the hook (the flag that
+ * tells a hook's own calls from others was one for the process, so the
+ * second thread trapped at once, unreported, and the first hook never
+ * returned). The first hook waits for the second (3 s at most), then
+ * writes its line and returns, and the trap follows; the second waits
+ * for it. */
+static int hooks_entered;
+
+static void sleep_ms(long ms) {
+    struct timespec t = {0, ms * 1000000L};
+    nanosleep(&t, NULL);
+}
+
+static void first_waits(ac_error_kind kind, const void *ptr, const char *message, void *ctx) {
+    (void)ptr, (void)ctx;
+    if (__atomic_add_fetch(&hooks_entered, 1, __ATOMIC_ACQ_REL) > 1)
+        for (;;) sleep_ms(100); /* the second: the first one's trap ends the process */
+    for (int i = 0; i < 300 && __atomic_load_n(&hooks_entered, __ATOMIC_ACQUIRE) < 2; i++)
+        sleep_ms(10);
+    bool both = __atomic_load_n(&hooks_entered, __ATOMIC_ACQUIRE) == 2;
+    say(kind, both ? message : "the other thread's report did not come");
+}
+
+static void *check_in_second_thread(void *arg) {
+    (void)arg;
+    while (!__atomic_load_n(&hooks_entered, __ATOMIC_ACQUIRE)) sleep_ms(1);
+    bool ok = ac_heap_check_freed(); /* finds b's byte: a's fill is restored */
+    (void)ok;
+    return NULL;
+}
+
+static void write_after_free_two_threads(void) {
+    char *a = ac_malloc(100), *guard = ac_malloc(24), *b = ac_malloc(100), *guard2 = ac_malloc(24);
+    (void)guard, (void)guard2;
+    ac_free(a);
+    ac_free(b);
+    ac_set_error_hook(first_waits, NULL);
+    a[50] = 'x';
+    b[50] = 'x';
+    pthread_t t;
+    if (pthread_create(&t, NULL, check_in_second_thread, NULL)) return;
+    tell(a + 50);
+    bool ok = ac_heap_check_freed(); /* the walk comes to a first */
+    (void)ok;
+}
+#endif
+
 /* Each kind: the misuse, and the line it must produce (%s: the address). */
 typedef struct kind {
     const char *name;
@@ -612,6 +693,14 @@ static const kind kinds[] = {
     {"write_after_free_hook_returns", write_after_free_hook_returns,
      "hook (kind 5): alloc_cat: write after free at %s: the free block there lost its header "
      "or list links; the heap cannot go on"},
+    {"write_after_free_state_in_hook", write_after_free_state_in_hook,
+     "hook (kind 5): alloc_cat: write after free at %s: the free block there lost its header "
+     "or list links; the heap cannot go on"},
+#ifndef __wasm32__
+    {"write_after_free_two_threads", write_after_free_two_threads,
+     "hook (kind 5): alloc_cat: write after free at %s: freed memory there holds 0x78, not the "
+     "fill 0xdb"},
+#endif
 };
 
 #define NKINDS (sizeof kinds / sizeof kinds[0])

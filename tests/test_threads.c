@@ -1,13 +1,18 @@
 /*
  * test_threads.c - native only: several threads allocate, free and realloc
  * at random at the same time; every block keeps its contents, and at the
- * end nothing is in use and the heap is valid.
+ * end nothing is in use and the heap is valid. And two threads fork while
+ * others allocate: each child finds a sound heap it can allocate from.
  */
+#define _POSIX_C_SOURCE 200809L /* fork, waitpid */
 #include <pthread.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "harness.h"
 #include "internal.h"
 #include "suites.h"
+#include "under_tools.h"
 
 #define THREADS 4
 #define SLOTS   256
@@ -89,7 +94,64 @@ static void threads_random(void) {
     T_ASSERT(ac__heap_check());
 }
 
+/* Forks from two threads at once while three allocate: the heap's lock is
+ * held across each fork (the fork handlers' state is shared by the two
+ * forking threads: ThreadSanitizer named two plain variables there), and
+ * each child allocates, frees and finds the heap sound. */
+static int forks_stop;
+
+static void *allocate_until_stopped(void *arg) {
+    (void)arg;
+    while (!__atomic_load_n(&forks_stop, __ATOMIC_ACQUIRE)) {
+        void *p = ac_malloc(100), *q = ac_malloc(5000);
+        ac_free(p);
+        ac_free(q);
+    }
+    return NULL;
+}
+
+static void *fork_repeatedly(void *arg) {
+    unsigned *bad = arg;
+    for (unsigned i = 0; i < 40; i++) {
+        pid_t pid = fork();
+        if (pid == 0) {
+            void *p = ac_malloc(64);
+            ac_free(p);
+            _exit(p && ac_heap_check() ? 0 : 1);
+        }
+        int status = 0;
+        if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+            WEXITSTATUS(status))
+            (*bad)++;
+    }
+    return NULL;
+}
+
+static void forks_while_allocating(void) {
+    /* Under valgrind a fork while other threads allocate never ends (with
+     * the heap of stop 31 too; one forking thread is enough), where natively,
+     * under ASan and under ThreadSanitizer it takes a tenth of a second:
+     * not run there (and not looked into further). */
+    if (UNDER_VALGRIND) return;
+    ac__heap_reset_locked(NULL);
+    __atomic_store_n(&forks_stop, 0, __ATOMIC_RELEASE);
+    pthread_t allocators[3], forkers[2];
+    unsigned bad[2] = {0, 0};
+    for (unsigned i = 0; i < 3; i++)
+        T_EQ(pthread_create(&allocators[i], NULL, allocate_until_stopped, NULL), 0);
+    for (unsigned i = 0; i < 2; i++)
+        T_EQ(pthread_create(&forkers[i], NULL, fork_repeatedly, &bad[i]), 0);
+    for (unsigned i = 0; i < 2; i++) T_EQ(pthread_join(forkers[i], NULL), 0);
+    __atomic_store_n(&forks_stop, 1, __ATOMIC_RELEASE);
+    for (unsigned i = 0; i < 3; i++) T_EQ(pthread_join(allocators[i], NULL), 0);
+    T_EQ(bad[0] + bad[1], 0);
+    ac_stats_t s;
+    ac_stats_get(&s);
+    T_EQ(s.live_blocks, 0);
+    T_ASSERT(ac__heap_check());
+}
+
 void suite_threads(void) {
-    static const t_case cases[] = {T_CASE(threads_random)};
+    static const t_case cases[] = {T_CASE(threads_random), T_CASE(forks_while_allocating)};
     t_run_suite("threads", cases, T_COUNT(cases));
 }
