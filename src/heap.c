@@ -1026,7 +1026,10 @@ static void *heap_alloc(size_t bytes) { return alloc_counted(bytes, AC_MALLOC_AL
  * free found there is reported with the heap as it was, b still live and
  * counted, for the hook's calls and other threads. */
 static void check_merges(char *b, uint32_t h) {
-    if ((h & F_PREVFREE) && b - *word(b - 4) != H.spare) check_listed(b - *word(b - 4));
+    if (h & F_PREVFREE) {
+        char *f = b - *word(b - 4); /* by its footer, which ac__heap_block_error() checked */
+        if (f != H.spare) check_listed(f);
+    }
     char *n = b + used_size(h);
     if (n == H.top) return;
     uint32_t nh = *word(n);
